@@ -1,0 +1,736 @@
+"""Student-facing checks, one per task of Session 6 (Backpropagation).
+
+Each ``check_*`` function is called from the short check cell right after its
+task.  On success it prints one line; on failure it raises :class:`CheckFailed`
+naming the wrong quantity, the likely mistake and the size of the error.
+
+No check contains a solution: forward passes are judged by properties that pin
+them down (responses to zero and unit inputs, affinity, rows summing to one,
+values at chosen points), backward passes by finite differences
+(:mod:`hamlet_utils.gradcheck`).  The checks use their own random generator and
+restore NumPy's global random state, so running a check never changes the
+numbers a student's later cells produce.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+
+import numpy as np
+
+from . import gradcheck
+from .training import History
+
+#: equality of values that the student's code and the check compute in different orders
+VALUE_TOLERANCE = 1e-9
+
+
+class CheckFailed(AssertionError):
+    """A task check failed; the message says what is wrong and how far off it is."""
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _check(task: str):
+    """Decorator: own random generator, global random state restored, quiet NumPy warnings."""
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            __tracebackhide__ = True  # IPython hides this frame in tracebacks
+            state = np.random.get_state()
+            try:
+                with warnings.catch_warnings(), np.errstate(all="ignore"):
+                    warnings.simplefilter("ignore")
+                    message = function(*args, **kwargs)
+            finally:
+                np.random.set_state(state)
+            print(f"Task {task} passed: {message}")
+        wrapper.task = task
+        return wrapper
+    return decorate
+
+
+def _fail(task: str, message: str, cause: BaseException | None = None):
+    __tracebackhide__ = True
+    error = CheckFailed(f"Task {task}: {message}")
+    if cause is None:
+        raise error from None
+    raise error from cause
+
+
+def _call(task: str, description: str, function, *args):
+    """Call student code; turn whatever it raises into a clear CheckFailed."""
+    __tracebackhide__ = True
+    try:
+        return function(*args)
+    except CheckFailed:
+        raise
+    except NotImplementedError:
+        _fail(task, f"{description} is not implemented yet (it raises NotImplementedError).")
+    except Exception as error:  # student code may raise anything
+        hint = ""
+        text = str(error)
+        if isinstance(error, ValueError) and ("shape" in text or "broadcast" in text or "align" in text):
+            hint = (" Check the shapes: the batch is the first dimension, x_in is (batch, n_in), "
+                    "w is (n_out, n_in), b is (1, n_out).")
+        _fail(task, f"{description} raised {type(error).__name__}: {text}.{hint}", error)
+
+
+def _array(task: str, description: str, value, shape) -> np.ndarray:
+    """``value`` as a float64 array of ``shape``, or a CheckFailed saying how it differs."""
+    __tracebackhide__ = True
+    if value is None:
+        _fail(task, f"{description} returned None: is there a `return` with the result?")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        _fail(task, f"{description} returned a {type(value).__name__}, not a numeric array.")
+    if array.shape != tuple(shape):
+        hint = ""
+        if array.shape == tuple(shape)[::-1]:
+            hint = " It looks transposed: the batch must be the first dimension."
+        elif array.ndim == 0:
+            hint = " It is a single number; one value per element of the batch is needed."
+        _fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}.{hint}")
+    if not np.all(np.isfinite(array)):
+        _fail(task, f"{description} contains NaN or inf.")
+    return array
+
+
+def _error(a, b) -> float:
+    return gradcheck.relative_error(a, b)
+
+
+def _same(a, b, tolerance: float = VALUE_TOLERANCE) -> bool:
+    return _error(a, b) <= tolerance
+
+
+def _unchanged(task: str, description: str, original: np.ndarray, now: np.ndarray):
+    __tracebackhide__ = True
+    if not np.array_equal(original, now):
+        _fail(task, f"{description} changed its input in place. Compute new arrays instead "
+                    f"(e.g. `a = a - b`, not `a -= b`): the caller still needs the input.")
+
+
+def _rng(seed: int) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def _linear(Linear, n_in: int, n_out: int, rng, task: str):
+    """A student's Linear layer with random float64 parameters."""
+    __tracebackhide__ = True
+    layer = _call(task, f"Linear({n_in}, {n_out})", Linear, n_in, n_out)
+    for name in ("w", "b"):
+        if not hasattr(layer, name):
+            _fail(task, f"Linear has no attribute `{name}`: keep the given __init__.")
+    layer.w = rng.normal(size=(n_out, n_in))
+    layer.b = rng.normal(size=(1, n_out))
+    return layer
+
+
+def _probabilities(rng, shape) -> np.ndarray:
+    """Rows of positive numbers summing to one, none close to zero."""
+    values = rng.uniform(0.2, 1.0, size=shape)
+    return values / values.sum(axis=1, keepdims=True)
+
+
+def _one_hot(rng, n_samples: int, n_classes: int) -> np.ndarray:
+    target = np.zeros((n_samples, n_classes))
+    target[np.arange(n_samples), rng.integers(0, n_classes, n_samples)] = 1.0
+    return target
+
+
+def _report_gradients(task: str, description: str, comparisons: dict, hints: dict | None = None) -> float:
+    """Fail on the first gradient that disagrees with finite differences; else the largest error."""
+    __tracebackhide__ = True
+    for name, comparison in comparisons.items():
+        if not comparison.ok:
+            hint = (hints or {}).get(name, "")
+            _fail(task, f"{description}: {comparison.diagnosis()}.{(' ' + hint) if hint else ''}")
+    return max(comparison.error for comparison in comparisons.values())
+
+
+# --------------------------------------------------------------------------- task 2
+
+@_check("2a")
+def check_linear_forward(Linear):
+    """Task 2a: ``Linear.forward`` is the affine map with weights ``w`` and bias ``b``."""
+    task = "2a"
+    rng = _rng(2)
+    for n_in, n_out, batch in ((5, 3, 4), (4, 4, 1), (3, 6, 2)):
+        layer = _linear(Linear, n_in, n_out, rng, task)
+        x = rng.normal(size=(batch, n_in))
+        original = x.copy()
+        out = _array(task, f"Linear({n_in}, {n_out}).forward(x_in) for x_in of shape {x.shape}",
+                     _call(task, "Linear.forward", layer.forward, x), (batch, n_out))
+        _unchanged(task, "Linear.forward", original, x)
+        stored = getattr(layer, "x_in", None)
+        if stored is None or np.shape(stored) != x.shape or not np.array_equal(stored, original):
+            _fail(task, "Linear.forward must remember its input (`self.x_in = x_in`): backward needs it.")
+
+        zero = _array(task, "Linear.forward(zeros)", _call(task, "Linear.forward", layer.forward,
+                                                            np.zeros((1, n_in))), (1, n_out))
+        if not _same(zero, layer.b):
+            if not np.any(zero):
+                _fail(task, "the bias b is not added: forward of an all-zero input must give b.")
+            _fail(task, f"forward of an all-zero input must give the bias b "
+                        f"(relative error {_error(zero, layer.b):.2e}).")
+
+        units = _array(task, "Linear.forward(identity matrix)",
+                       _call(task, "Linear.forward", layer.forward, np.eye(n_in)), (n_in, n_out))
+        response = units - zero  # row j: the response to a unit input in component j
+        if not _same(response, layer.w.T):
+            hint = ""
+            if n_in == n_out and _same(response, layer.w):
+                hint = " Your layer uses w where its transpose belongs (works only by luck of shapes)."
+            _fail(task, f"the response to a unit input in component j must be column j of w "
+                        f"(w has shape (n_out, n_in)); relative error {_error(response, layer.w.T):.2e}.{hint}")
+
+        for i in range(batch):  # samples in a batch are independent
+            single = _call(task, "Linear.forward", layer.forward, x[i:i + 1])
+            if not _same(np.asarray(single, dtype=float).reshape(-1), out[i]):
+                _fail(task, f"sample {i} of a batch gives another result than the same sample alone: "
+                            f"samples must not mix.")
+        twice = _call(task, "Linear.forward", layer.forward, 2 * x)
+        summed = _call(task, "Linear.forward", layer.forward, x + np.ones_like(x))
+        ones = _call(task, "Linear.forward", layer.forward, np.ones_like(x))
+        if not (_same(np.asarray(twice) - zero, 2 * (out - zero))
+                and _same(np.asarray(summed) - zero, (out - zero) + (np.asarray(ones) - zero))):
+            _fail(task, "Linear.forward is not affine (linear plus bias) in its input.")
+    return "Linear.forward is the affine map x_in -> output with weights w and bias b, batch first."
+
+
+def _mse_estimate_properties(MeanSquareError, task: str):
+    """Fail unless ``estimate`` is the per-element cost 1/2 (prediction - target)^2."""
+    __tracebackhide__ = True
+    rng = _rng(3)
+    shape = (4, 3)
+    cost_function = _call(task, "MeanSquareError()", MeanSquareError)
+    target, prediction = rng.normal(size=shape), rng.normal(size=shape)
+    target_copy, prediction_copy = target.copy(), prediction.copy()
+    cost = _call(task, "MeanSquareError.estimate(target, prediction)", cost_function.estimate,
+                 target, prediction)
+    if cost is not None and np.ndim(cost) == 0:
+        _fail(task, "estimate returned a single number; return the cost of every element, shape "
+                    "(batch, n) -- train_epoch takes np.mean of it.")
+    if cost is not None and np.shape(cost) in ((4,), (4, 1)):
+        _fail(task, "estimate returned one cost per sample; the convention here is one cost per "
+                    "element, shape (batch, n).")
+    _array(task, "MeanSquareError.estimate(target, prediction)", cost, shape)
+    _unchanged(task, "MeanSquareError.estimate", target_copy, target)
+    _unchanged(task, "MeanSquareError.estimate", prediction_copy, prediction)
+
+    def at(difference):
+        return _array(task, "MeanSquareError.estimate", _call(
+            task, "MeanSquareError.estimate", cost_function.estimate, target, target + difference), shape)
+
+    perfect = at(np.zeros(shape))
+    if np.max(np.abs(perfect)) > VALUE_TOLERANCE:
+        _fail(task, f"the cost of a perfect prediction must be 0, got up to {np.max(np.abs(perfect)):.3g}.")
+    unit = at(np.ones(shape))
+    if not _same(unit, np.full(shape, 0.5)):
+        mean_value = float(np.mean(unit))
+        if _same(unit, np.ones(shape)):
+            _fail(task, "estimate(target, target + 1) gives 1 per element: the factor 1/2 of the "
+                        "cost 1/2 (prediction - target)^2 is missing.")
+        _fail(task, f"estimate(target, target + 1) must be 0.5 in every element "
+                    f"(cost 1/2 (prediction - target)^2); yours averages {mean_value:.4g}.")
+    if not _same(at(-np.ones(shape)), unit):
+        _fail(task, "the cost must be symmetric: prediction - target = -1 and +1 cost the same.")
+    difference = rng.normal(size=shape)
+    once, thrice = at(difference), at(3 * difference)
+    if not _same(thrice, 9 * once):
+        _fail(task, "the cost must grow with the square of (prediction - target), element by element.")
+    return cost_function
+
+
+@_check("2b")
+def check_mse_estimate(MeanSquareError):
+    """Task 2b: ``estimate`` returns 1/2 (prediction - target)^2 per element."""
+    _mse_estimate_properties(MeanSquareError, "2b")
+    return "MeanSquareError.estimate gives 1/2 (prediction - target)^2 for every element."
+
+
+@_check("2c")
+def check_mse_gradient(MeanSquareError):
+    """Task 2c: ``gradient`` is the derivative of the summed cost, by finite differences."""
+    task = "2c"
+    try:
+        _mse_estimate_properties(MeanSquareError, task)
+    except CheckFailed as failure:
+        _fail(task, f"the gradient is checked against your estimate, which fails first -- "
+                    f"{str(failure).split(': ', 1)[1]}")
+    rng = _rng(4)
+    worst = 0.0
+    for shape in ((4, 3), (1, 5)):
+        cost_function = MeanSquareError()
+        target, prediction = rng.normal(size=shape), rng.normal(size=shape)
+        # an earlier estimate on other data: the gradient must use the latest one
+        _call(task, "MeanSquareError.estimate", cost_function.estimate,
+              rng.normal(size=shape), rng.normal(size=shape))
+        target_copy, prediction_copy = target.copy(), prediction.copy()
+        comparison = _call(task, "MeanSquareError.gradient", gradcheck.cost_gradient,
+                           cost_function, target, prediction)
+        _unchanged(task, "MeanSquareError.gradient", prediction_copy, prediction)
+        _unchanged(task, "MeanSquareError.gradient", target_copy, target)
+        if not comparison.ok:
+            hint = ""
+            if "sign" in comparison.diagnosis():
+                hint = " Is the order of the arguments estimate(target, prediction) kept?"
+            _fail(task, f"MeanSquareError.gradient: {comparison.diagnosis()}.{hint}")
+        worst = max(worst, comparison.error)
+    return (f"MeanSquareError.gradient matches finite differences of the cost "
+            f"(relative error {worst:.1e}).")
+
+
+LINEAR_HINTS = {
+    "d_in": "d_in is the gradient with respect to x_in, shape (batch, n_in).",
+    "dw": "dw has the shape of w, (n_out, n_in), summed over the batch.",
+    "db": "db has the shape of b, (1, n_out), summed over the batch.",
+}
+
+
+@_check("2d")
+def check_linear_backward(Linear):
+    """Task 2d: ``Linear.backward`` against finite differences, accumulation and inputs."""
+    task = "2d"
+    rng = _rng(5)
+    worst = 0.0
+    for n_in, n_out, batch in ((5, 3, 4), (3, 5, 1), (4, 4, 4)):
+        layer = _linear(Linear, n_in, n_out, rng, task)
+        x, d_out = rng.normal(size=(batch, n_in)), rng.normal(size=(batch, n_out))
+        x_copy, d_out_copy = x.copy(), d_out.copy()
+
+        _call(task, "Linear.zero_gradients", layer.zero_gradients)
+        _call(task, "Linear.forward", layer.forward, x)
+        d_in = _call(task, "Linear.backward", layer.backward, d_out)
+        _unchanged(task, "Linear.backward", d_out_copy, d_out)
+        _unchanged(task, "Linear.backward", x_copy, x)
+        _array(task, f"Linear({n_in}, {n_out}).backward(d_out) for a batch of {batch}", d_in, (batch, n_in))
+        for name, shape in (("dw", (n_out, n_in)), ("db", (1, n_out))):
+            _array(task, f"Linear({n_in}, {n_out}).{name} after backward", getattr(layer, name, None), shape)
+
+        comparisons = _call(task, "Linear.backward", gradcheck.layer_gradients, layer, x, d_out)
+        worst = max(worst, _report_gradients(task, f"Linear({n_in}, {n_out}).backward, batch of {batch}",
+                                             comparisons, LINEAR_HINTS))
+
+        # gradients accumulate over backward calls until zero_gradients
+        layer.zero_gradients()
+        layer.forward(x)
+        layer.backward(d_out)
+        once = {name: np.array(getattr(layer, name), dtype=float) for name in ("dw", "db")}
+        layer.backward(d_out)
+        for name, value in once.items():
+            now = np.asarray(getattr(layer, name), dtype=float)
+            if _same(now, value) and np.any(value):
+                _fail(task, f"{name} is overwritten by every backward call; accumulate it with `+=` "
+                            f"(two backward calls must add up).")
+            if not _same(now, 2 * value):
+                _fail(task, f"after two backward calls {name} must be twice that of one call "
+                            f"(relative error {_error(now, 2 * value):.2e}).")
+    return (f"Linear.backward matches finite differences for d_in, dw and db "
+            f"(relative error {worst:.1e}), accumulates, and leaves its inputs alone.")
+
+
+@_check("2e")
+def check_linear_update(Linear):
+    """Task 2e: ``update_parameters`` moves ``w`` and ``b`` by ``-learning_rate`` times their gradient."""
+    task = "2e"
+    rng = _rng(6)
+    layer = _linear(Linear, 5, 3, rng, task)
+    learning_rate = 0.1
+    before = {"w": layer.w.copy(), "b": layer.b.copy()}
+    gradients = {"w": rng.normal(size=(3, 5)), "b": rng.normal(size=(1, 3))}
+    layer.dw, layer.db = gradients["w"].copy(), gradients["b"].copy()
+    _call(task, "Linear.update_parameters", layer.update_parameters, learning_rate)
+    for name in ("w", "b"):
+        after = _array(task, f"Linear.{name} after update_parameters", getattr(layer, name, None),
+                       before[name].shape)
+        step = after - before[name]
+        wanted = -learning_rate * gradients[name]
+        if _same(step, wanted):
+            continue
+        if not np.any(step):
+            _fail(task, f"{name} did not change: update_parameters must update it.")
+        if _same(step, -wanted):
+            _fail(task, f"{name} moved uphill: gradient descent steps against the gradient (wrong sign).")
+        if _same(step, wanted / learning_rate):
+            _fail(task, f"{name} moved by the whole gradient: multiply it by the learning rate.")
+        _fail(task, f"{name} must move by -learning_rate * d{name}; relative error {_error(step, wanted):.2e}.")
+    return "update_parameters moves w and b by -learning_rate times dw and db."
+
+
+def _one_step_gradient(linear_class, sigmoid_class, cost_class, w, b, x, y):
+    """dw, db of one fresh step with the student's (checked) classes at parameters w, b."""
+    layer = linear_class(w.shape[1], w.shape[0])
+    layer.w, layer.b = w.copy(), b.copy()
+    layer.zero_gradients()
+    activation = sigmoid_class()
+    cost_function = cost_class()
+    prediction = activation.forward(layer.forward(x))
+    cost = cost_function.estimate(y, prediction)
+    layer.backward(activation.backward(cost_function.gradient(cost)))
+    return np.asarray(layer.dw, dtype=float), np.asarray(layer.db, dtype=float)
+
+
+def _verify_step(task: str, name: str, layer, activation, cost_function, x, y, learning_rate):
+    """Fail unless ``layer`` took exactly one gradient step on (x, y) and kept its gradients."""
+    __tracebackhide__ = True
+    if getattr(activation, "x_in", None) is None:
+        _fail(task, "sigmoid_layer was never used: propagate through the linear AND the sigmoid layer.")
+    dw = _array(task, f"{name}.dw", getattr(layer, "dw", None), layer.w.shape)
+    db = _array(task, f"{name}.db", getattr(layer, "db", None), layer.b.shape)
+    if not np.any(dw):
+        _fail(task, f"{name}.dw is all zeros: did the gradient reach it through backward?")
+    args = (type(layer), type(activation), type(cost_function))
+    try:
+        # the gradient at the current parameters: matches if update_parameters was never called
+        current_dw, _ = _one_step_gradient(*args, layer.w, layer.b, x, y)
+        # the parameters before one step of w -= learning_rate * dw, reconstructed
+        earlier_dw, earlier_db = _one_step_gradient(*args, layer.w + learning_rate * dw,
+                                                    layer.b + learning_rate * db, x, y)
+    except Exception as error:
+        _fail(task, f"re-running your step raised {type(error).__name__}: {error}. "
+                    f"Do tasks 2a-2e pass their checks?", error)
+    if _same(dw, earlier_dw, 1e-7) and _same(db, earlier_db, 1e-7):
+        return
+    if _same(dw, current_dw, 1e-7):
+        _fail(task, f"{name} has its gradients but its parameters did not move: call "
+                    f"update_parameters(learning_rate) at the end.")
+    if _same(dw, 2 * earlier_dw, 1e-6):
+        _fail(task, f"{name}.dw holds two steps' gradients: run the hyperparameter cell again, "
+                    f"then this cell once (or call zero_gradients first).")
+    _fail(task, f"{name}.dw is not the gradient of one step with random_input and random_label "
+                f"(relative error {_error(dw, earlier_dw):.2e}). Use those two arrays, the linear, "
+                f"sigmoid and cost objects given above, and run the hyperparameter cell again before "
+                f"this cell.")
+
+
+@_check("2f")
+def check_single_step(linear_layer, sigmoid_layer, cost_function, random_input, random_label, learning_rate):
+    """Task 2f: one forward/backward/update step through linear and sigmoid layers."""
+    _verify_step("2f", "linear_layer", linear_layer, sigmoid_layer, cost_function,
+                 random_input, random_label, learning_rate)
+    return "linear_layer took one gradient step on random_input and random_label."
+
+
+# --------------------------------------------------------------------------- task 3
+
+class _Recorder:
+    """A stand-in layer that logs its calls and computes something easy to follow."""
+
+    def __init__(self, name, scale, shift, log):
+        self.name, self.scale, self.shift, self.log = name, scale, shift, log
+
+    def forward(self, x_in):
+        self.log.append(("forward", self.name))
+        return x_in * self.scale + self.shift
+
+    def backward(self, d_out):
+        self.log.append(("backward", self.name))
+        return d_out * self.scale
+
+    def zero_gradients(self):
+        self.log.append(("zero_gradients", self.name))
+
+    def update_parameters(self, learning_rate):
+        self.log.append(("update_parameters", self.name, learning_rate))
+
+
+@_check("3a")
+def check_network(Network, Linear, Sigmoid):
+    """Task 3a: ``Network`` chains forward, reverses backward and delegates the rest."""
+    task = "3a"
+    rng = _rng(7)
+    log = []
+    names = ("first", "second", "third")
+    recorders = [_Recorder(name, scale, shift, log)
+                 for name, scale, shift in zip(names, (2.0, -3.0, 0.5), (1.0, 0.25, -2.0))]
+    network = _call(task, "Network(layers)", Network, recorders)
+    x = rng.normal(size=(4, 3))
+    out = _call(task, "Network.forward", network.forward, x)
+    if [entry[1] for entry in log if entry[0] == "forward"] != list(names):
+        _fail(task, f"forward must call each layer's forward once, in order; the calls were "
+                    f"{[entry[1] for entry in log]}.")
+    composed = ((x * 2.0 + 1.0) * -3.0 + 0.25) * 0.5 - 2.0
+    out = _array(task, "Network.forward", out, x.shape)
+    if not _same(out, composed):
+        _fail(task, "forward must pass each layer's output on to the next layer and return the last output.")
+
+    log.clear()
+    d_out = rng.normal(size=(4, 3))
+    d_in = _call(task, "Network.backward", network.backward, d_out)
+    if [entry[1] for entry in log if entry[0] == "backward"] != list(reversed(names)):
+        _fail(task, f"backward must call each layer's backward once, in reverse order; the calls were "
+                    f"{[entry[1] for entry in log]}.")
+    if not _same(_array(task, "Network.backward", d_in, x.shape), d_out * 0.5 * -3.0 * 2.0):
+        _fail(task, "backward must pass each layer's d_in on to the layer before it and return the last one.")
+
+    for method, args in (("zero_gradients", ()), ("update_parameters", (0.25,))):
+        log.clear()
+        _call(task, f"Network.{method}", getattr(network, method), *args)
+        expected = sorted((method, name, *args) for name in names)
+        if sorted(log) != expected:
+            _fail(task, f"{method} must call {method}{args if args else '()'} of every layer once; "
+                        f"the calls were {log}.")
+
+    # the real thing: gradients through Linear, Sigmoid, Linear against finite differences
+    layers = [_linear(Linear, 5, 4, rng, task), _call(task, "Sigmoid()", Sigmoid), _linear(Linear, 4, 3, rng, task)]
+    network = Network(layers)
+    x, d_out = rng.normal(size=(2, 5)), rng.normal(size=(2, 3))
+    comparisons = _call(task, "Network.backward", gradcheck.layer_gradients, network, x, d_out, ())
+    network.zero_gradients()
+    network.forward(x.copy())
+    network.backward(d_out.copy())
+    for index in (0, 2):
+        for parameter, gradient_name in gradcheck.PARAMETER_GRADIENTS.items():
+            numeric = gradcheck.numerical_gradient(
+                lambda: np.sum(d_out * network.forward(x.copy())), getattr(layers[index], parameter))
+            comparisons[f"layers[{index}].{gradient_name}"] = gradcheck.compare(
+                f"layers[{index}].{gradient_name}", getattr(layers[index], gradient_name), numeric, 2)
+    worst = _report_gradients(task, "Network of Linear(5, 4), Sigmoid, Linear(4, 3)", comparisons)
+    return (f"Network runs its layers forward in order and backward in reverse, delegates "
+            f"zero_gradients and update_parameters (gradients match finite differences to {worst:.1e}).")
+
+
+@_check("3b")
+def check_network_step(network, Network, sigmoid_layer, cost_function, random_input, random_label,
+                       learning_rate):
+    """Task 3b: one step of ``network`` = Network([linear layer, sigmoid layer])."""
+    task = "3b"
+    if not isinstance(network, Network):
+        _fail(task, f"`network` must be a Network, got {type(network).__name__}.")
+    layers = list(getattr(network, "layers", []))
+    if len(layers) != 2 or not hasattr(layers[0], "w") or not isinstance(layers[1], type(sigmoid_layer)):
+        _fail(task, "`network` must hold two layers: the linear layer, then the sigmoid layer.")
+    _verify_step(task, "network.layers[0]", layers[0], layers[1], cost_function,
+                 random_input, random_label, learning_rate)
+    return "network took one gradient step on random_input and random_label."
+
+
+# --------------------------------------------------------------------------- tasks 4, 5, 6e
+
+#: lowest acceptable final validation accuracy after n epochs, batch 600, of the
+#: task-4 network (lr 1e-4) and the task-6e network (lr 1e-5); measured values in README
+TASK4_MINIMUM_ACCURACY = {1: 0.30, 2: 0.45, 3: 0.55, 5: 0.65, 10: 0.80, 20: 0.85, 50: 0.88, 100: 0.895}
+TASK6E_MINIMUM_ACCURACY = {1: 0.60, 3: 0.75, 10: 0.85, 50: 0.89, 100: 0.90}
+
+
+def minimum_accuracy(table: dict, epochs: int) -> float:
+    """The threshold of the largest epoch count in ``table`` not above ``epochs``."""
+    reached = [count for count in table if count <= epochs]
+    return table[max(reached)] if reached else 0.0
+
+
+def _history(task: str, history, name: str) -> History:
+    __tracebackhide__ = True
+    if not isinstance(history, History):
+        _fail(task, f"`{name}` must hold what train(...) returns, e.g. `{name} = train(...)`; "
+                    f"it is a {type(history).__name__}.")
+    if len(history) == 0:
+        _fail(task, f"`{name}` has no epochs: was training run?")
+    if not all(np.isfinite(history.cost)):
+        _fail(task, f"the training cost of `{name}` became NaN or inf: the learning rate may be too large.")
+    return history
+
+
+def _check_run(task: str, history, name: str, table: dict, learning_rate: float, batch_size: int = 600):
+    __tracebackhide__ = True
+    history = _history(task, history, name)
+    settings = history.settings
+    if settings.get("batch_size") != batch_size or not np.isclose(settings.get("learning_rate", 0), learning_rate):
+        _fail(task, f"train with the given hyperparameters (batch_size={batch_size}, "
+                    f"learning_rate={learning_rate}); `{name}` used batch_size="
+                    f"{settings.get('batch_size')}, learning_rate={settings.get('learning_rate')}.")
+    wanted = minimum_accuracy(table, len(history))
+    if history.final_accuracy < wanted:
+        _fail(task, f"validation accuracy {history.final_accuracy:.4f} after {len(history)} epochs is "
+                    f"below the {wanted:.2f} the reference reaches: check tasks 2-3 pass, and that the "
+                    f"network is trained from the state of task 3b.")
+    return (f"{len(history)} epochs, validation accuracy {history.final_accuracy:.4f} "
+            f"(at least {wanted:.2f} expected).")
+
+
+@_check("4")
+def check_task4(history_task4):
+    """Task 4: the linear + sigmoid network trained with the given hyperparameters."""
+    return _check_run("4", history_task4, "history_task4", TASK4_MINIMUM_ACCURACY, 1e-4)
+
+
+@_check("5")
+def check_task5(history_task5, history_task4):
+    """Task 5: a network that beats task 4's validation accuracy."""
+    task = "5"
+    history_task5 = _history(task, history_task5, "history_task5")
+    history_task4 = _history(task, history_task4, "history_task4")
+    if history_task5.final_accuracy <= history_task4.final_accuracy:
+        _fail(task, f"your network reaches {history_task5.final_accuracy:.4f}, not more than the "
+                    f"{history_task4.final_accuracy:.4f} of task 4.")
+    return (f"validation accuracy {history_task5.final_accuracy:.4f}, up from "
+            f"{history_task4.final_accuracy:.4f} in task 4.")
+
+
+# --------------------------------------------------------------------------- task 6
+
+def _softmax_forward_properties(SoftMax, task: str):
+    __tracebackhide__ = True
+    rng = _rng(8)
+    layer = _call(task, "SoftMax()", SoftMax)
+    for shape in ((4, 3), (1, 5), (3, 7)):
+        x = 3 * rng.normal(size=shape)
+        original = x.copy()
+        out = _array(task, f"SoftMax.forward for x_in of shape {shape}",
+                     _call(task, "SoftMax.forward", layer.forward, x), shape)
+        _unchanged(task, "SoftMax.forward", original, x)
+        if getattr(layer, "x_out", None) is None or not _same(np.asarray(layer.x_out, dtype=float), out):
+            _fail(task, "SoftMax.forward must store its output in self.x_out: backward needs it.")
+        if np.any(out <= 0):
+            _fail(task, "softmax outputs must all be positive.")
+        rows, columns = out.sum(axis=1), out.sum(axis=0)
+        if not _same(rows, np.ones(shape[0])):
+            if shape[0] > 1 and _same(columns, np.ones(shape[1])):
+                _fail(task, "softmax is taken over the wrong axis: each sample (row) must sum to 1, "
+                            "yours normalises each class (column).")
+            if abs(out.sum() - 1) < 1e-9 and shape[0] > 1:
+                _fail(task, "softmax is normalised over the whole batch: each sample (row) must sum to 1.")
+            _fail(task, f"each row of the softmax must sum to 1; the sums are {np.round(rows, 4)}.")
+        # log-probabilities differ like the inputs within a row
+        log_ratio = np.log(out) - np.log(out[:, :1])
+        if not _same(log_ratio, x - x[:, :1], 1e-8):
+            _fail(task, "softmax outputs must be proportional to exp(x_in) within each row.")
+        shifts = 1000 * rng.normal(size=(shape[0], 1)) + np.array([[1000.0]] * shape[0])
+        for big in (x + shifts, x - 2000.0):
+            shifted = _call(task, "SoftMax.forward", layer.forward, big)
+            if not np.all(np.isfinite(shifted)) or not _same(np.asarray(shifted, dtype=float), out, 1e-8):
+                _fail(task, "softmax overflows or underflows for large inputs (e.g. x_in + 1000): "
+                            "it must not change when a constant is added to a row -- use that to keep "
+                            "exp() in range.")
+        layer.forward(x)
+    return layer
+
+
+@_check("6a")
+def check_softmax_forward(SoftMax):
+    """Task 6a: softmax over each row, stable for large inputs."""
+    _softmax_forward_properties(SoftMax, "6a")
+    return "SoftMax.forward gives positive rows summing to 1, proportional to exp(x_in), stable for large inputs."
+
+
+def _cross_entropy_properties(CrossEntropy, task: str):
+    __tracebackhide__ = True
+    rng = _rng(9)
+    n_samples, n_classes = 4, 3
+    cost_function = _call(task, "CrossEntropy()", CrossEntropy)
+    target = _one_hot(rng, n_samples, n_classes)
+    probabilities = _probabilities(rng, (n_samples, n_classes))
+
+    def per_sample(prediction) -> np.ndarray:
+        cost = _call(task, "CrossEntropy.estimate(target, x_in)", cost_function.estimate,
+                     target, prediction)
+        if cost is not None and np.ndim(cost) == 0:
+            _fail(task, "estimate returned a single number; return one cost per sample (batch,) or "
+                        "per element (batch, n) -- train_epoch takes np.mean of it.")
+        if cost is None or np.shape(cost) not in ((n_samples,), (n_samples, 1), (n_samples, n_classes)):
+            _array(task, "CrossEntropy.estimate", cost, (n_samples, n_classes))
+        cost = np.asarray(cost, dtype=float).reshape(n_samples, -1).sum(axis=1)
+        if not np.all(np.isfinite(cost)):
+            _fail(task, "estimate gives NaN or inf where a probability is 0: add self.eps inside the log.")
+        return cost
+
+    original_target, original = target.copy(), probabilities.copy()
+    per_sample(probabilities)
+    _unchanged(task, "CrossEntropy.estimate", original, probabilities)
+    _unchanged(task, "CrossEntropy.estimate", original_target, target)
+
+    perfect = per_sample(target.copy())
+    if np.max(np.abs(perfect)) > 1e-9:
+        _fail(task, f"a prediction equal to the one-hot target must cost 0, yours costs up to "
+                    f"{np.max(np.abs(perfect)):.3g}.")
+    for depth in (0.5, 1.0, 3.0):
+        # the true class gets probability exp(-depth): cross-entropy is then exactly depth
+        prediction = np.where(target == 1, np.exp(-depth), (1 - np.exp(-depth)) / (n_classes - 1))
+        cost = per_sample(prediction)
+        if not _same(cost, np.full(n_samples, depth), 1e-6):
+            if _same(cost, np.full(n_samples, -depth), 1e-6):
+                _fail(task, "the cross-entropy has the wrong sign: it must be positive.")
+            _fail(task, f"when the true class has probability exp(-{depth}), the cross-entropy of that "
+                        f"sample must be {depth}; yours gives {np.round(cost, 4)}.")
+    zero = np.where(target == 1, 0.0, 1.0 / (n_classes - 1))
+    if np.min(per_sample(zero)) < 10:
+        _fail(task, "a probability of exactly 0 for the true class must give a very large cost.")
+    return cost_function
+
+
+@_check("6b")
+def check_cross_entropy_estimate(CrossEntropy):
+    """Task 6b: cross-entropy of one-hot targets, finite at probability 0."""
+    _cross_entropy_properties(CrossEntropy, "6b")
+    return "CrossEntropy.estimate is 0 for perfect predictions, -log of the true class's probability, finite at 0."
+
+
+@_check("6c")
+def check_cross_entropy_gradient(CrossEntropy):
+    """Task 6c: ``CrossEntropy.gradient`` against finite differences of the summed cost."""
+    task = "6c"
+    try:
+        _cross_entropy_properties(CrossEntropy, task)
+    except CheckFailed as failure:
+        _fail(task, f"the gradient is checked against your estimate, which fails first -- "
+                    f"{str(failure).split(': ', 1)[1]}")
+    rng = _rng(10)
+    worst = 0.0
+    for n_samples, n_classes in ((4, 3), (1, 6)):
+        cost_function = CrossEntropy()
+        target = _one_hot(rng, n_samples, n_classes)
+        prediction = rng.uniform(0.05, 1.0, size=(n_samples, n_classes))
+        _call(task, "CrossEntropy.estimate", cost_function.estimate, _one_hot(rng, n_samples, n_classes),
+              _probabilities(rng, (n_samples, n_classes)))
+        target_copy, prediction_copy = target.copy(), prediction.copy()
+        comparison = _call(task, "CrossEntropy.gradient", gradcheck.cost_gradient,
+                           cost_function, target, prediction)
+        _unchanged(task, "CrossEntropy.gradient", prediction_copy, prediction)
+        _unchanged(task, "CrossEntropy.gradient", target_copy, target)
+        if not comparison.ok:
+            _fail(task, f"CrossEntropy.gradient: {comparison.diagnosis()}.")
+        worst = max(worst, comparison.error)
+    return f"CrossEntropy.gradient matches finite differences of the cost (relative error {worst:.1e})."
+
+
+@_check("6d")
+def check_softmax_backward(SoftMax):
+    """Task 6d: ``SoftMax.backward`` against finite differences."""
+    task = "6d"
+    try:
+        _softmax_forward_properties(SoftMax, task)
+    except CheckFailed as failure:
+        _fail(task, f"backward is checked against your forward, which fails first -- "
+                    f"{str(failure).split(': ', 1)[1]}")
+    rng = _rng(11)
+    worst = 0.0
+    for shape in ((4, 3), (1, 5), (3, 7)):
+        layer = SoftMax()
+        x, d_out = rng.normal(size=shape), rng.normal(size=shape)
+        x_copy, d_out_copy = x.copy(), d_out.copy()
+        _call(task, "SoftMax.forward", layer.forward, x)
+        d_in = _call(task, "SoftMax.backward", layer.backward, d_out)
+        _unchanged(task, "SoftMax.backward", d_out_copy, d_out)
+        _unchanged(task, "SoftMax.backward", x_copy, x)
+        d_in = _array(task, f"SoftMax.backward(d_out) for shape {shape}", d_in, shape)
+        comparisons = _call(task, "SoftMax.backward", gradcheck.layer_gradients, layer, x, d_out, ())
+        comparison = comparisons["d_in"]
+        if not comparison.ok:
+            probabilities = np.asarray(layer.forward(x), dtype=float)
+            hint = ""
+            if _same(d_in, d_out * probabilities * (1 - probabilities), 1e-8):
+                hint = (" You used only the diagonal of the softmax Jacobian: every output of a row "
+                        "depends on every input of that row.")
+            _fail(task, f"SoftMax.backward, shape {shape}: {comparison.diagnosis()}.{hint}")
+        worst = max(worst, comparison.error)
+    return f"SoftMax.backward matches finite differences (relative error {worst:.1e})."
+
+
+@_check("6e")
+def check_task6e(history_task6e):
+    """Task 6e: Linear + SoftMax trained with cross-entropy."""
+    return _check_run("6e", history_task6e, "history_task6e", TASK6E_MINIMUM_ACCURACY, 1e-5)

@@ -1,0 +1,255 @@
+"""Finite-difference gradient checking for layers and costs.
+
+Every backward pass is judged against central differences of the *forward* pass,
+never against a stored copy of an answer.  A layer is checked through its
+upstream gradient: for a random ``d_out`` the scalar
+
+.. math:: L(x, w, b) = \\sum_{ij} d\\_out_{ij} \\; \\mathrm{forward}(x)_{ij}
+
+has the gradients ``backward(d_out)``, ``dw`` and ``db`` -- so no Jacobian is
+ever built.  A cost is checked by differentiating ``sum(estimate(target, prediction))``
+with respect to ``prediction``.
+
+Tolerance
+---------
+Central differences in float64 with step ``h`` have a truncation error of order
+``h**2 * f'''`` and a rounding error of order ``eps * |L| / h``.  With
+``h = 1e-6``, ``eps = 2.2e-16`` and the small, well-scaled problems the checks
+use (``|L| < 100``, entries of order one) both stay below about ``1e-8``
+relative to the gradient, while the smallest mistake we look for (a factor of
+two from a missing ``+=``, a transposed or averaged gradient) gives a relative
+error of at least ``1/3``.  ``DEFAULT_TOLERANCE = 1e-6`` sits between the two,
+two orders of magnitude from each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+DEFAULT_STEP = 1e-6
+DEFAULT_TOLERANCE = 1e-6
+
+#: parameter attribute -> gradient attribute, as in the course's ``Linear`` layer
+PARAMETER_GRADIENTS = {"w": "dw", "b": "db"}
+
+
+def numerical_gradient(f: Callable[[], float], x: np.ndarray, step: float = DEFAULT_STEP) -> np.ndarray:
+    """Central-difference gradient of a scalar function with respect to ``x``.
+
+    ``x`` is perturbed in place, one entry at a time, and restored afterwards, so
+    ``f`` may read it through a closure or as a layer attribute.
+
+    Parameters
+    ----------
+    f : callable
+        Takes no argument and returns a scalar computed from the current ``x``.
+    x : ndarray of any shape, float64
+        The array to differentiate with respect to.
+    step : float
+        The finite-difference step ``h``.
+
+    Returns
+    -------
+    gradient : ndarray of the shape of ``x``, float64
+        ``(f(x + h e_i) - f(x - h e_i)) / (2 h)`` for every entry ``i``.
+    """
+    if x.dtype != np.float64:
+        raise TypeError(f"numerical_gradient needs a float64 array, got {x.dtype}")
+    gradient = np.zeros(x.shape, dtype=np.float64)
+    for index in np.ndindex(x.shape):
+        original = x[index]
+        x[index] = original + step
+        f_plus = float(np.sum(f()))
+        x[index] = original - step
+        f_minus = float(np.sum(f()))
+        x[index] = original
+        gradient[index] = (f_plus - f_minus) / (2.0 * step)
+    return gradient
+
+
+def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
+    """Norm-wise relative error ``|a - n| / max(|a|, |n|)``.
+
+    Norm-wise rather than entry-wise so that entries that are zero in both
+    arrays do not make the measure explode.  Returns 0 when both are zero,
+    ``inf`` when the shapes differ or a value is not finite.
+    """
+    analytic = np.asarray(analytic, dtype=np.float64)
+    numeric = np.asarray(numeric, dtype=np.float64)
+    if analytic.shape != numeric.shape:
+        return float("inf")
+    if not (np.all(np.isfinite(analytic)) and np.all(np.isfinite(numeric))):
+        return float("inf")
+    scale = max(np.linalg.norm(analytic), np.linalg.norm(numeric))
+    if scale == 0.0:
+        return 0.0
+    return float(np.linalg.norm(analytic - numeric) / scale)
+
+
+@dataclass
+class GradientComparison:
+    """One analytic gradient next to its finite-difference estimate.
+
+    Attributes
+    ----------
+    name : str
+        What the gradient is of, e.g. ``"d_in"``, ``"dw"``, ``"db"``.
+    analytic : ndarray or object
+        What the student's code produced (may have a wrong shape or type).
+    numeric : ndarray
+        Central differences.
+    error : float
+        :func:`relative_error` of the two (``inf`` if shapes differ).
+    tolerance : float
+    batch_size : int
+        Used to recognise gradients averaged instead of summed over the batch.
+    """
+
+    name: str
+    analytic: object
+    numeric: np.ndarray
+    error: float
+    tolerance: float = DEFAULT_TOLERANCE
+    batch_size: int = 1
+
+    @property
+    def ok(self) -> bool:
+        return self.error <= self.tolerance
+
+    def diagnosis(self) -> str:
+        """A sentence naming the likely mistake, without showing the answer."""
+        return diagnose(self.name, self.analytic, self.numeric, self.batch_size, self.tolerance)
+
+
+def compare(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
+            tolerance: float = DEFAULT_TOLERANCE) -> GradientComparison:
+    """Build a :class:`GradientComparison`, tolerating a non-array ``analytic``."""
+    try:
+        error = relative_error(analytic, numeric)
+    except (TypeError, ValueError):
+        error = float("inf")
+    return GradientComparison(name, analytic, numeric, error, tolerance, batch_size)
+
+
+def diagnose(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
+             tolerance: float = DEFAULT_TOLERANCE) -> str:
+    """Name the likely mistake behind a gradient that disagrees with finite differences.
+
+    Tries the typical slips in turn -- missing value, wrong shape, transposed,
+    wrong sign, averaged or multiplied by the batch size, a constant factor --
+    and falls back to the size of the error.
+    """
+    if analytic is None:
+        return f"{name} is None: is it computed, stored and returned?"
+    try:
+        analytic = np.asarray(analytic, dtype=np.float64)
+    except (TypeError, ValueError):
+        return f"{name} is a {type(analytic).__name__}, not a numeric array"
+    expected = numeric.shape
+    if analytic.shape != expected:
+        if analytic.ndim == 2 and analytic.shape == expected[::-1] and expected[0] != expected[1]:
+            return (f"{name} has shape {analytic.shape} but must have shape {expected}: "
+                    f"it looks transposed")
+        if analytic.size == numeric.size:
+            return f"{name} has shape {analytic.shape} but must have shape {expected} (same entries, wrong layout?)"
+        return f"{name} has shape {analytic.shape} but must have shape {expected}"
+    if not np.all(np.isfinite(analytic)):
+        return f"{name} contains NaN or inf"
+
+    def close(candidate: np.ndarray) -> bool:
+        return relative_error(candidate, numeric) <= tolerance
+
+    if not np.any(analytic) and np.any(numeric):
+        return f"{name} is all zeros: is the gradient computed and accumulated into it?"
+    if close(-analytic):
+        return f"{name} has the wrong sign"
+    if analytic.ndim == 2 and analytic.shape[0] == analytic.shape[1] and close(analytic.T):
+        return f"{name} is transposed"
+    if batch_size > 1 and close(analytic * batch_size):
+        return (f"{name} is {batch_size} times too small: it looks averaged over the batch, "
+                f"but gradients are summed over the batch here")
+    if batch_size > 1 and close(analytic / batch_size):
+        return f"{name} is {batch_size} times too large: a factor of the batch size crept in"
+    norm = float(np.vdot(analytic, analytic))
+    if norm > 0:
+        factor = float(np.vdot(analytic, numeric)) / norm
+        if close(factor * analytic):
+            return (f"{name} is off by a constant factor: yours is {1 / factor:.4g} times "
+                    f"the finite-difference value")
+    return (f"{name} differs from the finite-difference estimate "
+            f"(relative error {relative_error(analytic, numeric):.2e}, tolerance {tolerance:.0e})")
+
+
+def layer_gradients(layer, x_in: np.ndarray, d_out: np.ndarray, parameters=("w", "b"),
+                    step: float = DEFAULT_STEP) -> dict:
+    """Analytic and finite-difference gradients of a layer, through its upstream gradient.
+
+    Runs ``zero_gradients``, ``forward(x_in)`` and ``backward(d_out)`` once for the
+    analytic gradients, then differentiates ``sum(d_out * forward(x))`` numerically
+    with respect to ``x`` and to each parameter array, which is perturbed in place.
+
+    Parameters
+    ----------
+    layer : Layer
+        Anything with ``forward``, ``backward`` and ``zero_gradients``; parameter
+        ``p`` has its gradient in attribute ``"d" + p`` (``w`` -> ``dw``).
+    x_in : ndarray of shape (n_samples, n_in), float64
+    d_out : ndarray of shape (n_samples, n_out), float64
+    parameters : sequence of str
+        Names of the parameter attributes to check (empty for e.g. ``Sigmoid``).
+
+    Returns
+    -------
+    comparisons : dict of str to GradientComparison
+        Keyed ``"d_in"`` and ``"dw"``, ``"db"``, ... .  Student code may raise; the
+        caller decides how to report it.
+    """
+    batch_size = x_in.shape[0]
+    layer.zero_gradients()
+    layer.forward(x_in.copy())
+    d_in = layer.backward(d_out.copy())
+    analytic = {"d_in": None if d_in is None else np.array(d_in, copy=True)}
+    for parameter in parameters:
+        gradient = getattr(layer, PARAMETER_GRADIENTS.get(parameter, "d" + parameter), None)
+        analytic[PARAMETER_GRADIENTS.get(parameter, "d" + parameter)] = (
+            None if gradient is None else np.array(gradient, copy=True))
+
+    probe = np.array(x_in, dtype=np.float64, copy=True)
+    results = {"d_in": compare("d_in", analytic["d_in"],
+                               numerical_gradient(lambda: np.sum(d_out * layer.forward(probe)), probe, step),
+                               batch_size)}
+    for parameter in parameters:
+        gradient_name = PARAMETER_GRADIENTS.get(parameter, "d" + parameter)
+        values = getattr(layer, parameter)
+        numeric = numerical_gradient(lambda: np.sum(d_out * layer.forward(x_in.copy())), values, step)
+        results[gradient_name] = compare(gradient_name, analytic[gradient_name], numeric, batch_size)
+    # leave the layer as a forward pass on x_in would
+    layer.forward(x_in.copy())
+    return results
+
+
+def cost_gradient(cost, target: np.ndarray, prediction: np.ndarray, step: float = DEFAULT_STEP) -> GradientComparison:
+    """Analytic and finite-difference gradient of a cost with respect to the prediction.
+
+    The analytic gradient is ``cost.gradient(cost.estimate(target, prediction))``;
+    the numeric one differentiates ``sum(cost.estimate(target, prediction))``.
+
+    Parameters
+    ----------
+    cost : Cost
+    target : ndarray of shape (n_samples, n_classes), float64
+    prediction : ndarray of shape (n_samples, n_classes), float64
+
+    Returns
+    -------
+    GradientComparison named ``"gradient"``.
+    """
+    probe = np.array(prediction, dtype=np.float64, copy=True)
+    numeric = numerical_gradient(lambda: np.sum(cost.estimate(target.copy(), probe)), probe, step)
+    value = cost.estimate(target.copy(), prediction.copy())
+    gradient = cost.gradient(value)
+    analytic = None if gradient is None else np.array(gradient, copy=True)
+    return compare("gradient", analytic, numeric, prediction.shape[0])

@@ -1,0 +1,264 @@
+"""Data preparation and the training loop of the course handout.
+
+Semantics follow the handout: all 70,000 MNIST images are shuffled, normalised
+with one global mean and standard deviation, and split into 50,000 training and
+20,000 validation images.  ``train_epoch`` runs mini-batch gradient descent and
+returns the sum over batches of the mean batch cost; ``validate_epoch`` returns
+the accuracy.  ``train`` additionally returns a :class:`History` so that runs
+can be plotted and compared.
+
+Environment variables (all optional)
+------------------------------------
+``HAMLET_MAX_EPOCHS``
+    Caps the number of epochs of every ``train`` call, e.g. for a quick demo or a
+    grading budget.  The cap is printed, never silent.
+``HAMLET_PROGRESS``
+    ``0`` hides the tqdm progress bars (they write to stderr).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from .mnist import MNIST
+
+N_TRAINING = 50_000
+
+
+@dataclass
+class History:
+    """What one training run measured, one entry per epoch.
+
+    Attributes
+    ----------
+    cost : list of float
+        Sum over the epoch's batches of the mean batch cost (the handout's ``cost=``).
+    accuracy : list of float
+        Validation accuracy after the epoch.
+    seconds : list of float
+        Wall time of the epoch (training and validation).
+    label : str or None
+        Name used in plots.
+    settings : dict
+        ``number_epochs`` asked for, ``batch_size``, ``learning_rate``, ``seed``
+        and ``epoch_cap`` (None when no cap applied).
+    """
+
+    cost: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    seconds: list = field(default_factory=list)
+    label: str | None = None
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def epochs(self) -> list:
+        """Epoch numbers ``1 .. n``."""
+        return list(range(1, len(self.cost) + 1))
+
+    @property
+    def final_accuracy(self) -> float:
+        return self.accuracy[-1] if self.accuracy else float("nan")
+
+    @property
+    def final_cost(self) -> float:
+        return self.cost[-1] if self.cost else float("nan")
+
+    def __len__(self) -> int:
+        return len(self.cost)
+
+    def __repr__(self) -> str:
+        name = f"{self.label!r}, " if self.label else ""
+        if not self.cost:
+            return f"History({name}no epochs)"
+        return (f"History({name}{len(self)} epochs, final cost={self.final_cost:.6f}, "
+                f"accuracy={self.final_accuracy:.4f}, {sum(self.seconds):.1f} s)")
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "cost": list(map(float, self.cost)),
+                "accuracy": list(map(float, self.accuracy)),
+                "seconds": list(map(float, self.seconds)), "settings": dict(self.settings)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "History":
+        return cls(cost=list(data["cost"]), accuracy=list(data["accuracy"]),
+                   seconds=list(data.get("seconds", [])), label=data.get("label"),
+                   settings=dict(data.get("settings", {})))
+
+
+def epoch_cap() -> int | None:
+    """The epoch cap from ``HAMLET_MAX_EPOCHS``, or None when unset."""
+    value = os.environ.get("HAMLET_MAX_EPOCHS", "").strip()
+    if not value:
+        return None
+    try:
+        cap = int(value)
+    except ValueError:
+        raise ValueError(f"HAMLET_MAX_EPOCHS must be a whole number, got {value!r}") from None
+    if cap < 1:
+        raise ValueError(f"HAMLET_MAX_EPOCHS must be at least 1, got {cap}")
+    return cap
+
+
+def show_progress() -> bool:
+    return os.environ.get("HAMLET_PROGRESS", "1").strip() not in {"0", "false", "no", "off"}
+
+
+def load_data(seed: int | None = None, data_dir=None):
+    """Shuffled, normalised MNIST, as the handout's ``load_data``.
+
+    Parameters
+    ----------
+    seed : int or None
+        Seed of the shuffle.  None uses NumPy's global random state, as the
+        handout did (so ``np.random.seed`` makes it reproducible).
+    data_dir : path, optional
+        Folder with the MNIST files (see :mod:`hamlet_utils.mnist`).
+
+    Returns
+    -------
+    images : ndarray of shape (70000, 784), float64
+        Pixels minus the global mean, divided by the global standard deviation.
+    labels : ndarray of shape (70000, 10), float64
+        One-hot targets, shuffled like ``images``.
+    image_size : int
+        784.
+    label_size : int
+        10.
+    """
+    mnist = MNIST(data_dir)
+    images, labels = mnist.data, mnist.target
+    if seed is None:
+        permutation = np.random.permutation(images.shape[0])
+    else:
+        permutation = np.random.default_rng(seed).permutation(images.shape[0])
+    images = images[permutation]
+    labels = labels[permutation]
+    # one global mean and std, as in the handout (not per pixel)
+    images = (images - np.mean(images)) / np.std(images)
+    return images, labels, images.shape[1], labels.shape[1]
+
+
+def _batches(n_samples: int, batch_size: int):
+    return range(0, n_samples, batch_size)
+
+
+def train_epoch(e, net, images, labels, cost_function, batch_size, learning_rate, progress=None):
+    """One epoch of mini-batch gradient descent.
+
+    Parameters
+    ----------
+    e : int
+        Epoch number, shown in the progress bar.
+    net : Layer
+        The network; ``zero_gradients``, ``forward``, ``backward`` and
+        ``update_parameters`` are called once per batch.
+    images : ndarray of shape (n_samples, n_in)
+    labels : ndarray of shape (n_samples, n_out)
+    cost_function : Cost
+    batch_size : int
+    learning_rate : float
+    progress : bool or None
+        Show a tqdm bar; None follows ``HAMLET_PROGRESS``.
+
+    Returns
+    -------
+    epoch_cost : float
+        Sum over batches of ``np.mean(cost)``.
+    """
+    progress = show_progress() if progress is None else progress
+    epoch_cost = 0.0
+    for i in tqdm(_batches(len(images), batch_size), desc="training,   e=%i" % e, disable=not progress):
+        batch_images = images[i:i + batch_size]
+        batch_labels = labels[i:i + batch_size]
+
+        net.zero_gradients()
+        prediction = net.forward(batch_images)
+        cost = cost_function.estimate(batch_labels, prediction)
+
+        dprediction = cost_function.gradient(cost)
+        net.backward(dprediction)
+        net.update_parameters(learning_rate)
+
+        epoch_cost += np.mean(cost)
+    return float(epoch_cost)
+
+
+def validate_epoch(e, net, images, labels, batch_size, progress=None):
+    """Accuracy of ``net`` on ``images``: the fraction whose arg-max matches the label.
+
+    Parameters
+    ----------
+    images : ndarray of shape (n_samples, n_in)
+    labels : ndarray of shape (n_samples, n_out), one-hot
+
+    Returns
+    -------
+    accuracy : float
+    """
+    progress = show_progress() if progress is None else progress
+    n_correct = 0
+    n_total = 0
+    for i in tqdm(_batches(len(images), batch_size), desc="validation, e=%i" % e, disable=not progress):
+        batch_images = images[i:i + batch_size]
+        batch_labels = labels[i:i + batch_size]
+        predictions = net.forward(batch_images)
+        n_correct += int(np.sum(np.argmax(batch_labels, axis=1) == np.argmax(predictions, axis=1)))
+        n_total += batch_labels.shape[0]
+    return n_correct / n_total
+
+
+def train(net, cost_function, number_epochs, batch_size, learning_rate, *, seed=None,
+          label=None, data=None, progress=None, verbose=True) -> History:
+    """Train ``net`` on MNIST as the handout's ``train`` does, and return its history.
+
+    Parameters
+    ----------
+    net : Layer
+    cost_function : Cost
+    number_epochs : int
+        Capped by ``HAMLET_MAX_EPOCHS`` when that is set.
+    batch_size : int
+    learning_rate : float
+    seed : int or None
+        Seed of the data shuffle (see :func:`load_data`).
+    label : str, optional
+        Name of the run in plots.
+    data : tuple, optional
+        The result of :func:`load_data`, to reuse one shuffle across runs.
+    progress : bool or None
+        Show tqdm bars; None follows ``HAMLET_PROGRESS``.
+    verbose : bool
+        Print ``cost=..., accuracy=...`` after every epoch, as the handout did.
+
+    Returns
+    -------
+    History
+    """
+    cap = epoch_cap()
+    epochs_to_run = number_epochs if cap is None else min(number_epochs, cap)
+    if cap is not None and cap < number_epochs and verbose:
+        print(f"HAMLET_MAX_EPOCHS={cap}: training {epochs_to_run} of {number_epochs} epochs", flush=True)
+
+    images, labels, _, _ = load_data(seed) if data is None else data
+    training_images, validation_images = images[:N_TRAINING], images[N_TRAINING:]
+    training_labels, validation_labels = labels[:N_TRAINING], labels[N_TRAINING:]
+
+    history = History(label=label, settings={
+        "number_epochs": number_epochs, "batch_size": batch_size, "learning_rate": learning_rate,
+        "seed": seed, "epoch_cap": cap})
+    for e in range(epochs_to_run):
+        start = time.perf_counter()
+        cost = train_epoch(e, net, training_images, training_labels, cost_function, batch_size,
+                           learning_rate, progress)
+        accuracy = validate_epoch(e, net, validation_images, validation_labels, batch_size, progress)
+        history.cost.append(cost)
+        history.accuracy.append(accuracy)
+        history.seconds.append(time.perf_counter() - start)
+        if verbose:
+            print("cost=%5.6f, accuracy=%2.6f" % (cost, accuracy), flush=True)
+    return history
