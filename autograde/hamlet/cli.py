@@ -1,0 +1,115 @@
+"""The ``hamlet`` command: release, run and demonstrate the session notebooks.
+
+    hamlet release [SESSION ...]             student notebooks from solutions/ with nbgrader
+    hamlet check-release [SESSION ...]       fail if a release is stale or gives anything away
+    hamlet solution [--max-epochs N] [--out DIR]
+                                             execute the solution notebook on MNIST, report results
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from . import course
+from .execute import cell_errors, execute_notebook
+from .release import generate_release, release_differences, release_problems
+
+
+def _sessions(names):
+    known = course.sessions()
+    for name in names:
+        if name not in known:
+            raise SystemExit(f"hamlet: no session {name!r}; the sessions are {', '.join(known)}")
+    return names or known
+
+
+def command_release(arguments) -> int:
+    for session in _sessions(arguments.sessions):
+        notebook = generate_release(session)
+        problems = release_problems(course.source_notebook(session), notebook)
+        if problems:
+            print(f"{notebook}: the release gives away:\n  " + "\n  ".join(problems))
+            return 1
+        print(f"released {notebook.relative_to(course.ROOT)}")
+    return 0
+
+
+def command_check_release(arguments) -> int:
+    failed = False
+    for session in _sessions(arguments.sessions):
+        with tempfile.TemporaryDirectory() as folder:
+            fresh = generate_release(session, folder)
+            differences = release_differences(course.release_notebook(session), fresh)
+        problems = release_problems(course.source_notebook(session), course.release_notebook(session))
+        for message in differences:
+            print(f"{session}: out of date: {message} (run `make release`)")
+        for message in problems:
+            print(f"{session}: gives away: {message}")
+        failed |= bool(differences or problems)
+        if not (differences or problems):
+            print(f"{session}: release is current and holds no solution")
+    return 1 if failed else 0
+
+
+def command_solution(arguments) -> int:
+    output = Path(arguments.out)
+    status = 0
+    for session in _sessions(arguments.sessions):
+        executed = output / f"{session}.ipynb"
+        cap = f", every training run capped at {arguments.max_epochs} epochs" if arguments.max_epochs else ""
+        print(f"executing {course.source_notebook(session).relative_to(course.ROOT)}{cap} ...", flush=True)
+        notebook, histories, seconds = execute_notebook(
+            course.source_notebook(session), executed, max_epochs=arguments.max_epochs, allow_errors=True)
+        errors = cell_errors(notebook)
+        print(f"\n{session}: executed in {seconds:.0f} s -> {executed}")
+        if histories:
+            from hamlet_utils.plotting import plot_histories
+            from hamlet_utils.training import History
+
+            runs = {name: History.from_dict(data) for name, data in histories.items()}
+            plot = output / f"{session}_histories.png"
+            plot_histories({history.label or name: history for name, history in runs.items()},
+                           title=session, path=plot)
+            print(f"{'run':<16}{'epochs':>7}{'cost':>12}{'accuracy':>10}{'seconds':>9}")
+            for name, history in runs.items():
+                print(f"{name:<16}{len(history):>7}{history.final_cost:>12.6f}"
+                      f"{history.final_accuracy:>10.4f}{sum(history.seconds):>9.1f}")
+            print(f"plot: {plot}")
+            (output / f"{session}_results.json").write_text(json.dumps(
+                {"seconds": seconds, "max_epochs": arguments.max_epochs, "histories": histories}, indent=1))
+        for name, ename, message in errors:
+            print(f"ERROR in {name}: {ename}: {message}")
+            status = 1
+    return status
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="hamlet", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    release = commands.add_parser("release", help="generate the student notebooks with nbgrader")
+    release.add_argument("sessions", nargs="*")
+    release.set_defaults(run=command_release)
+
+    check = commands.add_parser("check-release", help="fail if a release is stale or gives anything away")
+    check.add_argument("sessions", nargs="*")
+    check.set_defaults(run=command_check_release)
+
+    solution = commands.add_parser("solution", help="execute the solution notebooks on MNIST")
+    solution.add_argument("sessions", nargs="*")
+    solution.add_argument("--max-epochs", type=int, default=None,
+                          help="cap every training run (HAMLET_MAX_EPOCHS); default: the notebook's epochs")
+    solution.add_argument("--out", default=str(course.BUILD / "solution"), help="output folder")
+    solution.set_defaults(run=command_solution)
+
+    arguments = parser.parse_args(argv)
+    return arguments.run(arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Run a notebook headless with nbclient and read back the training histories."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+#: appended to a copy of the notebook and removed afterwards: prints every
+#: training History the notebook left in its namespace, as one JSON line
+_COLLECT = """
+import json as _json
+from hamlet_utils.training import History as _History
+print("HAMLET-HISTORIES " + _json.dumps({_name: _value.to_dict() for _name, _value in globals().items()
+                                         if isinstance(_value, _History) and not _name.startswith("_")}))
+"""
+
+
+def execute_notebook(path, output=None, *, max_epochs=None, timeout=1800, allow_errors=False,
+                     working_directory=None) -> tuple[nbformat.NotebookNode, dict, float]:
+    """Execute ``path`` in a fresh kernel.
+
+    Parameters
+    ----------
+    path : path
+        The notebook.
+    output : path, optional
+        Where to write the executed notebook.
+    max_epochs : int, optional
+        Sets ``HAMLET_MAX_EPOCHS`` in the kernel: every training run is capped.
+    timeout : int
+        Seconds per cell.
+    allow_errors : bool
+        Go on after a failing cell (nbclient's ``allow_errors``).
+
+    Returns
+    -------
+    notebook : NotebookNode
+        The executed notebook.
+    histories : dict of str to dict
+        ``History.to_dict()`` of every History variable left in the namespace.
+    seconds : float
+        Wall time of the execution.
+    """
+    notebook = nbformat.read(str(path), as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell(_COLLECT))
+    environment = {"HAMLET_PROGRESS": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+    if max_epochs is not None:
+        environment["HAMLET_MAX_EPOCHS"] = str(max_epochs)
+    saved = {name: os.environ.get(name) for name in environment}
+    os.environ.update(environment)  # the kernel inherits this process's environment
+    start = time.perf_counter()
+    try:
+        client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+                                resources={"metadata": {"path": str(working_directory or Path(path).parent)}})
+        client.execute()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    seconds = time.perf_counter() - start
+    collector = notebook.cells.pop()
+    histories = {}
+    for item in collector.get("outputs", []):
+        for line in item.get("text", "").splitlines():
+            if line.startswith("HAMLET-HISTORIES "):
+                histories = json.loads(line.split(" ", 1)[1])
+    if output is not None:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, str(output))
+    return notebook, histories, seconds
+
+
+def cell_errors(notebook) -> list[tuple[str, str, str]]:
+    """``(grade_id or cell number, exception name, message)`` of every cell that raised."""
+    errors = []
+    for number, cell in enumerate(notebook.cells):
+        for item in cell.get("outputs", []):
+            if item.get("output_type") == "error":
+                name = cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {number}")
+                errors.append((name, item.get("ename", ""), item.get("evalue", "")))
+    return errors
