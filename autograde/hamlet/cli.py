@@ -4,6 +4,8 @@
     hamlet check-release [SESSION ...]       fail if a release is stale or gives anything away
     hamlet solution [--max-epochs N] [--out DIR]
                                              execute the solution notebook on MNIST, report results
+    hamlet grade SUBMISSIONS --out DIR [--jobs N] [--timeout SECONDS]
+                                             autograde a class: grades.csv, feedback, tutor page
 """
 
 from __future__ import annotations
@@ -87,6 +89,42 @@ def command_solution(arguments) -> int:
     return status
 
 
+def command_bundle(arguments) -> int:
+    import zipfile
+
+    from .bundle import write_bundle
+
+    try:
+        path = write_bundle(arguments.out)
+    except RuntimeError as error:
+        print(f"hamlet bundle: {error}")
+        return 1
+    with zipfile.ZipFile(path) as bundle:
+        count = sum(1 for entry in bundle.infolist() if not entry.is_dir())
+    print(f"{path}: {count} files")
+    return 0
+
+
+def command_grade(arguments) -> int:
+    from .grade import GRADING_EPOCHS, grade
+
+    results = grade(arguments.submissions, arguments.out, arguments.session, jobs=arguments.jobs,
+                    timeout=arguments.timeout)
+    out = Path(arguments.out).resolve()
+    tasks = list(results[0].task_scores()) if results else []
+    header = f"{'student':<22}" + "".join(f"{task or '?':>5}" for task in tasks) + f"{'total':>8}{'bonus':>7}  flags"
+    print("\n" + header)
+    for result in results:
+        scores = result.task_scores()
+        row = "".join(f"{'-' if scores[task][0] is None else format(scores[task][0], 'g'):>5}" for task in tasks)
+        print(f"{result.student:<22}{row}{result.score:>8g}{result.bonus_score:>7g}  {'; '.join(result.flags)}")
+    print(f"\n(training capped at {GRADING_EPOCHS} epochs; '-' = manually graded, not graded yet)")
+    print(f"grades:    {out / 'grades.csv'}\ntotals:    {out / 'totals.csv'}\n"
+          f"feedback:  {out / 'feedback'}/<student>.html\ntutor page: {out / 'report.html'}\n"
+          f"gradebook: {out / 'gradebook.db'}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="hamlet", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -106,6 +144,18 @@ def main(argv=None) -> int:
                           help="cap every training run (HAMLET_MAX_EPOCHS); default: the notebook's epochs")
     solution.add_argument("--out", default=str(course.BUILD / "solution"), help="output folder")
     solution.set_defaults(run=command_solution)
+
+    bundle = commands.add_parser("bundle", help="zip the release, hamlet_utils and MNIST for students")
+    bundle.add_argument("--out", default=str(course.BUILD / "hamlet-student-bundle.zip"), help="zip file to write")
+    bundle.set_defaults(run=command_bundle)
+
+    grade = commands.add_parser("grade", help="autograde a class's submissions with nbgrader")
+    grade.add_argument("submissions", help="folder (nbgrader submitted/ layout or flat <student>.ipynb) or zip")
+    grade.add_argument("--out", required=True, help="output folder: grades.csv, feedback/, report.html, ...")
+    grade.add_argument("--session", default=None, help="session name (default: the first one)")
+    grade.add_argument("--jobs", type=int, default=2, help="students graded in parallel")
+    grade.add_argument("--timeout", type=int, default=120, help="seconds per notebook cell")
+    grade.set_defaults(run=command_grade)
 
     arguments = parser.parse_args(argv)
     return arguments.run(arguments)

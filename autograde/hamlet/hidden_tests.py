@@ -1,0 +1,303 @@
+"""Hidden tests of Session 6, called from the ``### BEGIN HIDDEN TESTS`` parts of the test cells.
+
+They never ship to students (this package is the instructor's).  They use other
+shapes and seeds than the visible checks, so code fitted to the visible checks
+does not pass them.  Forward passes are compared with the definitions written
+here; backward passes only ever with finite differences.
+
+Every function raises ``HiddenTestFailed`` (an AssertionError) with a message
+that names the quantity but not the test, and writes nothing to stderr: NumPy
+warnings are silenced, since nbgrader scores a test cell that writes to stderr 0.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+
+import numpy as np
+
+from hamlet_utils import gradcheck
+
+TOLERANCE = 1e-7
+
+
+class HiddenTestFailed(AssertionError):
+    pass
+
+
+def _hidden(function):
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        __tracebackhide__ = True
+        state = np.random.get_state()
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                function(*args, **kwargs)
+        except HiddenTestFailed:
+            raise
+        except NotImplementedError:
+            raise HiddenTestFailed("not implemented yet") from None
+        except Exception as error:  # student code may raise anything
+            raise HiddenTestFailed(f"your code raised {type(error).__name__}: {error}") from None
+        finally:
+            np.random.set_state(state)
+    return wrapper
+
+
+def _require(condition, message):
+    if not condition:
+        raise HiddenTestFailed(message)
+
+
+def _close(a, b, tolerance=TOLERANCE) -> bool:
+    try:
+        return gradcheck.relative_error(np.asarray(a, dtype=float), np.asarray(b, dtype=float)) <= tolerance
+    except (TypeError, ValueError):
+        return False
+
+
+def _linear(Linear, n_in, n_out, rng):
+    layer = Linear(n_in, n_out)
+    layer.w = rng.normal(size=(n_out, n_in))
+    layer.b = rng.normal(size=(1, n_out))
+    return layer
+
+
+SHAPES = ((7, 2, 1), (2, 9, 5), (6, 6, 3), (1, 4, 8))  # (n_in, n_out, batch)
+
+
+@_hidden
+def linear_forward(Linear):
+    rng = np.random.default_rng(1001)
+    for n_in, n_out, batch in SHAPES:
+        layer = _linear(Linear, n_in, n_out, rng)
+        x = rng.normal(size=(batch, n_in))
+        original = x.copy()
+        out = layer.forward(x)
+        expected = np.einsum("bi,oi->bo", original, layer.w) + layer.b
+        _require(np.shape(out) == expected.shape, f"forward output shape {np.shape(out)} for {n_in}->{n_out}, batch {batch}")
+        _require(_close(out, expected), f"forward of a {n_in}->{n_out} layer, batch {batch}")
+        _require(np.array_equal(x, original), "forward modifies its input")
+        _require(np.array_equal(layer.x_in, original), "forward does not store x_in")
+
+
+@_hidden
+def mse_estimate(MeanSquareError):
+    rng = np.random.default_rng(1002)
+    for shape in ((1, 1), (5, 2), (3, 10)):
+        target, prediction = rng.normal(size=shape), rng.normal(size=shape)
+        copies = target.copy(), prediction.copy()
+        cost = MeanSquareError().estimate(target, prediction)
+        _require(np.shape(cost) == shape, f"estimate shape {np.shape(cost)} for inputs {shape}")
+        _require(_close(cost, 0.5 * (copies[1] - copies[0]) ** 2), f"estimate for inputs of shape {shape}")
+        _require(np.array_equal(target, copies[0]) and np.array_equal(prediction, copies[1]),
+                 "estimate modifies its inputs")
+
+
+def _cost_gradient(cost_class, target, prediction, what):
+    copies = target.copy(), prediction.copy()
+    comparison = gradcheck.cost_gradient(cost_class(), target, prediction)
+    _require(comparison.ok, f"{what}: {comparison.diagnosis()}")
+    _require(np.array_equal(target, copies[0]) and np.array_equal(prediction, copies[1]),
+             f"{what} modifies its inputs")
+
+
+@_hidden
+def mse_gradient(MeanSquareError):
+    rng = np.random.default_rng(1003)
+    for shape in ((1, 1), (5, 2), (2, 7)):
+        _cost_gradient(MeanSquareError, rng.normal(size=shape), rng.normal(size=shape),
+                       f"gradient for shape {shape}")
+
+
+@_hidden
+def linear_backward(Linear):
+    rng = np.random.default_rng(1004)
+    for n_in, n_out, batch in SHAPES:
+        layer = _linear(Linear, n_in, n_out, rng)
+        x, d_out = rng.normal(size=(batch, n_in)), rng.normal(size=(batch, n_out))
+        for name, comparison in gradcheck.layer_gradients(layer, x, d_out).items():
+            _require(comparison.ok, f"{n_in}->{n_out}, batch {batch}: {comparison.diagnosis()}")
+        # two backward calls with different upstream gradients add up; zero_gradients resets
+        other = rng.normal(size=(batch, n_out))
+        layer.zero_gradients()
+        layer.forward(x)
+        layer.backward(d_out)
+        first = np.array(layer.dw, dtype=float), np.array(layer.db, dtype=float)
+        layer.zero_gradients()
+        layer.forward(x)
+        layer.backward(other)
+        second = np.array(layer.dw, dtype=float), np.array(layer.db, dtype=float)
+        layer.zero_gradients()
+        layer.forward(x)
+        layer.backward(d_out)
+        layer.backward(other)
+        _require(_close(layer.dw, first[0] + second[0]) and _close(layer.db, first[1] + second[1]),
+                 "gradients do not accumulate over backward calls")
+        layer.zero_gradients()
+        _require(not np.any(layer.dw) and not np.any(layer.db), "zero_gradients does not reset dw and db")
+
+
+@_hidden
+def linear_update(Linear):
+    rng = np.random.default_rng(1005)
+    for learning_rate in (0.5, 1e-3, 0.0):
+        layer = _linear(Linear, 4, 6, rng)
+        w, b = layer.w.copy(), layer.b.copy()
+        dw, db = rng.normal(size=w.shape), rng.normal(size=b.shape)
+        layer.dw, layer.db = dw.copy(), db.copy()
+        layer.update_parameters(learning_rate)
+        _require(np.shape(layer.w) == w.shape and np.shape(layer.b) == b.shape, "update changes shapes")
+        _require(np.allclose(layer.w - w, -learning_rate * dw, rtol=1e-12, atol=1e-15)
+                 and np.allclose(layer.b - b, -learning_rate * db, rtol=1e-12, atol=1e-15),
+                 f"update with learning_rate={learning_rate}")
+
+
+def _one_step_consistent(layer, x, y, learning_rate, cost_class, activation_class):
+    """dw of the stored step equals a fresh step from the reconstructed parameters."""
+    dw, db = np.array(layer.dw, dtype=float), np.array(layer.db, dtype=float)
+    fresh = type(layer)(layer.w.shape[1], layer.w.shape[0])
+    fresh.w, fresh.b = layer.w + learning_rate * dw, layer.b + learning_rate * db
+    fresh.zero_gradients()
+    activation, cost = activation_class(), cost_class()
+    prediction = activation.forward(fresh.forward(x))
+    fresh.backward(activation.backward(cost.gradient(cost.estimate(y, prediction))))
+    return np.any(dw) and _close(fresh.dw, dw, 1e-7) and _close(fresh.db, db, 1e-7)
+
+
+@_hidden
+def single_step(linear_layer, sigmoid_layer, cost_function, random_input, random_label, learning_rate):
+    _require(np.shape(linear_layer.w) == (10, 784), "linear_layer.w changed shape")
+    _require(np.shape(getattr(sigmoid_layer, "x_in", None)) == (600, 10), "sigmoid_layer saw no batch of 600")
+    _require(_one_step_consistent(linear_layer, random_input, random_label, learning_rate,
+                                  type(cost_function), type(sigmoid_layer)),
+             "linear_layer did not take exactly one gradient step")
+
+
+@_hidden
+def network(Network, Linear, Sigmoid):
+    rng = np.random.default_rng(1006)
+    layers = [_linear(Linear, 6, 5, rng), Sigmoid(), _linear(Linear, 5, 4, rng), Sigmoid(),
+              _linear(Linear, 4, 3, rng)]
+    net = Network(layers)
+    x, d_out = rng.normal(size=(3, 6)), rng.normal(size=(3, 3))
+    expected = x
+    for layer in layers:
+        expected = layer.forward(expected)
+    _require(_close(net.forward(x), expected), "forward of a five-layer network")
+    comparisons = gradcheck.layer_gradients(net, x, d_out, ())
+    _require(comparisons["d_in"].ok, f"backward of a five-layer network: {comparisons['d_in'].diagnosis()}")
+    net.zero_gradients()
+    net.forward(x)
+    net.backward(d_out)
+    for index in (0, 2, 4):
+        for parameter, gradient in gradcheck.PARAMETER_GRADIENTS.items():
+            numeric = gradcheck.numerical_gradient(lambda: np.sum(d_out * net.forward(x)),
+                                                   getattr(layers[index], parameter))
+            comparison = gradcheck.compare(f"layers[{index}].{gradient}", getattr(layers[index], gradient), numeric)
+            _require(comparison.ok, f"five-layer network: {comparison.diagnosis()}")
+    before = [layer.w.copy() for layer in layers[::2]]
+    gradients = [np.array(layer.dw) for layer in layers[::2]]
+    net.update_parameters(0.1)
+    for layer, w, dw in zip(layers[::2], before, gradients):
+        _require(_close(layer.w - w, -0.1 * dw, 1e-10), "update_parameters is not delegated to every layer")
+    net.zero_gradients()
+    _require(all(not np.any(layer.dw) for layer in layers[::2]), "zero_gradients is not delegated to every layer")
+    single = Network([_linear(Linear, 3, 2, rng)])
+    _require(np.shape(single.forward(rng.normal(size=(1, 3)))) == (1, 2), "a one-layer network")
+
+
+@_hidden
+def network_step(network, Network, linear_layer, sigmoid_layer, cost_function, random_input, random_label,
+                 learning_rate):
+    _require(isinstance(network, Network), "network is not a Network")
+    _require(network.layers[0] is linear_layer and network.layers[1] is sigmoid_layer,
+             "network does not hold linear_layer and sigmoid_layer")
+    _require(_one_step_consistent(linear_layer, random_input, random_label, learning_rate,
+                                  type(cost_function), type(sigmoid_layer)),
+             "network did not take exactly one gradient step")
+
+
+def _history(history, name):
+    from hamlet_utils.training import History
+
+    _require(isinstance(history, History), f"{name} is not a training History")
+    _require(len(history) >= 1 and all(np.isfinite(history.cost)), f"{name} has no finite costs")
+    return history
+
+
+@_hidden
+def training(history, name, table_name):
+    from hamlet_utils import checks, training
+
+    history = _history(history, name)
+    cap = training.epoch_cap()
+    wanted_epochs = history.settings.get("number_epochs")
+    _require(wanted_epochs == 100, f"{name}: train for the given number_epochs (100)")
+    _require(len(history) == (wanted_epochs if cap is None else min(cap, wanted_epochs)),
+             f"{name}: not every epoch was run")
+    minimum = checks.minimum_accuracy(getattr(checks, table_name), len(history))
+    _require(history.final_accuracy >= minimum, f"{name}: accuracy {history.final_accuracy:.4f} < {minimum:.2f}")
+    if len(history) > 1:
+        _require(history.cost[-1] < history.cost[0], f"{name}: the cost does not decrease")
+
+
+@_hidden
+def better_network(history_task5, history_task4):
+    history_task5 = _history(history_task5, "history_task5")
+    history_task4 = _history(history_task4, "history_task4")
+    _require(history_task5.final_accuracy > history_task4.final_accuracy,
+             "the task 5 network does not beat the task 4 network under the same budget")
+
+
+@_hidden
+def softmax_forward(SoftMax):
+    rng = np.random.default_rng(1007)
+    for shape, scale in (((1, 10), 1.0), ((6, 2), 5.0), ((3, 4), 1e4)):
+        x = scale * rng.normal(size=shape)
+        original = x.copy()
+        out = np.asarray(SoftMax().forward(x), dtype=float)
+        shifted = np.exp(original - original.max(axis=1, keepdims=True))
+        _require(out.shape == shape and np.all(np.isfinite(out)), f"softmax of shape {shape}, scale {scale:g}")
+        _require(_close(out, shifted / shifted.sum(axis=1, keepdims=True), 1e-9), f"softmax values, scale {scale:g}")
+        _require(np.allclose(out.sum(axis=1), 1.0, atol=1e-12), "softmax rows do not sum to 1")
+        _require(np.array_equal(x, original), "softmax forward modifies its input")
+
+
+@_hidden
+def cross_entropy_estimate(CrossEntropy):
+    target = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+    for prediction, per_sample in ((target.copy(), (0.0, 0.0)),                  # probability exactly 1
+                                   (np.array([[0.5, 0.0, 0.5], [0.0, 0.5, 0.5]]), None),  # exactly 0
+                                   (np.array([[0.2, 0.5, 0.3], [0.25, 0.5, 0.25]]), (-np.log(0.5), -np.log(0.25)))):
+        original = prediction.copy()
+        cost = np.asarray(CrossEntropy().estimate(target.copy(), prediction), dtype=float)
+        _require(cost.shape in ((2,), (2, 1), (2, 3)), f"estimate shape {cost.shape}")
+        cost = cost.reshape(2, -1).sum(axis=1)
+        _require(np.all(np.isfinite(cost)), "estimate is not finite at probabilities 0 or 1")
+        if per_sample is None:
+            _require(np.all(cost > 20), "a probability of 0 for the true class must cost about -log(eps)")
+        else:
+            _require(np.allclose(cost, per_sample, atol=1e-9), "estimate values")
+        _require(np.array_equal(prediction, original), "estimate modifies its input")
+
+
+@_hidden
+def cross_entropy_gradient(CrossEntropy):
+    rng = np.random.default_rng(1008)
+    for n_samples, n_classes in ((1, 2), (5, 10)):
+        target = np.eye(n_classes)[rng.integers(0, n_classes, n_samples)]
+        _cost_gradient(CrossEntropy, target, rng.uniform(0.1, 1.0, size=(n_samples, n_classes)),
+                       f"gradient for {n_samples} samples of {n_classes} classes")
+
+
+@_hidden
+def softmax_backward(SoftMax):
+    rng = np.random.default_rng(1009)
+    for shape in ((1, 2), (5, 10), (2, 3)):
+        layer = SoftMax()
+        x, d_out = rng.normal(size=shape), rng.normal(size=shape)
+        comparison = gradcheck.layer_gradients(layer, x, d_out, ())["d_in"]
+        _require(comparison.ok, f"softmax backward, shape {shape}: {comparison.diagnosis()}")

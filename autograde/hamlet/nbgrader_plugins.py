@@ -1,0 +1,91 @@
+"""Preprocessors that nbgrader lacks, plugged in through the grading configuration.
+
+* :class:`RecoveringExecute` -- nbgrader's ``Execute`` stops a whole notebook when
+  the kernel dies (``os._exit``, a segfault, the memory limit).  This one marks the
+  cell that killed it, starts a new kernel, runs the cells before it again and
+  goes on, so only the tasks that depend on the fatal cell lose points.
+* :class:`HideHiddenTracebacks` -- feedback must not show hidden-test source; nbgrader's
+  ``ClearHiddenTests`` removes it from the cells, this removes it from tracebacks.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from nbclient.exceptions import DeadKernelError
+from nbclient.util import run_sync
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+
+KERNEL_DIED = "DeadKernelError"
+
+
+class RecoveringExecute(Execute):
+    """``Execute`` that survives a dead kernel: restart, replay the earlier cells, go on."""
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._fatal_cells = set()
+        return super().preprocess(nb, resources, km)
+
+    def preprocess_cell(self, cell, resources, index):
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self._fatal_cells.add(index)
+            cell.outputs.append(NotebookNode(
+                output_type="error", ename=KERNEL_DIED,
+                evalue="the kernel died while running this cell (os._exit, a crash or too much memory); "
+                       "grading restarted it and ran the cells before this one again",
+                traceback=[f"{KERNEL_DIED}: the kernel died while running this cell"]))
+            self.log.warning("kernel died in cell %d; restarting and replaying cells 0-%d", index, index - 1)
+            self._restart_and_replay(index)
+            return cell, self.resources
+
+    def _restart_and_replay(self, index):
+        run_sync(self.km.restart_kernel)(now=True)
+        self.kc.stop_channels()
+        self.kc = self.km.client()
+        run_sync(self.kc.start_channels)()
+        run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
+        for earlier in range(index):
+            cell = self.nb.cells[earlier]
+            if cell.cell_type != "code" or earlier in self._fatal_cells:
+                continue
+            try:
+                # on a copy: the cell keeps the outputs of its first run
+                self.execute_cell(copy.deepcopy(cell), earlier, store_history=False)
+            except DeadKernelError:
+                self._fatal_cells.add(earlier)
+                self._restart_and_replay(earlier)
+                return
+
+
+HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.S)
+
+
+class HideHiddenTracebacks(NbGraderPreprocessor):
+    """Replace the traceback of a failing cell that had hidden tests by its last line.
+
+    A traceback quotes the source lines it passes through -- including hidden ones.
+    The exception's name and message stay: they say what is wrong, not how it was tested.
+    """
+
+    def preprocess(self, nb, resources):
+        self._hidden_lines = set()
+        for cell in nb.cells:
+            for region in HIDDEN_REGION.findall(cell.source):
+                self._hidden_lines.update(line.strip() for line in region.splitlines()[1:-1] if line.strip())
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code" and (HIDDEN_REGION.search(cell.source) or self._quotes_hidden(cell)):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    output.traceback = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}",
+                                        "(the traceback is hidden: it passes through hidden tests)"]
+        return cell, resources
+
+    def _quotes_hidden(self, cell) -> bool:
+        text = "\n".join("\n".join(output.get("traceback", [])) for output in cell.get("outputs", []))
+        return any(line in text for line in self._hidden_lines)

@@ -1,0 +1,139 @@
+"""The tutor page: one self-contained HTML file with every student's scores, flags and curves."""
+
+from __future__ import annotations
+
+import base64
+import statistics
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+
+from .results import BONUS_TASKS, StudentResult
+
+TEMPLATE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>HaMLeT {{ session }}: grades</title>
+<style>
+body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1em;color:#222;background:#fafafa}
+h1{font-size:1.4em;margin:0 0 .2em} .summary{color:#444;margin:0 0 1em}
+table{border-collapse:collapse;background:#fff;box-shadow:0 1px 3px #0002}
+th,td{border:1px solid #ddd;padding:3px 5px;text-align:center;vertical-align:middle}
+th{background:#eef1f5;position:sticky;top:0;cursor:pointer;user-select:none;white-space:nowrap;z-index:1}
+th small{display:block;font-weight:normal;color:#666}
+th.bonus{background:#f3ecfa} th:hover{background:#dde4ee}
+th.asc::after{content:" \\25B2";font-size:.7em} th.desc::after{content:" \\25BC";font-size:.7em}
+td.id{text-align:left;font-family:ui-monospace,monospace;max-width:11em;overflow-wrap:anywhere}
+td.full{background:#d4f4d4;color:#145214} td.partial{background:#ffe8b3;color:#6b4a00}
+td.zero{background:#f9c9c9;color:#7a1010} td.todo,td.none{background:#eee;color:#888}
+td.todo small{display:block;font-size:.75em} td.total{font-weight:bold}
+tr.flagged td.id,tr.flagged td.flags{background:#fff1e0} tr.flagged td.id{border-left:4px solid #e67e22}
+td.flags{text-align:left;max-width:12em}
+.badge{display:inline-block;background:#c0392b;color:#fff;border-radius:3px;padding:0 5px;margin:1px;font-size:.8em}
+img.curves{width:360px;cursor:zoom-in;display:block}
+img.curves.big{position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);width:min(1000px,95vw);z-index:9;
+ cursor:zoom-out;background:#fff;box-shadow:0 0 0 100vmax #0009}
+.muted{color:#999;font-style:italic} .legend span{padding:1px 6px;margin-right:4px;border-radius:3px}
+</style></head><body>
+<h1>HaMLeT {{ session }} &mdash; grades</h1>
+<p class="summary">Generated {{ generated }} &middot; <b>{{ results|length }}</b> students &middot;
+ mean total <b>{{ mean }}</b>, median <b>{{ median }}</b> of {{ max_total|num }} points (+ bonus)
+ &middot; <b>{{ flagged }}</b> flagged &middot; <b>{{ to_grade }}</b> manual cells to grade</p>
+<p class="legend"><span style="background:#d4f4d4">full</span><span style="background:#ffe8b3">partial</span><span
+ style="background:#f9c9c9">0</span><span style="background:#eee">to grade</span> &starf; bonus task &middot; click a header to sort,
+ a plot to enlarge</p>
+<table id="grades"><thead><tr>
+<th data-type="text">student</th>
+{% for task, maximum in columns %}<th class="{{ 'bonus' if task in bonus_tasks }}" title="task {{ task }}">{{ task or 'other' }}{{ '\u2605' if task in bonus_tasks }}<small>/{{ maximum|num }}</small></th>{% endfor %}
+<th>total<small>/{{ max_total|num }}</small></th><th class="bonus">bonus<small>/{{ max_bonus|num }}</small></th>
+<th>flags</th><th>feedback</th><th>curves</th>
+</tr></thead><tbody>
+{% for row in rows %}{% set r = row.result %}<tr class="{{ 'flagged' if r.flags }}">
+<td class="id" data-sort="{{ r.student }}">{{ r.student }}</td>
+{% for cell in row.cells %}{% if cell is none %}<td class="none" data-sort="-1">&middot;</td>
+{% elif cell[0] is none %}<td class="todo" data-sort="-0.5">&mdash;<small>to grade</small></td>
+{% else %}<td class="{{ cell[2] }}" data-sort="{{ cell[0] }}">{{ cell[0]|num }}</td>{% endif %}{% endfor %}
+<td class="total" data-sort="{{ r.score }}">{{ r.score|num }}</td><td data-sort="{{ r.bonus_score }}">{{ r.bonus_score|num }}</td>
+<td class="flags" data-sort="{{ r.flags|length }}">{% for flag in r.flags %}<span class="badge">{{ flag }}</span>{% endfor %}</td>
+<td data-sort="{{ 1 if r.feedback else 0 }}">{% if r.feedback %}<a href="{{ row.href }}">feedback</a>{% else %}<span class="muted">none</span>{% endif %}</td>
+<td data-sort="{{ 1 if row.image else 0 }}">{% if row.image %}<img class="curves" alt="loss and accuracy of {{ r.student }}" src="data:image/png;base64,{{ row.image }}">{% else %}<span class="muted">no plot</span>{% endif %}</td>
+</tr>
+{% endfor %}</tbody></table>
+<script>
+document.querySelectorAll("img.curves").forEach(i => i.onclick = () => i.classList.toggle("big"));
+document.querySelectorAll("#grades th").forEach((th, column) => th.onclick = () => {
+  const body = document.querySelector("#grades tbody"), up = !th.classList.contains("asc");
+  document.querySelectorAll("#grades th").forEach(h => h.classList.remove("asc", "desc"));
+  th.classList.add(up ? "asc" : "desc");
+  const key = tr => tr.children[column].dataset.sort, numeric = th.dataset.type !== "text";
+  const rows = [...body.rows].sort((a, b) => {
+    const x = key(a), y = key(b);
+    const order = numeric ? parseFloat(x) - parseFloat(y) : x.localeCompare(y, undefined, {numeric: true});
+    return up ? order : -order;
+  });
+  rows.forEach(tr => body.appendChild(tr));
+});
+</script>
+</body></html>
+"""
+
+
+def _number(value) -> str:
+    return f"{value:g}"
+
+
+def _columns(results) -> list[tuple[str, float]]:
+    """Every task any student has, in notebook order, with its largest max points."""
+    columns: dict = {}
+    for result in results:
+        for task, (_, maximum) in result.task_scores().items():
+            columns[task] = max(columns.get(task, 0.0), maximum)
+    return list(columns.items())
+
+
+def _state(score: float, maximum: float) -> str:
+    return "full" if score >= maximum else "zero" if score <= 0 else "partial"
+
+
+def write_report(path, session: str, results: list[StudentResult], generated: str | None = None) -> Path:
+    """Write the tutor page for one session to ``path``; return the path.
+
+    One self-contained HTML file (inline CSS and JS, plots as data URIs), so it can
+    be mailed or opened from anywhere.  To look at it without a desktop browser::
+
+        chromium --headless --no-sandbox --disable-gpu --no-first-run \\
+            --user-data-dir=/tmp/chromium-profile --window-size=1400,900 \\
+            --screenshot=/tmp/report.png file:///absolute/path/to/report.html
+    """
+    results = sorted(results, key=lambda result: result.student)
+    columns = _columns(results)
+    rows = []
+    for result in results:
+        scores = result.task_scores()
+        cells = []
+        for task, _ in columns:
+            if task not in scores:
+                cells.append(None)
+            else:
+                score, maximum = scores[task]
+                cells.append((score, maximum, None if score is None else _state(score, maximum)))
+        image = base64.b64encode(result.curves_png).decode("ascii") if result.curves_png else None
+        href = quote(result.feedback, safe="/") if result.feedback else None
+        rows.append({"result": result, "cells": cells, "image": image, "href": href})
+    totals = [result.score for result in results]
+    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    environment.filters["num"] = _number
+    html = environment.from_string(TEMPLATE).render(
+        session=session, results=results, rows=rows, columns=columns, bonus_tasks=BONUS_TASKS,
+        generated=generated or datetime.now().strftime("%Y-%m-%d %H:%M"),
+        mean=f"{statistics.mean(totals):.1f}" if totals else "–",
+        median=f"{statistics.median(totals):g}" if totals else "–",
+        max_total=sum(maximum for task, maximum in columns if task not in BONUS_TASKS),
+        max_bonus=sum(maximum for task, maximum in columns if task in BONUS_TASKS),
+        flagged=sum(1 for result in results if result.flags),
+        to_grade=sum(1 for result in results for cell in result.cells if cell.score is None))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    return path
