@@ -71,9 +71,16 @@ def _call(task: str, description: str, function, *args):
     except Exception as error:  # student code may raise anything
         hint = ""
         text = str(error)
-        if isinstance(error, ValueError) and ("shape" in text or "broadcast" in text or "align" in text):
-            hint = (" Check the shapes: the batch is the first dimension, x_in is (batch, n_in), "
-                    "w is (n_out, n_in), b is (1, n_out).")
+        if isinstance(error, ValueError) and any(
+                word in text for word in ("shape", "broadcast", "align", "mismatch")):
+            hint = " Check the shapes: the batch is the first dimension"
+            if description.startswith("Linear"):
+                hint += (", x_in is (batch, n_in), w and dw are (n_out, n_in), b and db are "
+                         "(1, n_out)")
+            hint += "."
+        elif isinstance(error, TypeError) and "NoneType" in text:
+            hint = (" Something is None: is every attribute stored before it is used (e.g. in "
+                    "forward or estimate), and every result returned?")
         _fail(task, f"{description} raised {type(error).__name__}: {text}.{hint}", error)
 
 
@@ -106,10 +113,10 @@ def _same(a, b, tolerance: float = VALUE_TOLERANCE) -> bool:
     return _error(a, b) <= tolerance
 
 
-def _unchanged(task: str, description: str, original: np.ndarray, now: np.ndarray):
+def _unchanged(task: str, description: str, original: np.ndarray, now: np.ndarray, what: str = "its input"):
     __tracebackhide__ = True
     if not np.array_equal(original, now):
-        _fail(task, f"{description} changed its input in place. Compute new arrays instead "
+        _fail(task, f"{description} changed {what} in place. Compute new arrays instead "
                     f"(e.g. `a = a - b`, not `a -= b`): the caller still needs the input.")
 
 
@@ -153,12 +160,12 @@ def _report_gradients(task: str, description: str, comparisons: dict, hints: dic
 
 # --------------------------------------------------------------------------- task 2
 
-@_check("2a")
-def check_linear_forward(Linear):
-    """Task 2a: ``Linear.forward`` is the affine map with weights ``w`` and bias ``b``."""
-    task = "2a"
+def _linear_forward_properties(Linear, task: str):
+    """Fail unless ``Linear.forward`` is the affine map with weights ``w`` and bias ``b``."""
+    __tracebackhide__ = True
     rng = _rng(2)
-    for n_in, n_out, batch in ((5, 3, 4), (4, 4, 1), (3, 6, 2)):
+    # the square layer first: there, w in place of w.T gives a wrong value, not a shape error
+    for n_in, n_out, batch in ((4, 4, 1), (5, 3, 4), (3, 6, 2)):
         layer = _linear(Linear, n_in, n_out, rng, task)
         x = rng.normal(size=(batch, n_in))
         original = x.copy()
@@ -198,7 +205,46 @@ def check_linear_forward(Linear):
         if not (_same(np.asarray(twice) - zero, 2 * (out - zero))
                 and _same(np.asarray(summed) - zero, (out - zero) + (np.asarray(ones) - zero))):
             _fail(task, "Linear.forward is not affine (linear plus bias) in its input.")
+
+
+@_check("2a")
+def check_linear_forward(Linear):
+    """Task 2a: ``Linear.forward`` is the affine map with weights ``w`` and bias ``b``."""
+    _linear_forward_properties(Linear, "2a")
     return "Linear.forward is the affine map x_in -> output with weights w and bias b, batch first."
+
+
+def _cost_gradient(task: str, name: str, cost_function, target, prediction, earlier, hint=None):
+    """Fail unless ``cost_function.gradient`` matches finite differences at (target, prediction).
+
+    ``earlier`` is a (target, prediction) pair estimated first: the gradient must
+    use the latest estimate.  ``hint(comparison)`` may name a further likely mistake.
+    Returns the relative error.
+    """
+    __tracebackhide__ = True
+    _call(task, f"{name}.estimate", cost_function.estimate, *earlier)
+    target_copy, prediction_copy = target.copy(), prediction.copy()
+    # once on the very arrays given to estimate: gradient must leave them alone, too
+    value = _call(task, f"{name}.estimate", cost_function.estimate, target, prediction)
+    _call(task, f"{name}.gradient", cost_function.gradient, value)
+    _unchanged(task, f"{name}.gradient", prediction_copy, prediction, "the prediction given to estimate")
+    _unchanged(task, f"{name}.gradient", target_copy, target, "the target given to estimate")
+    comparison = _call(task, f"{name}.gradient", gradcheck.cost_gradient, cost_function, target, prediction)
+    if comparison.ok:
+        return comparison.error
+    try:
+        extra = hint(comparison) if hint else ""
+    except (TypeError, ValueError):  # an analytic gradient that is no array of numbers
+        extra = ""
+    if not extra:
+        try:
+            stale = gradcheck.cost_gradient(type(cost_function)(), *(array.copy() for array in earlier)).numeric
+            if _same(comparison.analytic, stale, 1e-6):
+                extra = (" It is the gradient at the data of an earlier estimate call: estimate must "
+                         "store prediction and target on every call, and gradient use the latest ones.")
+        except Exception:  # student code may raise anything; the diagnosis stands on its own
+            pass
+    _fail(task, f"{name}.gradient: {comparison.diagnosis()}.{extra}")
 
 
 def _mse_estimate_properties(MeanSquareError, task: str):
@@ -264,22 +310,17 @@ def check_mse_gradient(MeanSquareError):
     rng = _rng(4)
     worst = 0.0
     for shape in ((4, 3), (1, 5)):
-        cost_function = MeanSquareError()
+        cost_function = _call(task, "MeanSquareError()", MeanSquareError)
         target, prediction = rng.normal(size=shape), rng.normal(size=shape)
         # an earlier estimate on other data: the gradient must use the latest one
-        _call(task, "MeanSquareError.estimate", cost_function.estimate,
-              rng.normal(size=shape), rng.normal(size=shape))
-        target_copy, prediction_copy = target.copy(), prediction.copy()
-        comparison = _call(task, "MeanSquareError.gradient", gradcheck.cost_gradient,
-                           cost_function, target, prediction)
-        _unchanged(task, "MeanSquareError.gradient", prediction_copy, prediction)
-        _unchanged(task, "MeanSquareError.gradient", target_copy, target)
-        if not comparison.ok:
-            hint = ""
-            if "sign" in comparison.diagnosis():
-                hint = " Is the order of the arguments estimate(target, prediction) kept?"
-            _fail(task, f"MeanSquareError.gradient: {comparison.diagnosis()}.{hint}")
-        worst = max(worst, comparison.error)
+        earlier = (rng.normal(size=shape), rng.normal(size=shape))
+
+        def hint(comparison):
+            if "wrong sign" in comparison.diagnosis():
+                return " Is the order of the arguments estimate(target, prediction) kept?"
+            return ""
+        worst = max(worst, _cost_gradient(task, "MeanSquareError", cost_function, target, prediction,
+                                          earlier, hint))
     return (f"MeanSquareError.gradient matches finite differences of the cost "
             f"(relative error {worst:.1e}).")
 
@@ -295,6 +336,11 @@ LINEAR_HINTS = {
 def check_linear_backward(Linear):
     """Task 2d: ``Linear.backward`` against finite differences, accumulation and inputs."""
     task = "2d"
+    try:
+        _linear_forward_properties(Linear, task)
+    except CheckFailed as failure:
+        _fail(task, f"backward is checked against your forward, which fails first -- "
+                    f"{str(failure).split(': ', 1)[1]}")
     rng = _rng(5)
     worst = 0.0
     for n_in, n_out, batch in ((5, 3, 4), (3, 5, 1), (4, 4, 4)):
@@ -304,6 +350,7 @@ def check_linear_backward(Linear):
 
         _call(task, "Linear.zero_gradients", layer.zero_gradients)
         _call(task, "Linear.forward", layer.forward, x)
+        _unchanged(task, "Linear.forward", x_copy, x)
         d_in = _call(task, "Linear.backward", layer.backward, d_out)
         _unchanged(task, "Linear.backward", d_out_copy, d_out)
         _unchanged(task, "Linear.backward", x_copy, x)
@@ -382,7 +429,8 @@ def _verify_step(task: str, name: str, layer, activation, cost_function, x, y, l
     dw = _array(task, f"{name}.dw", getattr(layer, "dw", None), layer.w.shape)
     db = _array(task, f"{name}.db", getattr(layer, "db", None), layer.b.shape)
     if not np.any(dw):
-        _fail(task, f"{name}.dw is all zeros: did the gradient reach it through backward?")
+        _fail(task, f"{name}.dw is all zeros: did the gradient reach it through backward? (The check "
+                    f"reads dw after the step: zero the gradients at the start of a step, not the end.)")
     args = (type(layer), type(activation), type(cost_function))
     try:
         # the gradient at the current parameters: matches if update_parameters was never called
@@ -398,7 +446,16 @@ def _verify_step(task: str, name: str, layer, activation, cost_function, x, y, l
     if _same(dw, current_dw, 1e-7):
         _fail(task, f"{name} has its gradients but its parameters did not move: call "
                     f"update_parameters(learning_rate) at the end.")
-    if _same(dw, 2 * earlier_dw, 1e-6):
+    # two steps without zero_gradients: dw = g0 + g1 where g1 is the gradient at the
+    # reconstructed parameters above, and g0 = dw - g1 the gradient one step further back
+    first_dw, first_db = dw - earlier_dw, db - earlier_db
+    try:
+        first_again_dw, first_again_db = _one_step_gradient(
+            *args, layer.w + learning_rate * (dw + first_dw), layer.b + learning_rate * (db + first_db), x, y)
+    except Exception:  # the same calls ran above; anything odd here just means "not two steps"
+        first_again_dw = first_again_db = None
+    if (first_again_dw is not None and np.any(first_dw) and _same(first_again_dw, first_dw, 1e-6)
+            and _same(first_again_db, first_db, 1e-6)):
         _fail(task, f"{name}.dw holds two steps' gradients: run the hyperparameter cell again, "
                     f"then this cell once (or call zero_gradients first).")
     _fail(task, f"{name}.dw is not the gradient of one step with random_input and random_label "
@@ -472,7 +529,7 @@ def check_network(Network, Linear, Sigmoid):
         _call(task, f"Network.{method}", getattr(network, method), *args)
         expected = sorted((method, name, *args) for name in names)
         if sorted(log) != expected:
-            _fail(task, f"{method} must call {method}{args if args else '()'} of every layer once; "
+            _fail(task, f"{method} must call {method}({', '.join(map(repr, args))}) of every layer once; "
                         f"the calls were {log}.")
 
     # the real thing: gradients through Linear, Sigmoid, Linear against finite differences
@@ -511,10 +568,12 @@ def check_network_step(network, Network, sigmoid_layer, cost_function, random_in
 
 # --------------------------------------------------------------------------- tasks 4, 5, 6e
 
-#: lowest acceptable final validation accuracy after n epochs, batch 600, of the
-#: task-4 network (lr 1e-4) and the task-6e network (lr 1e-5); measured values in README
-TASK4_MINIMUM_ACCURACY = {1: 0.30, 2: 0.45, 3: 0.55, 5: 0.65, 10: 0.80, 20: 0.85, 50: 0.88, 100: 0.895}
-TASK6E_MINIMUM_ACCURACY = {1: 0.60, 3: 0.75, 10: 0.85, 50: 0.89, 100: 0.90}
+#: lowest acceptable final validation accuracy after n epochs (batch 600): the
+#: reference's accuracy then (task 4 / task 6e, measured on MNIST, see README)
+#: minus a margin for other initial weights and data orders -- wide early on,
+#: where runs differ most (the handout's own log had 0.87 where ours had 0.78).
+TASK4_MINIMUM_ACCURACY = {1: 0.35, 2: 0.45, 3: 0.50, 5: 0.60, 10: 0.70, 20: 0.82, 50: 0.88, 100: 0.895}
+TASK6E_MINIMUM_ACCURACY = {1: 0.40, 2: 0.55, 3: 0.65, 5: 0.70, 10: 0.78, 20: 0.83, 50: 0.87, 100: 0.895}
 
 
 def minimum_accuracy(table: dict, epochs: int) -> float:
@@ -535,7 +594,8 @@ def _history(task: str, history, name: str) -> History:
     return history
 
 
-def _check_run(task: str, history, name: str, table: dict, learning_rate: float, batch_size: int = 600):
+def _check_run(task: str, history, name: str, table: dict, learning_rate: float, hint: str,
+               batch_size: int = 600):
     __tracebackhide__ = True
     history = _history(task, history, name)
     settings = history.settings
@@ -546,8 +606,7 @@ def _check_run(task: str, history, name: str, table: dict, learning_rate: float,
     wanted = minimum_accuracy(table, len(history))
     if history.final_accuracy < wanted:
         _fail(task, f"validation accuracy {history.final_accuracy:.4f} after {len(history)} epochs is "
-                    f"below the {wanted:.2f} the reference reaches: check tasks 2-3 pass, and that the "
-                    f"network is trained from the state of task 3b.")
+                    f"below the {wanted:.2f} the reference reaches: {hint}")
     return (f"{len(history)} epochs, validation accuracy {history.final_accuracy:.4f} "
             f"(at least {wanted:.2f} expected).")
 
@@ -555,7 +614,8 @@ def _check_run(task: str, history, name: str, table: dict, learning_rate: float,
 @_check("4")
 def check_task4(history_task4):
     """Task 4: the linear + sigmoid network trained with the given hyperparameters."""
-    return _check_run("4", history_task4, "history_task4", TASK4_MINIMUM_ACCURACY, 1e-4)
+    return _check_run("4", history_task4, "history_task4", TASK4_MINIMUM_ACCURACY, 1e-4,
+                      "do the checks of tasks 2 and 3 pass, and is `network` the one of task 3b?")
 
 
 @_check("5")
@@ -681,20 +741,34 @@ def check_cross_entropy_gradient(CrossEntropy):
     rng = _rng(10)
     worst = 0.0
     for n_samples, n_classes in ((4, 3), (1, 6)):
-        cost_function = CrossEntropy()
+        cost_function = _call(task, "CrossEntropy()", CrossEntropy)
         target = _one_hot(rng, n_samples, n_classes)
         prediction = rng.uniform(0.05, 1.0, size=(n_samples, n_classes))
-        _call(task, "CrossEntropy.estimate", cost_function.estimate, _one_hot(rng, n_samples, n_classes),
-              _probabilities(rng, (n_samples, n_classes)))
-        target_copy, prediction_copy = target.copy(), prediction.copy()
-        comparison = _call(task, "CrossEntropy.gradient", gradcheck.cost_gradient,
-                           cost_function, target, prediction)
-        _unchanged(task, "CrossEntropy.gradient", prediction_copy, prediction)
-        _unchanged(task, "CrossEntropy.gradient", target_copy, target)
-        if not comparison.ok:
-            _fail(task, f"CrossEntropy.gradient: {comparison.diagnosis()}.")
-        worst = max(worst, comparison.error)
+        earlier = (_one_hot(rng, n_samples, n_classes), _probabilities(rng, (n_samples, n_classes)))
+
+        def hint(comparison, target=target, prediction=prediction):
+            if _same(comparison.analytic, prediction - target):
+                return (" That is the gradient of softmax and cross-entropy combined, with respect to "
+                        "the softmax's input; here the cost alone is differentiated, with respect to x_in.")
+            return ""
+        worst = max(worst, _cost_gradient(task, "CrossEntropy", cost_function, target, prediction,
+                                          earlier, hint))
     return f"CrossEntropy.gradient matches finite differences of the cost (relative error {worst:.1e})."
+
+
+def _softmax_rows_mix(SoftMax, x, d_out, d_in) -> str:
+    """A hint if a row of ``d_in`` differs from the backward pass of that sample alone."""
+    try:
+        for i in range(x.shape[0]):
+            layer = SoftMax()
+            layer.forward(x[i:i + 1].copy())
+            single = np.asarray(layer.backward(d_out[i:i + 1].copy()), dtype=float)
+            if not _same(single.reshape(-1), d_in[i], 1e-8):
+                return (f" Row {i} of d_in changes with the other samples of the batch: samples must "
+                        f"not mix -- each sum runs over the classes of one sample.")
+    except Exception:  # student code may raise anything; the diagnosis stands on its own
+        pass
+    return ""
 
 
 @_check("6d")
@@ -725,6 +799,8 @@ def check_softmax_backward(SoftMax):
             if _same(d_in, d_out * probabilities * (1 - probabilities), 1e-8):
                 hint = (" You used only the diagonal of the softmax Jacobian: every output of a row "
                         "depends on every input of that row.")
+            elif shape[0] > 1:
+                hint = _softmax_rows_mix(SoftMax, x, d_out, d_in)
             _fail(task, f"SoftMax.backward, shape {shape}: {comparison.diagnosis()}.{hint}")
         worst = max(worst, comparison.error)
     return f"SoftMax.backward matches finite differences (relative error {worst:.1e})."
@@ -733,4 +809,6 @@ def check_softmax_backward(SoftMax):
 @_check("6e")
 def check_task6e(history_task6e):
     """Task 6e: Linear + SoftMax trained with cross-entropy."""
-    return _check_run("6e", history_task6e, "history_task6e", TASK6E_MINIMUM_ACCURACY, 1e-5)
+    return _check_run("6e", history_task6e, "history_task6e", TASK6E_MINIMUM_ACCURACY, 1e-5,
+                      "do the checks of tasks 6a-6d pass, and is the network Linear then SoftMax, "
+                      "trained with CrossEntropy?")

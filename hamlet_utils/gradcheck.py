@@ -164,6 +164,9 @@ def diagnose(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
 
     if not np.any(analytic) and np.any(numeric):
         return f"{name} is all zeros: is the gradient computed and accumulated into it?"
+    if not np.any(numeric):
+        return (f"{name} must be all zeros: the finite differences show that the forward pass does "
+                f"not depend on this quantity (is it used in forward?)")
     if close(-analytic):
         return f"{name} has the wrong sign"
     if analytic.ndim == 2 and analytic.shape[0] == analytic.shape[1] and close(analytic.T):
@@ -176,7 +179,7 @@ def diagnose(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
     norm = float(np.vdot(analytic, analytic))
     if norm > 0:
         factor = float(np.vdot(analytic, numeric)) / norm
-        if close(factor * analytic):
+        if factor != 0.0 and close(factor * analytic):
             return (f"{name} is off by a constant factor: yours is {1 / factor:.4g} times "
                     f"the finite-difference value")
     return (f"{name} differs from the finite-difference estimate "

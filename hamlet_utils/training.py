@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import time
+import traceback
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,6 +55,11 @@ class History:
     seconds: list = field(default_factory=list)
     label: str | None = None
     settings: dict = field(default_factory=dict)
+    failure: str | None = None
+    #: the trained network and cost function (not saved by to_dict): the checks look
+    #: at their classes to tell a training problem from a bug in an earlier task
+    net: object = field(default=None, repr=False, compare=False)
+    cost_function: object = field(default=None, repr=False, compare=False)
 
     @property
     def epochs(self) -> list:
@@ -73,6 +79,8 @@ class History:
 
     def __repr__(self) -> str:
         name = f"{self.label!r}, " if self.label else ""
+        if self.failure:
+            return f"History({name}{len(self)} epochs, stopped by {self.failure})"
         if not self.cost:
             return f"History({name}no epochs)"
         return (f"History({name}{len(self)} epochs, final cost={self.final_cost:.6f}, "
@@ -81,13 +89,14 @@ class History:
     def to_dict(self) -> dict:
         return {"label": self.label, "cost": list(map(float, self.cost)),
                 "accuracy": list(map(float, self.accuracy)),
-                "seconds": list(map(float, self.seconds)), "settings": dict(self.settings)}
+                "seconds": list(map(float, self.seconds)), "settings": dict(self.settings),
+                "failure": self.failure}
 
     @classmethod
     def from_dict(cls, data: dict) -> "History":
         return cls(cost=list(data["cost"]), accuracy=list(data["accuracy"]),
                    seconds=list(data.get("seconds", [])), label=data.get("label"),
-                   settings=dict(data.get("settings", {})))
+                   settings=dict(data.get("settings", {})), failure=data.get("failure"))
 
 
 def epoch_cap() -> int | None:
@@ -238,6 +247,10 @@ def train(net, cost_function, number_epochs, batch_size, learning_rate, *, seed=
     Returns
     -------
     History
+        If the network raises during training, the traceback is printed, training
+        stops and the history so far is returned with ``failure`` set: a bug in a
+        layer then shows up in the check of that layer's task, and the training
+        task's check can tell the two apart.
     """
     cap = epoch_cap()
     epochs_to_run = number_epochs if cap is None else min(number_epochs, cap)
@@ -250,12 +263,18 @@ def train(net, cost_function, number_epochs, batch_size, learning_rate, *, seed=
 
     history = History(label=label, settings={
         "number_epochs": number_epochs, "batch_size": batch_size, "learning_rate": learning_rate,
-        "seed": seed, "epoch_cap": cap})
+        "seed": seed, "epoch_cap": cap}, net=net, cost_function=cost_function)
     for e in range(epochs_to_run):
         start = time.perf_counter()
-        cost = train_epoch(e, net, training_images, training_labels, cost_function, batch_size,
-                           learning_rate, progress)
-        accuracy = validate_epoch(e, net, validation_images, validation_labels, batch_size, progress)
+        try:
+            cost = train_epoch(e, net, training_images, training_labels, cost_function, batch_size,
+                               learning_rate, progress)
+            accuracy = validate_epoch(e, net, validation_images, validation_labels, batch_size, progress)
+        except Exception as error:  # a bug in the student's layers; KeyboardInterrupt still stops
+            traceback.print_exc()
+            history.failure = f"{type(error).__name__} in epoch {e}: {error}"
+            print(f"training stopped: {history.failure} (traceback above)", flush=True)
+            break
         history.cost.append(cost)
         history.accuracy.append(accuracy)
         history.seconds.append(time.perf_counter() - start)
