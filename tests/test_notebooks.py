@@ -74,7 +74,7 @@ def test_filled_in_release_passes_every_check(tmp_path):
 
 
 EXPECTED_UNFILLED = {
-    "2f": "all zeros", "3b": "`network` must be a Network", "4": "`history_task4` must hold what train",
+    "2f": "nothing has happened yet", "3b": "`network` must be a Network", "4": "`history_task4` must hold what train",
     "5": "`history_task5` must hold what train", "6e": "`history_task6e` must hold what train",
 }
 
