@@ -3,9 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-DEMO_EPOCHS ?= 3
 
-.PHONY: install test release check-release solution demo bench clean
+.PHONY: install test release check-release solution demo examples bundle bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +26,16 @@ check-release: install
 solution: install
 	$(BIN)/hamlet solution
 
+# the instructor's main job, on the example class: release, grade in parallel, report
 demo: install
 	$(BIN)/hamlet release
-	$(BIN)/hamlet solution --max-epochs $(DEMO_EPOCHS) --out build/demo
+	$(BIN)/hamlet grade autograde/examples/06_backpropagation/submissions --out build/demo --jobs 2 --timeout 60
+
+examples: install
+	$(BIN)/hamlet examples
+
+bundle: install
+	$(BIN)/hamlet bundle
 
 bench: install
 	$(BIN)/python benchmarks/bench_mnist.py

@@ -125,6 +125,14 @@ def command_grade(arguments) -> int:
     return 0
 
 
+def command_examples(arguments) -> int:
+    from .examples import STUDENTS, write_examples
+
+    folder = write_examples()
+    print(f"wrote {len(STUDENTS)} example submissions and expected_scores.csv to {folder}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="hamlet", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -156,6 +164,9 @@ def main(argv=None) -> int:
     grade.add_argument("--jobs", type=int, default=2, help="students graded in parallel")
     grade.add_argument("--timeout", type=int, default=120, help="seconds per notebook cell")
     grade.set_defaults(run=command_grade)
+
+    examples = commands.add_parser("examples", help="regenerate the example class from the release")
+    examples.set_defaults(run=command_examples)
 
     arguments = parser.parse_args(argv)
     return arguments.run(arguments)

@@ -220,8 +220,12 @@ def autograde_student(root: Path, session: str, student: str, timeout: int, cell
     result = _nbgrader(root, "autograde", session, "--student", student, "--force",
                        timeout=limit, log=logs / f"{student}.log", threads=threads)
     if result.returncode != 0:
-        tail = [line for line in result.stdout.splitlines() if line.strip()][-3:]
-        return [f"grading failed (exit {result.returncode}): " + " | ".join(tail)[-300:]]
+        lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
+        # the exception nbgrader logged, not its "see the above traceback" summary
+        causes = [line for line in lines if re.match(r"[\w.]+(Error|Exception|Exit)\b.*:", line)
+                  or line.startswith("hamlet: killed")]
+        return [f"grading failed (exit {result.returncode}): {(causes or lines or ['no output'])[-1][:200]}"
+                f" -- see logs/{student}.log"]
     return []
 
 

@@ -46,7 +46,7 @@ class RecoveringExecute(Execute):
         run_sync(self.km.restart_kernel)(now=True)
         self.kc.stop_channels()
         self.kc = self.km.client()
-        run_sync(self.kc.start_channels)()
+        self.kc.start_channels()  # synchronous even on the async client
         run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
         for earlier in range(index):
             cell = self.nb.cells[earlier]

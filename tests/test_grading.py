@@ -1,0 +1,148 @@
+"""Grading the example class end to end with nbgrader, and the grader's input handling."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import zipfile
+
+import nbformat
+import pytest
+from conftest import SOURCE
+
+from hamlet import examples, grade
+from hamlet.release import HIDDEN_REGION
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    out = tmp_path_factory.mktemp("graded")
+    results = grade.grade(examples.FOLDER / "submissions", out, jobs=2, timeout=60, log=lambda *a: None)
+    return out, {result.student: result for result in results}
+
+
+def test_example_class_gets_the_expected_scores(graded):
+    _, results = graded
+    expected = examples.read_expected()
+    assert set(results) == set(expected)
+    for student, scores in expected.items():
+        assert examples.autograded_scores(results[student]) == scores, student
+
+
+def test_faults_and_edits_are_flagged_and_only_there(graded):
+    _, results = graded
+    for student in examples.STUDENTS:
+        flags = "; ".join(results[student.name].flags)
+        for flag in student.flags:
+            assert flag in flags, (student.name, flags)
+        if not student.flags:
+            assert flags == "", (student.name, flags)
+
+
+def test_manual_cells_wait_for_the_tutor(graded):
+    _, results = graded
+    manual = [cell for cell in results["ada_complete"].cells if cell.manual]
+    assert [cell.grade_id for cell in manual] == ["task1a_formulas", "task5_discussion"]
+    assert all(cell.score is None for cell in manual)
+
+
+def test_grades_csv_has_a_row_per_student_and_graded_cell(graded):
+    out, results = graded
+    with open(out / "grades.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["student", "session", "task", "grade_id", "score", "max_score"]
+    graded_cells = [cell for cell in nbformat.read(str(SOURCE), as_version=4).cells
+                    if cell.metadata.get("nbgrader", {}).get("grade")]
+    assert len(rows) == len(results) * len(graded_cells)
+    ada = {row["grade_id"]: row for row in rows if row["student"] == "ada_complete"}
+    assert ada["task2d_linear_backward"]["score"] == "3" and ada["task2d_linear_backward"]["task"] == "2d"
+    assert ada["task1a_formulas"]["score"] == ""
+    with open(out / "totals.csv", newline="") as handle:
+        totals = {row["student"]: row for row in csv.DictReader(handle)}
+    assert totals["ada_complete"]["score"] == "17" and totals["ada_complete"]["bonus"] == "6"
+    assert totals["cleo_untouched"]["total"] == "0"
+
+
+def test_feedback_shows_no_hidden_test(graded):
+    out, results = graded
+    source = nbformat.read(str(SOURCE), as_version=4)
+    hidden = {line.strip() for cell in source.cells for region in HIDDEN_REGION.findall(cell.source)
+              for line in region.splitlines() if line.strip()}
+    assert len(hidden) > 15
+    pages = sorted((out / "feedback").glob("*.html"))
+    assert {page.stem for page in pages} == set(results)  # every student gets feedback
+    for page in pages:
+        text = page.read_text()
+        for line in hidden:
+            assert line not in text, (page.name, line)
+        assert "hidden_tests" not in text
+
+
+def test_feedback_tells_what_is_wrong(graded):
+    out, _ = graded
+    text = (out / "feedback" / "ben_typical_bugs.html").read_text()
+    assert "averaged over the batch" in text
+
+
+def test_tutor_page_has_every_student_and_their_curves(graded):
+    out, results = graded
+    page = (out / "report.html").read_text()
+    for student in results:
+        assert student in page
+    assert page.count("data:image/png;base64,") >= 4  # complete, bugs, edits, unusual: all plotted
+    assert results["ada_complete"].curves_png and results["cleo_untouched"].curves_png is None
+
+
+# ----------------------------------------------------------------------------- input handling
+
+def write(path, notebook=None):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook or nbformat.v4.new_notebook(), str(path))
+    return path
+
+
+def test_collect_flat_folder_nbgrader_layout_and_zip(tmp_path):
+    flat = tmp_path / "flat"
+    write(flat / "anna.ipynb"), write(flat / "bo b.ipynb")
+    found = {s.student: s for s in grade.collect_submissions(flat, "06_backpropagation", tmp_path)}
+    assert set(found) == {"anna", "bo_b"} and all(s.problem is None for s in found.values())
+
+    layout = tmp_path / "course" / "submitted"
+    write(layout / "carl" / "06_backpropagation" / "06_backpropagation.ipynb")
+    (layout / "dora" / "06_backpropagation").mkdir(parents=True)
+    found = {s.student: s for s in grade.collect_submissions(tmp_path / "course", "06_backpropagation", tmp_path)}
+    assert found["carl"].notebook.name == "06_backpropagation.ipynb"
+    assert found["dora"].notebook is None and "no notebook" in found["dora"].problem
+
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.write(flat / "anna.ipynb", "export/anna.ipynb")
+    found = grade.collect_submissions(archive, "06_backpropagation", tmp_path / "scratch")
+    assert [s.student for s in found] == ["anna"]
+
+
+def test_collect_refuses_zip_entries_outside_the_folder(tmp_path):
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("../../escaped.ipynb", json.dumps({}))
+    with pytest.raises(ValueError, match="outside the folder"):
+        grade.collect_submissions(archive, "06_backpropagation", tmp_path / "scratch")
+
+
+def test_duplicate_student_is_flagged(tmp_path):
+    write(tmp_path / "in" / "anna.ipynb")
+    write(tmp_path / "in" / "anna" / "06_backpropagation.ipynb")
+    (found,) = grade.collect_submissions(tmp_path / "in", "06_backpropagation", tmp_path)
+    assert "more than once" in found.problem
+
+
+def test_broken_notebook_is_flagged_not_graded(tmp_path):
+    broken = tmp_path / "in" / "zed.ipynb"
+    broken.parent.mkdir()
+    broken.write_text("{ this is not json")
+    release = nbformat.read(str(SOURCE), as_version=4)
+    (submission,) = grade.collect_submissions(tmp_path / "in", "06_backpropagation", tmp_path)
+    flags = grade.place_submission(tmp_path / "course", "06_backpropagation", submission, release)
+    assert any(re.match("not a readable notebook", flag) for flag in flags)
+    assert not (tmp_path / "course" / "submitted" / "zed").exists()
