@@ -146,3 +146,14 @@ def test_broken_notebook_is_flagged_not_graded(tmp_path):
     flags = grade.place_submission(tmp_path / "course", "06_backpropagation", submission, release)
     assert any(re.match("not a readable notebook", flag) for flag in flags)
     assert not (tmp_path / "course" / "submitted" / "zed").exists()
+
+
+def test_example_class_is_current(tmp_path):
+    """The committed examples are what `make examples` makes from the current release."""
+    examples.write_examples(tmp_path)
+    for fresh in sorted((tmp_path / "submissions").glob("*.ipynb")):
+        committed = examples.FOLDER / "submissions" / fresh.name
+        sources = [[cell.source for cell in nbformat.read(str(path), as_version=4).cells]
+                   for path in (fresh, committed)]
+        assert sources[0] == sources[1], f"{fresh.name}: run `make examples`"
+    assert (tmp_path / "expected_scores.csv").read_text() == (examples.FOLDER / "expected_scores.csv").read_text()
