@@ -707,7 +707,7 @@ def prerequisite_failures(net, cost_function) -> list[str]:
     A run that fails because ``Linear.backward`` is wrong says nothing about the
     training task itself; its mistake already costs task 2d's points.  Classes are
     recognised by what they hold: ``layers`` (a Network, task 3a), ``w`` (Linear,
-    2a/2d/2e), ``x_out`` but no ``x_in`` (SoftMax, 6a/6d); a cost with ``eps`` is a
+    2a/2d/2e), the name SoftMax or ``x_out`` but no ``x_in`` (6a/6d); a cost with ``eps`` is a
     CrossEntropy (6b/6c), any other a MeanSquareError (2b/2c).
     """
     checks = []
@@ -717,7 +717,7 @@ def prerequisite_failures(net, cost_function) -> list[str]:
         elif hasattr(part, "w"):
             checks.extend((check, type(part)) for check in
                           (check_linear_forward, check_linear_backward, check_linear_update))
-        elif hasattr(part, "x_out") and not hasattr(part, "x_in"):
+        elif type(part).__name__ == "SoftMax" or (hasattr(part, "x_out") and not hasattr(part, "x_in")):
             checks.extend((check, type(part)) for check in (check_softmax_forward, check_softmax_backward))
     if cost_function is not None:
         cost_checks = ((check_cross_entropy_estimate, check_cross_entropy_gradient) if hasattr(cost_function, "eps")
