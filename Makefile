@@ -29,7 +29,7 @@ solution: install
 # the instructor's main job, on the example class: release, grade in parallel, report
 demo: install
 	$(BIN)/hamlet release
-	$(BIN)/hamlet grade autograde/examples/06_backpropagation/submissions --out build/demo --jobs 2 --timeout 60
+	$(BIN)/hamlet grade autograde/examples/06_backpropagation/submissions --out build/demo --jobs 2 --timeout 120
 
 examples: install
 	$(BIN)/hamlet examples

@@ -26,7 +26,7 @@ from hamlet.execute import execute_notebook  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=1, help="grading runs per --jobs value")
-    parser.add_argument("--timeout", type=int, default=60)
+    parser.add_argument("--timeout", type=int, default=120)
     arguments = parser.parse_args()
     submissions = examples.FOLDER / "submissions"
     complete = submissions / "ada_complete.ipynb"

@@ -18,7 +18,7 @@ from hamlet.release import HIDDEN_REGION
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     out = tmp_path_factory.mktemp("graded")
-    results = grade.grade(examples.FOLDER / "submissions", out, jobs=2, timeout=60, log=lambda *a: None)
+    results = grade.grade(examples.FOLDER / "submissions", out, jobs=2, timeout=120, log=lambda *a: None)
     return out, {result.student: result for result in results}
 
 
