@@ -24,10 +24,10 @@ th{background:#eef1f5;position:sticky;top:0;cursor:pointer;user-select:none;whit
 th small{display:block;font-weight:normal;color:#666}
 th.bonus{background:#f3ecfa} th:hover{background:#dde4ee}
 th.asc::after{content:" \\25B2";font-size:.7em} th.desc::after{content:" \\25BC";font-size:.7em}
-td.id{text-align:left;font-family:ui-monospace,monospace;max-width:11em;overflow-wrap:anywhere}
+td.id{text-align:left;font-family:ui-monospace,monospace;min-width:9em;max-width:13em;overflow-wrap:anywhere}
 td.full{background:#d4f4d4;color:#145214} td.partial{background:#ffe8b3;color:#6b4a00}
 td.zero{background:#f9c9c9;color:#7a1010} td.todo,td.none{background:#eee;color:#888}
-td.todo small{display:block;font-size:.75em} td.total{font-weight:bold}
+td.todo small,td small{display:block;font-size:.75em;color:#666} td.total{font-weight:bold}
 tr.flagged td.id,tr.flagged td.flags{background:#fff1e0} tr.flagged td.id{border-left:4px solid #e67e22}
 td.flags{text-align:left;max-width:12em}
 .badge{display:inline-block;background:#c0392b;color:#fff;border-radius:3px;padding:0 5px;margin:1px;font-size:.8em}
@@ -53,7 +53,7 @@ img.curves.big{position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);wi
 <td class="id" data-sort="{{ r.student }}">{{ r.student }}</td>
 {% for cell in row.cells %}{% if cell is none %}<td class="none" data-sort="-1">&middot;</td>
 {% elif cell[0] is none %}<td class="todo" data-sort="-0.5">&mdash;<small>to grade</small></td>
-{% else %}<td class="{{ cell[2] }}" data-sort="{{ cell[0] }}">{{ cell[0]|num }}</td>{% endif %}{% endfor %}
+{% else %}<td class="{{ cell[2] }}" data-sort="{{ cell[0] }}">{{ cell[0]|num }}{% if cell[3] %}<small>+ to grade</small>{% endif %}</td>{% endif %}{% endfor %}
 <td class="total" data-sort="{{ r.score }}">{{ r.score|num }}</td><td data-sort="{{ r.bonus_score }}">{{ r.bonus_score|num }}</td>
 <td class="flags" data-sort="{{ r.flags|length }}">{% for flag in r.flags %}<span class="badge">{{ flag }}</span>{% endfor %}</td>
 <td data-sort="{{ 1 if r.feedback else 0 }}">{% if r.feedback %}<a href="{{ row.href }}">feedback</a>{% else %}<span class="muted">none</span>{% endif %}</td>
@@ -117,7 +117,8 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
                 cells.append(None)
             else:
                 score, maximum = scores[task]
-                cells.append((score, maximum, None if score is None else _state(score, maximum)))
+                cells.append((score, maximum, None if score is None else _state(score, maximum),
+                              task in result.pending_tasks()))
         image = base64.b64encode(result.curves_png).decode("ascii") if result.curves_png else None
         href = quote(result.feedback, safe="/") if result.feedback else None
         rows.append({"result": result, "cells": cells, "image": image, "href": href})

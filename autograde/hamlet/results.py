@@ -90,10 +90,19 @@ class StudentResult:
         return self.score + self.bonus_score
 
     def task_scores(self) -> dict:
-        """``{task: (score or None, max_score)}`` summed over each task's cells, in order."""
+        """``{task: (score or None, max_score)}`` summed over each task's cells, in order.
+
+        The score sums the graded cells; it is None only when none of the task's
+        cells is graded yet (see :meth:`pending_tasks` for partly graded ones).
+        """
         scores: dict = {}
         for cell in self.cells:
-            score, maximum = scores.get(cell.task, (0.0, 0.0))
-            ungraded = cell.score is None or score is None
-            scores[cell.task] = (None if ungraded else score + cell.score, maximum + cell.max_score)
+            score, maximum = scores.get(cell.task, (None, 0.0))
+            if cell.score is not None:
+                score = (score or 0.0) + cell.score
+            scores[cell.task] = (score, maximum + cell.max_score)
         return scores
+
+    def pending_tasks(self) -> set:
+        """Tasks with a manually graded cell nobody has graded yet."""
+        return {cell.task for cell in self.cells if cell.score is None}
