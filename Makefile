@@ -38,7 +38,10 @@ bundle: install
 	$(BIN)/hamlet bundle
 
 bench: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python benchmarks/bench_mnist.py
+	$(BIN)/python benchmarks/bench_training.py
+	$(BIN)/python benchmarks/bench_grading.py
 
 clean:
 	rm -rf build .pytest_cache
