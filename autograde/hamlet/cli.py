@@ -1,4 +1,4 @@
-"""The ``hamlet`` command: release, run and demonstrate the session notebooks.
+"""The ``hamlet`` command: release, run, grade and bundle the session notebooks.
 
     hamlet release [SESSION ...]             student notebooks from solutions/ with nbgrader
     hamlet check-release [SESSION ...]       fail if a release is stale or gives anything away
@@ -6,6 +6,8 @@
                                              execute the solution notebook on MNIST, report results
     hamlet grade SUBMISSIONS --out DIR [--jobs N] [--timeout SECONDS]
                                              autograde a class: grades.csv, feedback, tutor page
+    hamlet examples                          regenerate the example class from the release
+    hamlet bundle [--out PATH]               the zip students get: release, hamlet_utils, MNIST
 """
 
 from __future__ import annotations

@@ -51,19 +51,10 @@ def execute_notebook(path, output=None, *, max_epochs=None, timeout=1800, allow_
     environment = {"HAMLET_PROGRESS": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
     if max_epochs is not None:
         environment["HAMLET_MAX_EPOCHS"] = str(max_epochs)
-    saved = {name: os.environ.get(name) for name in environment}
-    os.environ.update(environment)  # the kernel inherits this process's environment
     start = time.perf_counter()
-    try:
-        client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
-                                resources={"metadata": {"path": str(working_directory or Path(path).parent)}})
-        client.execute()
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+                            resources={"metadata": {"path": str(working_directory or Path(path).parent)}})
+    client.execute(env={**os.environ, **environment})  # handed on to the kernel's start
     seconds = time.perf_counter() - start
     collector = notebook.cells.pop()
     histories = {}

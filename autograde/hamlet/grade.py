@@ -36,6 +36,7 @@ import nbformat
 
 from . import course
 from .nbgrader_plugins import KERNEL_DIED
+from .report import write_report
 from .results import CellScore, StudentResult
 
 #: epochs of every training run while grading (HAMLET_MAX_EPOCHS in the kernel)
@@ -229,8 +230,12 @@ def autograde_student(root: Path, session: str, student: str, timeout: int, cell
     return []
 
 
+def _executed_path(root: Path, session: str, student: str) -> Path:
+    return root / "autograded" / student / session / f"{session}.ipynb"
+
+
 def _executed(root: Path, session: str, student: str):
-    path = root / "autograded" / student / session / f"{session}.ipynb"
+    path = _executed_path(root, session, student)
     return nbformat.read(str(path), as_version=4) if path.exists() else None
 
 
@@ -355,8 +360,7 @@ def grade(submissions_path, out, session: str | None = None, jobs: int = 2, time
             for student, problems in pool.map(run, gradable):
                 flags[student].extend(problems)
 
-        autograded = [student for student in gradable if _executed(root, session, student) is not None]
-        if autograded:
+        if any(_executed_path(root, session, student).exists() for student in gradable):
             _nbgrader(root, "generate_feedback", session, "--force", log=logs / "feedback.log")
         feedback_folder = out / "feedback"
         feedback_folder.mkdir(exist_ok=True)
@@ -378,8 +382,6 @@ def grade(submissions_path, out, session: str | None = None, jobs: int = 2, time
         results.sort(key=lambda result: result.student)
 
         write_grades(out, results)
-        from .report import write_report
-
         write_report(out / "report.html", session, results)
         log(f"graded {len(results)} students in {time.perf_counter() - start:.0f} s")
         return results
