@@ -157,3 +157,26 @@ def test_example_class_is_current(tmp_path):
                    for path in (fresh, committed)]
         assert sources[0] == sources[1], f"{fresh.name}: run `make examples`"
     assert (tmp_path / "expected_scores.csv").read_text() == (examples.FOLDER / "expected_scores.csv").read_text()
+
+
+def test_report_after_manual_grading(graded):
+    """A tutor grades task 1a in the gradebook; `hamlet report` brings it into grades and page."""
+    from nbgrader.api import Gradebook
+
+    out, before = graded
+    with Gradebook(f"sqlite:///{out / 'gradebook.db'}") as gradebook:
+        mark = gradebook.find_grade("task1a_formulas", "06_backpropagation", "06_backpropagation", "ada_complete")
+        mark.manual_score = 3.0
+        gradebook.db.commit()
+    after = {result.student: result for result in grade.report(out)}
+    assert after["ada_complete"].score == before["ada_complete"].score + 3
+    assert after["finn_edits_tests"].flags == before["finn_edits_tests"].flags  # kept from the run
+    with open(out / "grades.csv", newline="") as handle:
+        rows = {(row["student"], row["grade_id"]): row["score"] for row in csv.DictReader(handle)}
+    assert rows[("ada_complete", "task1a_formulas")] == "3"
+    assert rows[("ben_typical_bugs", "task1a_formulas")] == ""
+
+
+def test_report_needs_a_grading_run(tmp_path):
+    with pytest.raises(FileNotFoundError, match="run `hamlet grade` first"):
+        grade.report(tmp_path)

@@ -6,6 +6,7 @@
                                              execute the solution notebook on MNIST, report results
     hamlet grade SUBMISSIONS --out DIR [--jobs N] [--timeout SECONDS]
                                              autograde a class: grades.csv, feedback, tutor page
+    hamlet report DIR                        grades.csv, totals, tutor page again (after manual grading)
     hamlet examples                          regenerate the example class from the release
     hamlet bundle [--out PATH]               the zip students get: release, hamlet_utils, MNIST
 """
@@ -107,12 +108,9 @@ def command_bundle(arguments) -> int:
     return 0
 
 
-def command_grade(arguments) -> int:
-    from .grade import GRADING_EPOCHS, grade
+def _print_grades(results, out: Path) -> None:
+    from .grade import GRADING_EPOCHS
 
-    results = grade(arguments.submissions, arguments.out, arguments.session, jobs=arguments.jobs,
-                    timeout=arguments.timeout)
-    out = Path(arguments.out).resolve()
     tasks = list(results[0].task_scores()) if results else []
     header = f"{'student':<22}" + "".join(f"{task or '?':>5}" for task in tasks) + f"{'total':>8}{'bonus':>7}  flags"
     print("\n" + header)
@@ -123,7 +121,28 @@ def command_grade(arguments) -> int:
     print(f"\n(training capped at {GRADING_EPOCHS} epochs; '-' = manually graded, not graded yet)")
     print(f"grades:    {out / 'grades.csv'}\ntotals:    {out / 'totals.csv'}\n"
           f"feedback:  {out / 'feedback'}/<student>.html\ntutor page: {out / 'report.html'}\n"
-          f"gradebook: {out / 'gradebook.db'}")
+          f"gradebook: {out / 'gradebook.db'} (manual grading: nbgrader's formgrader in {out / 'course'}, "
+          f"then `hamlet report {out}`)")
+
+
+def command_grade(arguments) -> int:
+    from .grade import grade
+
+    results = grade(arguments.submissions, arguments.out, arguments.session, jobs=arguments.jobs,
+                    timeout=arguments.timeout)
+    _print_grades(results, Path(arguments.out).resolve())
+    return 0
+
+
+def command_report(arguments) -> int:
+    from .grade import report
+
+    try:
+        results = report(arguments.out)
+    except FileNotFoundError as error:
+        print(f"hamlet report: {error}")
+        return 1
+    _print_grades(results, Path(arguments.out).resolve())
     return 0
 
 
@@ -166,6 +185,10 @@ def main(argv=None) -> int:
     grade.add_argument("--jobs", type=int, default=2, help="students graded in parallel")
     grade.add_argument("--timeout", type=int, default=120, help="seconds per notebook cell")
     grade.set_defaults(run=command_grade)
+
+    report = commands.add_parser("report", help="grades.csv and tutor page again, e.g. after manual grading")
+    report.add_argument("out", help="the --out folder of a `hamlet grade` run")
+    report.set_defaults(run=command_report)
 
     examples = commands.add_parser("examples", help="regenerate the example class from the release")
     examples.set_defaults(run=command_examples)

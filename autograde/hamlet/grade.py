@@ -7,8 +7,8 @@ The pipeline, one small step each::
     place_submission     -> OUT/course/submitted/<student>/<session>/, edited test cells flagged
     autograde_student    -> ``nbgrader autograde --student`` in its own process, N at a time
     generate_feedback    -> ``nbgrader generate_feedback`` (hidden tests and their tracebacks removed)
-    read_results         -> scores from the gradebook, flags and loss curves from the executed notebook
-    write_outputs        -> grades.csv, totals.csv, feedback/<student>.html, report.html
+    report               -> scores from the gradebook, flags and loss curves from the executed notebook:
+                            grades.csv, totals.csv, report.html (again after manual grading)
 
 During grading every training run is capped at ``GRADING_EPOCHS`` epochs (the
 same for every student, so grades are reproducible); the accuracy thresholds
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import json
 import os
 import re
 import shutil
@@ -42,6 +43,8 @@ from .results import CellScore, StudentResult
 #: epochs of every training run while grading (HAMLET_MAX_EPOCHS in the kernel)
 GRADING_EPOCHS = 3
 BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+#: what a grading run keeps beside the gradebook (flags, times), for `hamlet report`
+RUN_FILE = "grading-run.json"
 #: plot cells whose image is the student's loss curves, best first
 CURVE_CELLS = ("plot_all", "plot_tasks_4_5")
 
@@ -322,7 +325,7 @@ def grade(submissions_path, out, session: str | None = None, jobs: int = 2, time
     session = session or course.sessions()[0]
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    for stale in ("gradebook.db", "grades.csv", "totals.csv", "report.html"):
+    for stale in ("gradebook.db", "grades.csv", "totals.csv", "report.html", RUN_FILE):
         (out / stale).unlink(missing_ok=True)
     shutil.rmtree(out / "feedback", ignore_errors=True)
     logs = out / "logs"
@@ -365,25 +368,50 @@ def grade(submissions_path, out, session: str | None = None, jobs: int = 2, time
         feedback_folder = out / "feedback"
         feedback_folder.mkdir(exist_ok=True)
 
-        results = []
         for submission in submissions:
             student = submission.student
-            result = StudentResult(student, session, read_scores(out, session, student, source),
-                                   flags=[flag for flag in flags[student] if flag], seconds=seconds.get(student, 0.0))
             executed = _executed(root, session, student)
             if executed is not None:
-                result.flags.extend(flag for flag in execution_flags(executed) if flag not in result.flags)
-                result.curves_png = curves_png(executed)
+                flags[student].extend(flag for flag in execution_flags(executed) if flag not in flags[student])
             html = root / "feedback" / student / session / f"{session}.html"
             if html.exists():
                 shutil.copy2(html, feedback_folder / f"{student}.html")
-                result.feedback = f"feedback/{student}.html"
-            results.append(result)
-        results.sort(key=lambda result: result.student)
-
-        write_grades(out, results)
-        write_report(out / "report.html", session, results)
+        # what the gradebook does not hold, for `hamlet report` after manual grading
+        (out / RUN_FILE).write_text(json.dumps({"session": session, "students": {
+            student: {"flags": [flag for flag in flags[student] if flag], "seconds": seconds.get(student, 0.0)}
+            for student in flags}}, indent=1))
+        results = report(out)
         log(f"graded {len(results)} students in {time.perf_counter() - start:.0f} s")
         return results
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def report(out) -> list[StudentResult]:
+    """grades.csv, totals.csv and report.html from the gradebook of a grading run in ``out``.
+
+    Run again after a tutor has graded the manual cells (nbgrader's formgrader on
+    ``out/course``): the scores come from the gradebook, flags and times from the run.
+    """
+    out = Path(out).resolve()
+    try:
+        run = json.loads((out / RUN_FILE).read_text())
+    except (OSError, ValueError):
+        raise FileNotFoundError(f"{out} holds no grading run ({RUN_FILE} is missing or broken): "
+                                f"run `hamlet grade` first") from None
+    session = run["session"]
+    root = out / "course"
+    source = nbformat.read(str(course.source_notebook(session)), as_version=4)
+    results = []
+    for student, facts in sorted(run["students"].items()):
+        result = StudentResult(student, session, read_scores(out, session, student, source),
+                               flags=list(facts["flags"]), seconds=facts["seconds"])
+        executed = _executed(root, session, student)
+        if executed is not None:
+            result.curves_png = curves_png(executed)
+        if (out / "feedback" / f"{student}.html").exists():
+            result.feedback = f"feedback/{student}.html"
+        results.append(result)
+    write_grades(out, results)
+    write_report(out / "report.html", session, results)
+    return results
