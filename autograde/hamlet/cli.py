@@ -128,8 +128,12 @@ def _print_grades(results, out: Path) -> None:
 def command_grade(arguments) -> int:
     from .grade import grade
 
-    results = grade(arguments.submissions, arguments.out, arguments.session, jobs=arguments.jobs,
-                    timeout=arguments.timeout)
+    try:
+        results = grade(arguments.submissions, arguments.out, arguments.session, jobs=arguments.jobs,
+                        timeout=arguments.timeout)
+    except (FileNotFoundError, ValueError) as error:  # no such folder, not a zip, an unsafe zip
+        print(f"hamlet grade: {error}")
+        return 1
     _print_grades(results, Path(arguments.out).resolve())
     return 0
 
