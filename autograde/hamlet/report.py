@@ -24,14 +24,14 @@ th{background:#eef1f5;position:sticky;top:0;cursor:pointer;user-select:none;whit
 th small{display:block;font-weight:normal;color:#666}
 th.bonus{background:#f3ecfa} th:hover{background:#dde4ee}
 th.asc::after{content:" \\25B2";font-size:.7em} th.desc::after{content:" \\25BC";font-size:.7em}
-td.id{text-align:left;font-family:ui-monospace,monospace;min-width:9em;max-width:13em;overflow-wrap:anywhere}
+td.id{text-align:left;font-family:ui-monospace,monospace;min-width:8em;max-width:12em;overflow-wrap:anywhere}
 td.full{background:#d4f4d4;color:#145214} td.partial{background:#ffe8b3;color:#6b4a00}
 td.zero{background:#f9c9c9;color:#7a1010} td.todo,td.none{background:#eee;color:#888}
 td.todo small,td small{display:block;font-size:.75em;color:#666} td.total{font-weight:bold}
 tr.flagged td.id,tr.flagged td.flags{background:#fff1e0} tr.flagged td.id{border-left:4px solid #e67e22}
 td.flags{text-align:left;max-width:12em}
 .badge{display:inline-block;background:#c0392b;color:#fff;border-radius:3px;padding:0 5px;margin:1px;font-size:.8em}
-img.curves{width:360px;cursor:zoom-in;display:block}
+img.curves{width:300px;cursor:zoom-in;display:block}
 img.curves.big{position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);width:min(1000px,95vw);z-index:9;
  cursor:zoom-out;background:#fff;box-shadow:0 0 0 100vmax #0009}
 .muted{color:#999;font-style:italic} .legend span{padding:1px 6px;margin-right:4px;border-radius:3px}
