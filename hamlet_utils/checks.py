@@ -746,15 +746,20 @@ def _history(task: str, history, name: str, excuse: bool = True) -> History:
     return history
 
 
-def _blame_earlier_tasks(task: str, net, cost_function, problem: str, advice: str = "train again"):
-    """Defer ``task`` when a class it was built of has a bug its own check finds.
+def earlier_task_bugs(net, cost_function) -> list[str]:
+    """The :func:`prerequisite_failures` that are bugs, not classes still unwritten.
 
-    Not for a class that is simply not written yet (NotImplementedError): an
-    unfinished notebook does not get the later tasks' points for free.
+    A NotImplementedError excuses nothing: an unfinished notebook does not get
+    the later tasks' points for free.
     """
+    return [failure for failure in prerequisite_failures(net, cost_function)
+            if "not implemented yet" not in failure]
+
+
+def _blame_earlier_tasks(task: str, net, cost_function, problem: str, advice: str = "train again"):
+    """Defer ``task`` when a class it was built of has a bug its own check finds."""
     __tracebackhide__ = True
-    failures = [failure for failure in prerequisite_failures(net, cost_function)
-                if "not implemented yet" not in failure]
+    failures = earlier_task_bugs(net, cost_function)
     if failures:
         raise _NotCheckedYet(f"{problem}, because an earlier task fails -- {failures[0]} "
                              f"Fix that and {advice}.")

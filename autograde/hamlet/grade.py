@@ -36,6 +36,7 @@ from pathlib import Path
 import nbformat
 
 from . import course
+from .execute import cell_errors
 from .nbgrader_plugins import KERNEL_DIED
 from .report import write_report
 from .results import CellScore, StudentResult
@@ -245,19 +246,15 @@ def _executed(root: Path, session: str, student: str):
 def execution_flags(notebook) -> list[str]:
     """Timeouts and dead kernels recorded in an executed notebook."""
     flags = []
-    for number, cell in enumerate(notebook.cells):
-        name = cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {number}")
-        for output in cell.get("outputs", []):
-            if output.get("output_type") != "error":
-                continue
-            if output.get("ename") in ("CellTimeoutError", "KeyboardInterrupt", "TimeoutError"):
-                flag = f"timeout in {name}"
-            elif output.get("ename") == KERNEL_DIED:
-                flag = f"kernel died in {name}"
-            else:
-                continue
-            if flag not in flags:  # a timeout leaves two errors: the interrupt and the timeout
-                flags.append(flag)
+    for name, ename, _ in cell_errors(notebook):
+        if ename in ("CellTimeoutError", "KeyboardInterrupt", "TimeoutError"):
+            flag = f"timeout in {name}"
+        elif ename == KERNEL_DIED:
+            flag = f"kernel died in {name}"
+        else:
+            continue
+        if flag not in flags:  # a timeout leaves two errors: the interrupt and the timeout
+            flags.append(flag)
     return flags
 
 
@@ -270,20 +267,20 @@ def curves_png(notebook) -> bytes | None:
     return None
 
 
-def read_scores(out: Path, session: str, student: str, source) -> list[CellScore]:
-    """Every graded cell's score from the gradebook, in notebook order (0 where nothing was saved)."""
-    from nbgrader.api import Gradebook, MissingEntry
+def read_scores(gradebook, session: str, student: str, source) -> list[CellScore]:
+    """Every graded cell's score from an open nbgrader Gradebook, in notebook order
+    (0 where nothing was saved)."""
+    from nbgrader.api import MissingEntry
 
     graded = {}
-    with Gradebook(f"sqlite:///{(out / 'gradebook.db').resolve()}") as gradebook:
-        try:
-            submission = gradebook.find_submission_notebook(session, session, student)
-            # a manual cell nobody has graded yet has score 0 in nbgrader; it is None here
-            graded = {grade.name: (None if grade.needs_manual_grade and grade.manual_score is None
-                                   and grade.auto_score is None else grade.score, grade.max_score)
-                      for grade in submission.grades}
-        except MissingEntry:
-            pass
+    try:
+        submission = gradebook.find_submission_notebook(session, session, student)
+        # a manual cell nobody has graded yet has score 0 in nbgrader; it is None here
+        graded = {grade.name: (None if grade.needs_manual_grade and grade.manual_score is None
+                               and grade.auto_score is None else grade.score, grade.max_score)
+                  for grade in submission.grades}
+    except MissingEntry:
+        pass
     scores = []
     for cell in source.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -402,16 +399,19 @@ def report(out) -> list[StudentResult]:
     session = run["session"]
     root = out / "course"
     source = nbformat.read(str(course.source_notebook(session)), as_version=4)
+    from nbgrader.api import Gradebook
+
     results = []
-    for student, facts in sorted(run["students"].items()):
-        result = StudentResult(student, session, read_scores(out, session, student, source),
-                               flags=list(facts["flags"]), seconds=facts["seconds"])
-        executed = _executed(root, session, student)
-        if executed is not None:
-            result.curves_png = curves_png(executed)
-        if (out / "feedback" / f"{student}.html").exists():
-            result.feedback = f"feedback/{student}.html"
-        results.append(result)
+    with Gradebook(f"sqlite:///{out / 'gradebook.db'}") as gradebook:
+        for student, facts in sorted(run["students"].items()):
+            result = StudentResult(student, session, read_scores(gradebook, session, student, source),
+                                   flags=list(facts["flags"]), seconds=facts["seconds"])
+            executed = _executed(root, session, student)
+            if executed is not None:
+                result.curves_png = curves_png(executed)
+            if (out / "feedback" / f"{student}.html").exists():
+                result.feedback = f"feedback/{student}.html"
+            results.append(result)
     write_grades(out, results)
     write_report(out / "report.html", session, results)
     return results

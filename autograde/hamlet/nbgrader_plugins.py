@@ -11,12 +11,13 @@
 from __future__ import annotations
 
 import copy
-import re
 
 from nbclient.exceptions import DeadKernelError
 from nbclient.util import run_sync
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+
+from .release import HIDDEN_REGION
 
 KERNEL_DIED = "DeadKernelError"
 
@@ -61,9 +62,6 @@ class RecoveringExecute(Execute):
                 return
 
 
-HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.S)
-
-
 class HideHiddenTracebacks(NbGraderPreprocessor):
     """Replace the traceback of a failing cell that had hidden tests by its last line.
 
@@ -75,7 +73,7 @@ class HideHiddenTracebacks(NbGraderPreprocessor):
         self._hidden_lines = set()
         for cell in nb.cells:
             for region in HIDDEN_REGION.findall(cell.source):
-                self._hidden_lines.update(line.strip() for line in region.splitlines()[1:-1] if line.strip())
+                self._hidden_lines.update(line.strip() for line in region.splitlines() if line.strip())
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):

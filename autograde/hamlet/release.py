@@ -95,16 +95,16 @@ def release_differences(committed_path, fresh_path) -> list[str]:
             for number, (old, new) in enumerate(zip(committed, fresh)) if old != new]
 
 
-def filled_in(release_path, source_path=None) -> nbformat.NotebookNode:
+def filled_in(release_path, source_path) -> nbformat.NotebookNode:
     """The release notebook with every solution cell as the instructor wrote it.
 
     What a student who solved everything hands in: the release's cells, with the
     source's solution cells (markers removed) in place of the stubs.
     """
     release = nbformat.read(str(release_path), as_version=4)
-    source = nbformat.read(str(source_path), as_version=4) if source_path else None
+    source = nbformat.read(str(source_path), as_version=4)
     answers = {cell.metadata["nbgrader"]["grade_id"]: cell.source for cell in source.cells
-               if cell.metadata.get("nbgrader", {}).get("solution")} if source else {}
+               if cell.metadata.get("nbgrader", {}).get("solution")}
     for cell in release.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id in answers:
