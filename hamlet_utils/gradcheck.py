@@ -227,7 +227,12 @@ def layer_gradients(layer, x_in: np.ndarray, d_out: np.ndarray, parameters=("w",
     for parameter in parameters:
         gradient_name = PARAMETER_GRADIENTS.get(parameter, "d" + parameter)
         values = getattr(layer, parameter)
-        numeric = numerical_gradient(lambda: np.sum(d_out * layer.forward(x_in.copy())), values, step)
+
+        def loss(parameter=parameter, values=values):
+            # perturbed in place; set again in case the layer handed out a copy
+            setattr(layer, parameter, values)
+            return np.sum(d_out * layer.forward(x_in.copy()))
+        numeric = numerical_gradient(loss, values, step)
         results[gradient_name] = compare(gradient_name, analytic[gradient_name], numeric, batch_size)
     # leave the layer as a forward pass on x_in would
     layer.forward(x_in.copy())

@@ -6,6 +6,8 @@ The pipeline, one small step each::
     prepare_course       -> OUT/course with the source notebook, config, gradebook entries
     place_submission     -> OUT/course/submitted/<student>/<session>/, edited test cells flagged
     autograde_student    -> ``nbgrader autograde --student`` in its own process, N at a time
+    outside_verdicts     -> every task judged again outside the kernel (hamlet.verdicts); these scores
+                            replace nbgrader's in the gradebook, disagreements are flagged
     generate_feedback    -> ``nbgrader generate_feedback`` (hidden tests and their tracebacks removed)
     report               -> scores from the gradebook, flags and loss curves from the executed notebook:
                             grades.csv, totals.csv, report.html (again after manual grading)
@@ -13,6 +15,12 @@ The pipeline, one small step each::
 During grading every training run is capped at ``GRADING_EPOCHS`` epochs (the
 same for every student, so grades are reproducible); the accuracy thresholds
 for that budget are in ``hamlet_utils.checks``.
+
+Student code runs only in sandboxed processes (:mod:`hamlet.sandbox`): nbgrader's
+kernels through the kernel spec of :mod:`hamlet.kernel_launcher`, the outside
+verdicts' workers through :mod:`hamlet.remote`.  Progress is saved after every
+student: a run stopped with Ctrl-C resumes when started again with the same
+submissions and output folder.
 """
 
 from __future__ import annotations
@@ -21,12 +29,14 @@ import base64
 import csv
 import json
 import os
+import queue
 import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -35,11 +45,12 @@ from pathlib import Path
 
 import nbformat
 
-from . import course
+from . import course, sandbox, verdicts
 from .execute import cell_errors
-from .nbgrader_plugins import KERNEL_DIED
+from .kernel_launcher import write_kernel_spec
+from .nbgrader_plugins import KERNEL_DIED, OUTPUT_CUT
 from .report import write_report
-from .results import CellScore, StudentResult
+from .results import CellScore, StudentResult, task_of
 
 #: epochs of every training run while grading (HAMLET_MAX_EPOCHS in the kernel)
 GRADING_EPOCHS = 3
@@ -156,12 +167,17 @@ def prepare_course(out: Path, session: str, timeout: int) -> Path:
     shutil.copy2(course.source_notebook(session), root / "source" / session / f"{session}.ipynb")
     db_url = f"sqlite:///{(out / 'gradebook.db').resolve()}"
     (root / "nbgrader_config.py").write_text(CONFIG.format(root=str(root.resolve()), db_url=db_url, timeout=timeout))
+    write_kernel_spec(out / "jupyter")  # nbgrader's kernels start sandboxed
     _nbgrader(root, "generate_assignment", session, "--force")
     return root
 
 
+#: nbgrader processes still running, so that an interrupted run can end them
+_RUNNING: set = set()
+
+
 def _nbgrader(root: Path, *arguments, timeout=None, log: Path | None = None,
-              threads: int | None = None) -> subprocess.CompletedProcess:
+              threads: int | None = None, slot: int = 0) -> subprocess.CompletedProcess:
     """Run nbgrader in the course folder in its own process group (so a timeout kills all of it).
 
     ``threads`` limits the BLAS threads of the kernel: parallel graders that each
@@ -171,10 +187,14 @@ def _nbgrader(root: Path, *arguments, timeout=None, log: Path | None = None,
     environment = dict(os.environ, **limits, HAMLET_MAX_EPOCHS=str(GRADING_EPOCHS), HAMLET_PROGRESS="0",
                        MPLBACKEND="module://matplotlib_inline.backend_inline", PYTHONWARNINGS="ignore",
                        # nbgrader runs `alembic` from PATH: the venv's bin, even when not activated
-                       PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+                       PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+                       # the sandboxed kernel spec of this run comes first
+                       JUPYTER_PATH=os.pathsep.join([str(root.parent / "jupyter"), os.environ.get("JUPYTER_PATH", "")]),
+                       HAMLET_SLOT=str(slot))
     command = [sys.executable, "-m", "nbgrader", *arguments, "--log-level=INFO"]
     process = subprocess.Popen(command, cwd=root, env=environment, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    _RUNNING.add(process)
     try:
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -182,6 +202,8 @@ def _nbgrader(root: Path, *arguments, timeout=None, log: Path | None = None,
         output, _ = process.communicate()
         output += f"\nhamlet: killed after {timeout} s"
         process.returncode = -signal.SIGKILL
+    finally:
+        _RUNNING.discard(process)
     if log is not None:
         log.write_text(output)
     result = subprocess.CompletedProcess(command, process.returncode, output, "")
@@ -218,12 +240,22 @@ def place_submission(root: Path, session: str, submission: Submission, release) 
 
 # ----------------------------------------------------------------------------- grade
 
+def _end_everything() -> None:
+    """Kill every nbgrader process and sandbox still running (Ctrl-C)."""
+    for process in list(_RUNNING):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    sandbox.kill_all()
+
+
 def autograde_student(root: Path, session: str, student: str, timeout: int, cells: int, logs: Path,
-                      threads: int | None = None) -> list[str]:
+                      threads: int | None = None, slot: int = 0) -> list[str]:
     """``nbgrader autograde`` one student; flags about what went wrong."""
     limit = timeout * cells + 300  # every cell may time out once, plus kernel start-up
     result = _nbgrader(root, "autograde", session, "--student", student, "--force",
-                       timeout=limit, log=logs / f"{student}.log", threads=threads)
+                       timeout=limit, log=logs / f"{student}.log", threads=threads, slot=slot)
     if result.returncode != 0:
         lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
         # the exception nbgrader logged, not its "see the above traceback" summary
@@ -255,6 +287,10 @@ def execution_flags(notebook) -> list[str]:
             continue
         if flag not in flags:  # a timeout leaves two errors: the interrupt and the timeout
             flags.append(flag)
+    for number, cell in enumerate(notebook.cells):
+        if any(OUTPUT_CUT in output.get("text", "") for output in cell.get("outputs", [])):
+            flags.append(f"gigantic output in {cell.metadata.get('nbgrader', {}).get('grade_id', f'cell {number}')} "
+                         f"(cut at 1 MiB)")
     return flags
 
 
@@ -293,6 +329,54 @@ def read_scores(gradebook, session: str, student: str, source) -> list[CellScore
     return scores
 
 
+# ----------------------------------------------------------------------------- outside verdicts
+
+def judge_outside(root: Path, session: str, student: str, release, timeout: int, threads: int,
+                  slot: int) -> dict:
+    """The outside verdicts of one student, as saved in the run file."""
+    path = root / "submitted" / student / session / f"{session}.ipynb"
+    submission = nbformat.read(str(path), as_version=4)
+    result = verdicts.outside_verdicts(release, submission, grading_epochs=GRADING_EPOCHS, timeout=timeout,
+                                       slot=slot, threads=threads)
+    return {"verdicts": {task: [verdict.passed, verdict.message] for task, verdict in result.verdicts.items()},
+            "problems": result.problems, "seconds": round(result.seconds, 2),
+            "suspicious": verdicts.suspicious_code(submission, release)}
+
+
+def apply_outside_verdicts(out: Path, session: str, students: dict, source) -> dict:
+    """Write the outside scores into the gradebook; ``{student: [disagreement flags]}``.
+
+    Run once, after every kernel has ended: whatever a kernel wrote into the
+    gradebook is overwritten here.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    tests = [(cell.metadata["nbgrader"]["grade_id"], float(cell.metadata["nbgrader"]["points"]))
+             for cell in source.cells
+             if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")]
+    flags: dict = {}
+    with Gradebook(f"sqlite:///{out / 'gradebook.db'}") as gradebook:
+        for student, facts in students.items():
+            outside = (facts.get("outside") or {}).get("verdicts")
+            if outside is None:
+                continue
+            for grade_id, points in tests:
+                passed, message = outside.get(task_of(grade_id), [False, "not judged"])
+                score = points if passed else 0.0
+                try:
+                    grade = gradebook.find_grade(grade_id, session, session, student)
+                except MissingEntry:
+                    continue
+                in_notebook = grade.auto_score
+                if in_notebook is not None and abs(in_notebook - score) > 1e-9:
+                    flags.setdefault(student, []).append(
+                        f"suspicious: task {task_of(grade_id)} scored {in_notebook:g}/{points:g} in the notebook "
+                        f"but {score:g}/{points:g} outside it ({message[:160] or 'passed'})")
+                grade.auto_score = score
+            gradebook.db.commit()
+    return flags
+
+
 # ----------------------------------------------------------------------------- outputs
 
 def write_grades(out: Path, results: list[StudentResult]) -> None:
@@ -313,70 +397,138 @@ def write_grades(out: Path, results: list[StudentResult]) -> None:
                              sum(cell.score is None for cell in result.cells), "; ".join(result.flags)])
 
 
+def _load_run(out: Path) -> dict | None:
+    try:
+        return json.loads((out / RUN_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _save_run(out: Path, run: dict) -> None:
+    """Atomically: an interrupted write leaves the previous file, never half of one."""
+    partial = out / (RUN_FILE + ".partial")
+    partial.write_text(json.dumps(run, indent=1))
+    os.replace(partial, out / RUN_FILE)
+
+
 def grade(submissions_path, out, session: str | None = None, jobs: int = 2, timeout: int = 120,
           log=print) -> list[StudentResult]:
     """Grade every submission in ``submissions_path``; write everything into ``out``.
 
-    Returns one StudentResult per student, in student order.
+    Returns one StudentResult per student, in student order.  A run that was
+    interrupted (Ctrl-C, a killed process) resumes: students already graded are
+    kept, the others are graded; a finished run is started afresh.
     """
     session = session or course.sessions()[0]
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    for stale in ("gradebook.db", "grades.csv", "totals.csv", "report.html", RUN_FILE):
-        (out / stale).unlink(missing_ok=True)
-    shutil.rmtree(out / "feedback", ignore_errors=True)
     logs = out / "logs"
-    logs.mkdir(exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="hamlet-grade-"))
     start = time.perf_counter()
+    source_text = str(Path(submissions_path).resolve())
+    previous = _load_run(out)
+    resume = bool(previous and not previous.get("complete") and previous.get("session") == session
+                  and previous.get("submissions") == source_text and (out / "gradebook.db").exists())
+    if not resume:
+        for stale in ("gradebook.db", "grades.csv", "totals.csv", "report.html", RUN_FILE):
+            (out / stale).unlink(missing_ok=True)
+        shutil.rmtree(out / "feedback", ignore_errors=True)
+    logs.mkdir(exist_ok=True)
+    for line in sandbox.describe():
+        log(f"sandbox: {line}")
     try:
         submissions = collect_submissions(submissions_path, session, scratch)
-        log(f"{len(submissions)} submissions of {session}; preparing the course ...")
-        root = prepare_course(out, session, timeout)
         source = nbformat.read(str(course.source_notebook(session)), as_version=4)
+        run_state = previous if resume else {"session": session, "submissions": source_text, "complete": False,
+                                             "protections": sandbox.describe(), "students": {}}
+        done = {student for student, facts in run_state["students"].items() if facts.get("done")}
+        if resume:
+            log(f"resuming: {len(done)} of {len(submissions)} submissions were graded before")
+            root = out / "course"
+        else:
+            log(f"{len(submissions)} submissions of {session}; preparing the course ...")
+            root = prepare_course(out, session, timeout)
         release = nbformat.read(str(root / "release" / session / f"{session}.ipynb"), as_version=4)
         code_cells = sum(cell.cell_type == "code" for cell in source.cells)
 
-        flags = {}
+        students = run_state["students"]
         for submission in submissions:
-            flags[submission.student] = (place_submission(root, session, submission, release)
-                                         if submission.notebook else [submission.problem])
-        gradable = [submission.student for submission in submissions
-                    if (root / "submitted" / submission.student / session).is_dir()]
+            if submission.student in done:
+                continue
+            flags = (place_submission(root, session, submission, release)
+                     if submission.notebook else [submission.problem])
+            students[submission.student] = {"flags": [flag for flag in flags if flag], "seconds": 0.0,
+                                            "done": False}
+        _save_run(out, run_state)
+        gradable = [submission.student for submission in submissions if submission.student not in done
+                    and (root / "submitted" / submission.student / session).is_dir()]
+        for submission in submissions:  # nothing to grade: done at once
+            if submission.student not in done and submission.student not in gradable:
+                students[submission.student]["done"] = True
 
-        seconds = {}
         threads = max(1, (os.cpu_count() or 1) // max(1, jobs))
+        slots: queue.Queue = queue.Queue()
+        for slot in range(max(1, jobs)):
+            slots.put(slot)
+        lock = threading.Lock()
 
         def run(student):
-            begin = time.perf_counter()
-            problems = autograde_student(root, session, student, timeout, code_cells, logs, threads)
-            seconds[student] = time.perf_counter() - begin
-            log(f"  graded {student} in {seconds[student]:.0f} s{' -- ' + problems[0] if problems else ''}")
-            return student, problems
+            slot = slots.get()
+            try:
+                begin = time.perf_counter()
+                problems = autograde_student(root, session, student, timeout, code_cells, logs, threads, slot)
+                try:
+                    outside = judge_outside(root, session, student, release, timeout, threads, slot)
+                except Exception as error:  # noqa: BLE001 -- our failure, not the student's: say so loudly
+                    outside = None
+                    problems.append(f"outside verdicts failed ({type(error).__name__}: {error}); "
+                                    f"the in-notebook scores stand")
+                seconds = time.perf_counter() - begin
+                with lock:
+                    facts = students[student]
+                    facts["flags"].extend(problems)
+                    if outside:
+                        facts["flags"].extend(outside["suspicious"])
+                        facts["flags"].extend(f"outside: {problem}" for problem in outside["problems"])
+                    facts.update(outside=outside, seconds=seconds, done=True)
+                    _save_run(out, run_state)
+                log(f"  graded {student} in {seconds:.0f} s"
+                    f"{' (outside verdicts ' + format(outside['seconds'], '.0f') + ' s)' if outside else ''}"
+                    f"{' -- ' + problems[0] if problems else ''}")
+            finally:
+                slots.put(slot)
 
         log(f"grading {len(gradable)} notebooks with {jobs} worker(s), {timeout} s per cell, "
             f"{GRADING_EPOCHS} epochs per training run ...")
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            for student, problems in pool.map(run, gradable):
-                flags[student].extend(problems)
+        pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+        try:
+            list(pool.map(run, gradable))
+        except KeyboardInterrupt:
+            _end_everything()
+            pool.shutdown(wait=True, cancel_futures=True)
+            graded = sum(facts.get("done", False) for facts in students.values())
+            log(f"interrupted: {graded} of {len(students)} students graded and saved; "
+                f"run the same command again to grade the rest")
+            raise
+        pool.shutdown()
 
-        if any(_executed_path(root, session, student).exists() for student in gradable):
+        disagreements = apply_outside_verdicts(out, session, students, source)
+        for student, flags in disagreements.items():
+            students[student]["flags"].extend(flag for flag in flags if flag not in students[student]["flags"])
+        if any(_executed_path(root, session, student).exists() for student in students):
             _nbgrader(root, "generate_feedback", session, "--force", log=logs / "feedback.log")
         feedback_folder = out / "feedback"
-        feedback_folder.mkdir(exist_ok=True)
-
-        for submission in submissions:
-            student = submission.student
+        shutil.rmtree(feedback_folder, ignore_errors=True)  # a kernel may have written here
+        feedback_folder.mkdir()
+        for student, facts in students.items():
             executed = _executed(root, session, student)
             if executed is not None:
-                flags[student].extend(flag for flag in execution_flags(executed) if flag not in flags[student])
+                facts["flags"].extend(flag for flag in execution_flags(executed) if flag not in facts["flags"])
             html = root / "feedback" / student / session / f"{session}.html"
             if html.exists():
                 shutil.copy2(html, feedback_folder / f"{student}.html")
-        # what the gradebook does not hold, for `hamlet report` after manual grading
-        (out / RUN_FILE).write_text(json.dumps({"session": session, "students": {
-            student: {"flags": [flag for flag in flags[student] if flag], "seconds": seconds.get(student, 0.0)}
-            for student in flags}}, indent=1))
+        run_state["complete"] = True
+        _save_run(out, run_state)
         results = report(out)
         log(f"graded {len(results)} students in {time.perf_counter() - start:.0f} s")
         return results

@@ -47,6 +47,21 @@ def _hidden(function):
     return wrapper
 
 
+def _class_of(obj):
+    """The class of ``obj`` -- for a proxy of an object in the grading sandbox, a proxy of its class."""
+    ask = getattr(type(obj), "__hamlet_class__", None)
+    return ask(obj) if ask else type(obj)
+
+
+def _isinstance(obj, cls) -> bool:
+    ask = getattr(type(obj), "__hamlet_isinstance__", None)
+    if ask:
+        return ask(obj, cls)
+    if getattr(type(cls), "__hamlet_isinstance__", None):
+        return False  # an object here is no instance of a class in the sandbox
+    return isinstance(obj, cls)
+
+
 def _require(condition, message):
     if not condition:
         raise HiddenTestFailed(message)
@@ -222,7 +237,7 @@ def linear_update(Linear):
 def _one_step_consistent(layer, x, y, learning_rate, cost_class, activation_class):
     """dw of the stored step equals a fresh step from the reconstructed parameters."""
     dw, db = np.array(layer.dw, dtype=float), np.array(layer.db, dtype=float)
-    fresh = type(layer)(layer.w.shape[1], layer.w.shape[0])
+    fresh = _class_of(layer)(layer.w.shape[1], layer.w.shape[0])
     fresh.w, fresh.b = layer.w + learning_rate * dw, layer.b + learning_rate * db
     fresh.zero_gradients()
     activation, cost = activation_class(), cost_class()
@@ -232,26 +247,29 @@ def _one_step_consistent(layer, x, y, learning_rate, cost_class, activation_clas
 
 
 @_hidden
-def single_step(linear_layer, sigmoid_layer, cost_function, random_input, random_label, learning_rate):
-    if _excused(net=linear_layer, cost_function=cost_function):
+def single_step(linear_layer, sigmoid_layer, cost_function, random_input, random_label, learning_rate,
+                excused=None):
+    """``excused(net=..., cost_function=...)`` says whether a class's bug is to blame (default: its checks fail)."""
+    if (excused or _excused)(net=linear_layer, cost_function=cost_function):
         return  # the step is judged once its classes work
     _require(np.shape(linear_layer.w) == (10, 784), "linear_layer.w changed shape")
     _require(np.shape(getattr(sigmoid_layer, "x_in", None)) == (600, 10), "sigmoid_layer saw no batch of 600")
     _require(_one_step_consistent(linear_layer, random_input, random_label, learning_rate,
-                                  type(cost_function), type(sigmoid_layer)),
+                                  _class_of(cost_function), _class_of(sigmoid_layer)),
              "linear_layer did not take exactly one gradient step")
 
 
-class _ReferenceLinear:
-    """A correct linear layer, used only as a building block to test Network (task 3a)."""
-
-    def __init__(self, n_in, n_out, rng):
-        self.w, self.b = rng.normal(size=(n_out, n_in)), rng.normal(size=(1, n_out))
+#: correct layers, the building blocks of the task-3a test; source text, so that the
+#: outside verdict can create them in the grading sandbox as well as here
+BUILDING_BLOCKS = """
+class ReferenceLinear:
+    def __init__(self, w, b):
+        self.w, self.b = np.array(w, dtype=float), np.array(b, dtype=float)
         self.zero_gradients()
 
     def forward(self, x_in):
         self.x_in = x_in
-        return reference_linear(x_in, self.w, self.b)
+        return x_in @ self.w.T + self.b
 
     def backward(self, d_out):
         self.dw += d_out.T @ self.x_in
@@ -266,7 +284,7 @@ class _ReferenceLinear:
         self.b = self.b - learning_rate * self.db
 
 
-class _ReferenceSigmoid:
+class ReferenceSigmoid:
     def forward(self, x_in):
         self.x_out = 1 / (1 + np.exp(-x_in))
         return self.x_out
@@ -279,51 +297,81 @@ class _ReferenceSigmoid:
 
     def update_parameters(self, learning_rate):
         pass
+"""
+BUILDING_BLOCK_NAMES = ("ReferenceLinear", "ReferenceSigmoid")
+
+
+def building_blocks() -> tuple:
+    """``(ReferenceLinear, ReferenceSigmoid)`` defined here."""
+    namespace = {"np": np}
+    exec(BUILDING_BLOCKS, namespace)
+    return tuple(namespace[name] for name in BUILDING_BLOCK_NAMES)
 
 
 @_hidden
-def network(Network):
+def network(Network, blocks=None):
+    """Task 3a with correct layers inside the student's Network.
+
+    ``blocks`` are the classes of the layers handed to the Network (default: made
+    here; the outside verdict passes proxies of ones made in the sandbox).  The
+    expected values always come from a second, local copy of the same layers.
+    """
     rng = np.random.default_rng(1006)
-    layers = [_ReferenceLinear(6, 5, rng), _ReferenceSigmoid(), _ReferenceLinear(5, 4, rng), _ReferenceSigmoid(),
-              _ReferenceLinear(4, 3, rng)]
+    parameters = [(rng.normal(size=(n_out, n_in)), rng.normal(size=(1, n_out))) for n_in, n_out in
+                  ((6, 5), (5, 4), (4, 3))]
+
+    def build(linear_class, sigmoid_class):
+        layers = []
+        for index, (w, b) in enumerate(parameters):
+            layers += [linear_class(w.copy(), b.copy())] + ([sigmoid_class()] if index < 2 else [])
+        return layers
+
+    blocks = blocks or building_blocks()
+    layers, reference = build(*blocks), build(*building_blocks())
+
+    def composed(x_in):
+        for layer in reference:
+            x_in = layer.forward(x_in)
+        return x_in
+
     net = Network(layers)
     x, d_out = rng.normal(size=(3, 6)), rng.normal(size=(3, 3))
-    expected = x
-    for layer in layers:
-        expected = layer.forward(expected)
-    _require(_close(net.forward(x), expected), "forward of a five-layer network")
-    comparisons = gradcheck.layer_gradients(net, x, d_out, ())
-    _require(comparisons["d_in"].ok, f"backward of a five-layer network: {comparisons['d_in'].diagnosis()}")
+    _require(_close(net.forward(x.copy()), composed(x)), "forward of a five-layer network")
     net.zero_gradients()
-    net.forward(x)
-    net.backward(d_out)
+    net.forward(x.copy())
+    d_in = net.backward(d_out.copy())
+    probe = x.copy()
+    comparison = gradcheck.compare("d_in", None if d_in is None else np.array(d_in, dtype=float),
+                                   gradcheck.numerical_gradient(lambda: np.sum(d_out * composed(probe)), probe))
+    _require(comparison.ok, f"backward of a five-layer network: {comparison.diagnosis()}")
     for index in (0, 2, 4):
         for parameter, gradient in gradcheck.PARAMETER_GRADIENTS.items():
-            numeric = gradcheck.numerical_gradient(lambda: np.sum(d_out * net.forward(x)),
-                                                   getattr(layers[index], parameter))
+            numeric = gradcheck.numerical_gradient(lambda: np.sum(d_out * composed(x)),
+                                                   getattr(reference[index], parameter))  # perturbed in place
             comparison = gradcheck.compare(f"layers[{index}].{gradient}", getattr(layers[index], gradient), numeric)
             _require(comparison.ok, f"five-layer network: {comparison.diagnosis()}")
-    before = [layer.w.copy() for layer in layers[::2]]
+    before = [np.array(layer.w) for layer in layers[::2]]
     gradients = [np.array(layer.dw) for layer in layers[::2]]
     net.update_parameters(0.1)
     for layer, w, dw in zip(layers[::2], before, gradients):
         _require(_close(layer.w - w, -0.1 * dw, 1e-10), "update_parameters is not delegated to every layer")
     net.zero_gradients()
     _require(all(not np.any(layer.dw) for layer in layers[::2]), "zero_gradients is not delegated to every layer")
-    single = Network([_ReferenceLinear(3, 2, rng)])
+    single = Network([blocks[0](rng.normal(size=(2, 3)), rng.normal(size=(1, 2)))])
     _require(np.shape(single.forward(rng.normal(size=(1, 3)))) == (1, 2), "a one-layer network")
 
 
 @_hidden
 def network_step(network, Network, linear_layer, sigmoid_layer, cost_function, random_input, random_label,
-                 learning_rate):
-    _require(isinstance(network, Network), "network is not a Network")
-    _require(network.layers[0] is linear_layer and network.layers[1] is sigmoid_layer,
+                 learning_rate, excused=None):
+    _require(_isinstance(network, Network), "network is not a Network")
+    layers = list(network.layers)
+    _require(len(layers) >= 2 and layers[0] is linear_layer and layers[1] is sigmoid_layer,
              "network does not hold linear_layer and sigmoid_layer")
-    if _excused(net=network, cost_function=cost_function):
+    if (excused or _excused)(net=network, cost_function=cost_function):
         return
     _require(_one_step_consistent(linear_layer, random_input, random_label, learning_rate,
-                                  type(cost_function), type(sigmoid_layer)),
+                                  _class_of(cost_function), _class_of(sigmoid_layer)),
              "network did not take exactly one gradient step")
 
 

@@ -20,6 +20,9 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from .release import HIDDEN_REGION
 
 KERNEL_DIED = "DeadKernelError"
+#: what one cell may print before the rest is dropped (nbgrader would hold it all in memory)
+OUTPUT_LIMIT = 1 << 20
+OUTPUT_CUT = "[hamlet: output beyond 1 MiB dropped]"
 
 
 class RecoveringExecute(Execute):
@@ -27,7 +30,19 @@ class RecoveringExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         self._fatal_cells = set()
+        self._output_bytes: dict = {}
         return super().preprocess(nb, resources, km)
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        size = len(content.get("text", "")) + sum(len(str(value)) for value in content.get("data", {}).values())
+        used = self._output_bytes.get(cell_index, 0)
+        self._output_bytes[cell_index] = used + size
+        if used + size > OUTPUT_LIMIT:
+            if used <= OUTPUT_LIMIT:
+                outs.append(NotebookNode(output_type="stream", name="stdout", text=f"\n{OUTPUT_CUT}\n"))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
 
     def preprocess_cell(self, cell, resources, index):
         try:

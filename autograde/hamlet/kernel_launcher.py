@@ -1,0 +1,104 @@
+"""Start the grading kernel of one student sandboxed: ``python -m hamlet.kernel_launcher -f CONNECTION_FILE``.
+
+nbgrader starts kernels from the kernel spec that ``hamlet grade`` writes for its
+run (``python3``, found first through ``JUPYTER_PATH``); the spec runs this module,
+which starts ``ipykernel`` under the protections of :mod:`hamlet.sandbox`:
+
+* the resource limits (memory, CPU time, processes, file size, no core files);
+* with bubblewrap: a filesystem holding only Python, the environment's packages,
+  ``hamlet_utils``, the ``hamlet`` package (the hidden tests import it), the MNIST
+  files and the student's own notebook folder -- no solutions, no other students,
+  no gradebook, no output folder -- and a PID namespace, so nothing the student
+  starts outlives the kernel (a detached process dies with it);
+* as root: an unprivileged user of its own per grading slot (``HAMLET_SLOT``), so the
+  process limit holds and nothing of the grader's is writable.
+
+The network stays: the kernel talks to nbgrader over TCP.  Verdicts do not depend on
+the kernel anyway (see :mod:`hamlet.verdicts`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from . import sandbox
+
+#: kernels use user ids apart from the outside workers'
+KERNEL_UID_OFFSET = 100
+
+
+def kernel_command(connection_file: str, slot: int) -> list[str]:
+    kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file]
+    bwrap = sandbox.bubblewrap()
+    if not bwrap:
+        return kernel
+    import hamlet
+
+    readable = [*sandbox.readable_paths(), Path(hamlet.__file__).resolve().parent]
+    own = [Path(connection_file).parent, Path.cwd()]
+    wrapped = [bwrap, "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64",
+               "/lib64", "--symlink", "usr/bin", "/bin", "--ro-bind-try", "/etc/hosts", "/etc/hosts",
+               "--ro-bind-try", "/etc/resolv.conf", "/etc/resolv.conf", "--ro-bind-try", "/etc/fonts", "/etc/fonts", "--proc", "/proc", "--dev", "/dev",
+               "--perms", "01777", "--tmpfs", "/tmp", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+               "--unshare-cgroup-try", "--die-with-parent", "--unsetenv", "JPY_PARENT_PID",
+               "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp", "--setenv", "IPYTHONDIR", "/tmp/ipython"]
+    for parent in sandbox._ancestors([*readable, *own]):
+        wrapped += ["--perms", "0755", "--dir", str(parent)]
+    for path in readable:
+        wrapped += ["--ro-bind", str(path), str(path)]
+    wrapped += ["--ro-bind", str(own[1]), str(own[1]), "--bind", str(own[0]), str(own[0]), "--chdir", str(own[1])]
+    if sandbox.can_change_user():
+        uid = str(sandbox.SLOT_UID_BASE + KERNEL_UID_OFFSET + slot)
+        wrapped += ["--", "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs"]
+    else:
+        wrapped += ["--"]
+    return wrapped + kernel
+
+
+def main(argv=None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    connection_file = argv[argv.index("-f") + 1]
+    slot = int(os.environ.get("HAMLET_SLOT", "0"))
+    limits = sandbox.Limits(cpu_seconds=int(os.environ.get("HAMLET_KERNEL_CPU_SECONDS", "7200")))
+    if sandbox.bubblewrap():
+        # the connection file, readable by the kernel's user alone, in a folder of its own
+        private = Path(tempfile.mkdtemp(prefix="hamlet-kernel-"))
+        copy = private / "connection.json"
+        copy.write_text(json.dumps(json.loads(Path(connection_file).read_text())))
+        if sandbox.can_change_user():
+            uid = sandbox.SLOT_UID_BASE + KERNEL_UID_OFFSET + slot
+            for path in (private, copy):
+                os.chown(path, uid, uid)
+        os.chmod(copy, 0o600)
+        connection_file = str(copy)
+    for name, value in ((resource.RLIMIT_AS, limits.memory_bytes), (resource.RLIMIT_CPU, limits.cpu_seconds),
+                        (resource.RLIMIT_NPROC, limits.processes), (resource.RLIMIT_FSIZE, limits.file_bytes),
+                        (resource.RLIMIT_CORE, 0)):
+        try:
+            resource.setrlimit(name, (value, value))
+        except (ValueError, OSError):
+            pass
+    command = kernel_command(connection_file, slot)
+    os.execv(command[0], command)
+
+
+def write_kernel_spec(folder: Path) -> Path:
+    """``folder/kernels/python3/kernel.json`` running this launcher; put ``folder`` first in JUPYTER_PATH."""
+    spec = folder / "kernels" / "python3"
+    shutil.rmtree(spec, ignore_errors=True)
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "hamlet.kernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (HaMLeT grading sandbox)", "language": "python",
+        "metadata": {"debugger": False}}, indent=1))
+    return folder
+
+
+if __name__ == "__main__":
+    main()

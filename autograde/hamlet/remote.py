@@ -1,0 +1,295 @@
+"""The grader's side of the outside verdicts: student objects as proxies of a sandboxed worker.
+
+A :class:`RemoteWorker` is one sandboxed ``hamlet/worker.py`` process.  What it
+returns are plain values and arrays; everything else stays there and is seen here as
+a :class:`RemoteObject`, whose attribute reads, writes and calls are requests.
+The hidden tests can therefore run here, in a process that never executes student
+code, on proxies of the student's classes: they choose the inputs, the worker only
+computes the student's outputs, and the comparison with finite differences happens
+here.
+
+Failures of the worker surface as exceptions of this process:
+:class:`StudentError` (the student's code raised; ``NotImplementedError`` and
+``AttributeError`` keep their types, so the tests treat them as in the kernel),
+:class:`WorkerTimeout` and :class:`WorkerDied`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import select
+import signal
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import sandbox
+from .worker import read_frame, write_frame
+
+WORKER_SCRIPT = Path(__file__).with_name("worker.py")
+#: how long an interrupted request may take to give up before the worker is killed
+GRACE_SECONDS = 3
+#: what one answer may weigh: ample for MNIST-sized outputs
+ANSWER_LIMIT = 512 << 20
+
+
+class StudentError(Exception):
+    """The student's code raised ``kind``: ``message``."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(f"{kind}: {message}")
+        self.kind, self.message = kind, message
+
+
+class WorkerTimeout(BaseException):
+    """No answer in time (a BaseException: no test's ``except Exception`` may take it for a wrong answer)."""
+
+
+class WorkerDied(BaseException):
+    """The worker is gone: os._exit, a crash, a kill at a limit."""
+
+
+class _FdReader:
+    """Blocking reads from a pipe, each bounded by the request's deadline."""
+
+    def __init__(self, fd: int, deadline: float):
+        self.fd, self.deadline = fd, deadline
+
+    def read(self, size: int) -> bytes:
+        chunks, remaining = [], size
+        while remaining:
+            left = self.deadline - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                raise TimeoutError
+            chunk = os.read(self.fd, min(remaining, 1 << 20))
+            if not chunk:
+                raise EOFError
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+
+
+class RemoteWorker:
+    """One sandboxed worker process; a context manager that always kills it at the end."""
+
+    def __init__(self, slot: int = 0, limits: sandbox.Limits = sandbox.Limits(), environment: dict | None = None,
+                 timeout: float = 60.0):
+        self.slot, self.limits, self.timeout = slot, limits, timeout
+        self.environment = dict(environment or {})
+        self.process = None
+        self.proxies: dict[int, RemoteObject] = {}
+        self.watched: dict[int, np.ndarray] = {}
+        self.tokens = itertools.count(1)
+
+    # ------------------------------------------------------------------ life
+    def start(self) -> "RemoteWorker":
+        self.process = sandbox.start([sys.executable, "-u", str(WORKER_SCRIPT)], self.slot, self.limits,
+                                     environment=self.environment, extra_readable=[WORKER_SCRIPT])
+        self.proxies.clear()
+        self.watched.clear()
+        header, _ = self._read(time.monotonic() + 120)
+        if not header.get("ready"):
+            raise WorkerDied("the worker did not start")
+        return self
+
+    def close(self) -> None:
+        if self.process is not None:
+            sandbox.kill(self.process)
+            for stream in (self.process.stdin, self.process.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+            self.process = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    # ------------------------------------------------------------------ protocol
+    def _read(self, deadline: float):
+        try:
+            return read_frame(_FdReader(self.process.stdout.fileno(), deadline), ANSWER_LIMIT)
+        except TimeoutError:
+            raise
+        except (EOFError, ValueError, OSError) as error:
+            self.close_with_reason()
+            raise WorkerDied(self._death_reason(error)) from None
+
+    def _death_reason(self, error) -> str:
+        code = self.process.poll() if self.process else None
+        if code is None:
+            return f"the process running your code broke the connection ({type(error).__name__})"
+        if code < 0:
+            name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
+            return f"the process running your code was killed by {name}"
+        return f"the process running your code exited with code {code}"
+
+    def close_with_reason(self):
+        if self.process is not None:
+            try:
+                self.process.wait(timeout=2)
+            except Exception:  # noqa: BLE001
+                pass
+
+    def request(self, header: dict, arrays: list | None = None, timeout: float | None = None) -> dict:
+        if not self.alive:
+            raise WorkerDied("the process running your code is no longer running")
+        arrays = list(arrays or [])
+        seconds = self.timeout if timeout is None else timeout
+        header = dict(header, n_arrays=len(arrays), timeout=seconds)
+        try:
+            write_frame(self.process.stdin, header, arrays)
+        except (BrokenPipeError, OSError):
+            self.close_with_reason()
+            raise WorkerDied(self._death_reason(BrokenPipeError())) from None
+        try:  # the worker interrupts itself at the deadline; one that does not is killed
+            reply, answer_arrays = self._read(time.monotonic() + seconds + GRACE_SECONDS)
+        except TimeoutError:
+            self.close()
+            raise WorkerTimeout(f"no answer within {seconds:g} s") from None
+        for token, index in reply.get("changed", {}).items():
+            local = self.watched.get(int(token))
+            if local is not None and local.shape == answer_arrays[index].shape:
+                local[...] = answer_arrays[index]
+        if "error" in reply:
+            kind, message = str(reply.get("kind", "Error")), str(reply["error"])
+            if kind == "Timeout":
+                raise WorkerTimeout(f"no answer within {seconds:g} s")
+            if kind == "NotImplementedError":
+                raise NotImplementedError(message)
+            if kind == "AttributeError" and header["op"] == "getattr":
+                raise AttributeError(message)
+            raise StudentError(kind, message)
+        return self.decode(reply.get("value", {"v": None}), answer_arrays)
+
+    # ------------------------------------------------------------------ values
+    def _token(self, array: np.ndarray) -> int:
+        for token, known in self.watched.items():
+            if known is array:
+                return token
+        token = next(self.tokens)
+        self.watched[token] = array
+        return token
+
+    def encode(self, value, arrays: list, watch: bool = False):
+        if isinstance(value, RemoteObject):
+            if value._worker is not self:
+                raise ValueError("an object of another worker")
+            return {"r": value._reference}
+        if value is None or isinstance(value, (bool, str)):
+            return {"v": value}
+        if isinstance(value, (int, float, np.integer, np.floating)):
+            return {"v": value.item() if isinstance(value, np.generic) else value}
+        if isinstance(value, np.ndarray):
+            arrays.append(value)
+            encoded = {"a": len(arrays) - 1}
+            if watch:
+                encoded["token"] = self._token(value)
+            return encoded
+        if isinstance(value, (list, tuple)):
+            return {"l": [self.encode(item, arrays, watch) for item in value], "t": isinstance(value, tuple)}
+        if isinstance(value, dict):
+            return {"d": {str(key): self.encode(item, arrays, watch) for key, item in value.items()}}
+        raise TypeError(f"cannot send a {type(value).__name__} to the sandbox")
+
+    def decode(self, value, arrays: list):
+        if "v" in value:
+            return value["v"]
+        if "a" in value:
+            return arrays[value["a"]]
+        if "l" in value:
+            items = [self.decode(item, arrays) for item in value["l"]]
+            return tuple(items) if value.get("t") else items
+        if "d" in value:
+            return {key: self.decode(item, arrays) for key, item in value["d"].items()}
+        if "r" in value:
+            reference = int(value["r"])
+            if reference not in self.proxies:
+                self.proxies[reference] = RemoteObject(self, reference, str(value.get("c", "object")))
+            return self.proxies[reference]
+        raise ValueError("a malformed answer")
+
+    # ------------------------------------------------------------------ requests
+    def exec_cell(self, name: str, source: str, timeout: float | None = None) -> None:
+        self.request({"op": "exec", "name": name, "source": source}, timeout=timeout)
+
+    def global_(self, name: str):
+        return self.request({"op": "global", "name": name})
+
+    def define(self, source: str, names: list[str]) -> dict:
+        return self.request({"op": "define", "source": source, "names": list(names)})
+
+    def call(self, target, method, args, kwargs):
+        arrays: list = []
+        header = {"op": "call", "target": self.encode(target, arrays), "method": method,
+                  "args": [self.encode(item, arrays, watch=True) for item in args],
+                  "kwargs": {key: self.encode(item, arrays, watch=True) for key, item in kwargs.items()}}
+        return self.request(header, arrays)
+
+    def getattr(self, target, name: str):
+        arrays: list = []
+        return self.request({"op": "getattr", "target": self.encode(target, arrays), "name": name}, arrays)
+
+    def setattr(self, target, name: str, value) -> None:
+        arrays: list = []
+        header = {"op": "setattr", "target": self.encode(target, arrays), "name": name}
+        header["value"] = self.encode(value, arrays, watch=True)
+        self.request(header, arrays)
+
+    def isinstance(self, target, cls) -> bool:
+        arrays: list = []
+        return bool(self.request({"op": "isinstance", "target": self.encode(target, arrays),
+                                  "cls": self.encode(cls, arrays)}, arrays))
+
+    def class_of(self, target):
+        arrays: list = []
+        return self.request({"op": "class", "target": self.encode(target, arrays)}, arrays)
+
+    def len(self, target) -> int:
+        arrays: list = []
+        return int(self.request({"op": "len", "target": self.encode(target, arrays)}, arrays))
+
+
+class RemoteObject:
+    """An object that lives in a worker: attributes, calls and ``len`` are requests to it."""
+
+    __slots__ = ("_worker", "_reference", "_class_name")
+
+    def __init__(self, worker: RemoteWorker, reference: int, class_name: str):
+        object.__setattr__(self, "_worker", worker)
+        object.__setattr__(self, "_reference", reference)
+        object.__setattr__(self, "_class_name", class_name)
+
+    def __getattr__(self, name):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return self._worker.getattr(self, name)
+
+    def __setattr__(self, name, value):
+        self._worker.setattr(self, name, value)
+
+    def __call__(self, *args, **kwargs):
+        return self._worker.call(self, None, args, kwargs)
+
+    def __len__(self):
+        return self._worker.len(self)
+
+    def __repr__(self):
+        return f"<{self._class_name} in the sandbox>"
+
+    # the hidden tests' questions about an object's class, answered by the worker
+    def __hamlet_class__(self):
+        return self._worker.class_of(self)
+
+    def __hamlet_isinstance__(self, cls) -> bool:
+        return self._worker.isinstance(self, cls)

@@ -1,0 +1,538 @@
+"""Outside verdicts: every autograded task of Session 6 judged in a process that never runs student code.
+
+The student's code -- the given cells of the *release* (not the student's copy of
+them), the student's solution cells and any cells they added -- runs in sandboxed
+workers (:mod:`hamlet.remote`, :mod:`hamlet.sandbox`).  This process holds proxies of
+the student's classes and objects and runs the checks on them:
+
+* classes (2a-2e, 6a-6d, 3a): the visible check and the hidden test, as in the
+  notebook, but here -- a worker that only *defines* the classes answers the calls.
+  Task 3a goes last, since its test hands correct layers to the student's Network.
+* steps (2f, 3b): the hidden tests, on the objects a worker left after running the
+  notebook's code cells in order (training capped at the grading budget).
+* training (4, 5, 6e): the accuracy of the trained network is measured *here*, on
+  MNIST's 10,000 test images, from the network's parameters and the layers'
+  definitions; a History the student built by hand earns nothing.
+
+A mistake in a class that a later task builds on costs only its own task, as in the
+notebook: the later task is excused when a class it uses fails *its own outside*
+verdict with a bug (not with "not implemented yet").
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import functools
+import io
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hamlet_utils import checks
+from hamlet_utils.mnist import MNIST
+
+from . import hidden_tests
+from .remote import RemoteObject, RemoteWorker, StudentError, WorkerDied, WorkerTimeout
+from .results import task_of
+from .sandbox import Limits
+
+#: cells of the release never run for a verdict: they only plot
+SKIPPED_CELLS = ("plot_tasks_4_5", "plot_all")
+#: the class each class task is about, its visible check and its hidden test; 3a last
+CLASS_TASKS = {
+    "2a": ("Linear", checks.check_linear_forward, hidden_tests.linear_forward),
+    "2b": ("MeanSquareError", checks.check_mse_estimate, hidden_tests.mse_estimate),
+    "2c": ("MeanSquareError", checks.check_mse_gradient, hidden_tests.mse_gradient),
+    "2d": ("Linear", checks.check_linear_backward, hidden_tests.linear_backward),
+    "2e": ("Linear", checks.check_linear_update, hidden_tests.linear_update),
+    "6a": ("SoftMax", checks.check_softmax_forward, hidden_tests.softmax_forward),
+    "6b": ("CrossEntropy", checks.check_cross_entropy_estimate, hidden_tests.cross_entropy_estimate),
+    "6c": ("CrossEntropy", checks.check_cross_entropy_gradient, hidden_tests.cross_entropy_gradient),
+    "6d": ("SoftMax", checks.check_softmax_backward, hidden_tests.softmax_backward),
+    "3a": ("Network", None, hidden_tests.network),
+}
+#: the class tasks whose bugs excuse a later task built on them
+BUILT_ON = {
+    "2f": ("2a", "2b", "2c", "2d", "2e"),
+    "3b": ("2a", "2b", "2c", "2d", "2e", "3a"),
+    "4": ("2a", "2b", "2c", "2d", "2e", "3a"),
+    "5": ("2a", "2b", "2c", "2d", "2e", "3a", "6a", "6b", "6c", "6d"),
+    "6e": ("2a", "2d", "2e", "3a", "6a", "6b", "6c", "6d"),
+}
+#: the step tasks' objects, as the notebook names them
+STEP_OBJECTS = ("linear_layer", "sigmoid_layer", "cost_function", "random_input", "random_label", "learning_rate")
+#: training tasks: History variable, accuracy table, the number_epochs the task asks for
+TRAINING_TASKS = {"4": ("history_task4", checks.TASK4_MINIMUM_ACCURACY, 100),
+                  "6e": ("history_task6e", checks.TASK6E_MINIMUM_ACCURACY, 100)}
+NOT_WRITTEN = "not implemented yet"
+
+
+@dataclass
+class Verdict:
+    """One task, judged outside: passed, or why not."""
+
+    task: str
+    passed: bool
+    message: str = ""
+
+
+@dataclass
+class Cell:
+    name: str
+    source: str
+    defines_only: bool  # only imports, functions and classes: safe to run in the class worker
+    task: str | None = None  # a test cell: the task judged at this point of the notebook
+
+
+@dataclass
+class OutsideResult:
+    verdicts: dict = field(default_factory=dict)   # task -> Verdict
+    seconds: float = 0.0
+    problems: list = field(default_factory=list)   # what went wrong running the code outside
+
+
+# ----------------------------------------------------------------------------- the program
+
+def _grade_id(cell) -> str | None:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def _defines_only(source: str) -> bool:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    return all(isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)) for node in tree.body)
+
+
+def program(release, submission) -> list[Cell]:
+    """The code cells to run, in order: the release's given cells, the student's solution
+    cells (the release's stub where one is missing) and the cells the student added.
+    Test cells stay as the points where their task is judged (no source); plots are left
+    out, and so are the student's copies of given cells."""
+    released = {_grade_id(cell): cell for cell in release.cells if _grade_id(cell)}
+    solutions = {_grade_id(cell): cell.source for cell in submission.cells
+                 if cell.cell_type == "code" and _grade_id(cell) in released
+                 and released[_grade_id(cell)].metadata["nbgrader"].get("solution")}
+    added: dict = {}  # the release cell a student's own cell follows -> [(name, source)]
+    anchor = None
+    for number, cell in enumerate(submission.cells):
+        if cell.cell_type != "code":
+            continue
+        if _grade_id(cell) in released:
+            anchor = _grade_id(cell)
+        elif cell.source.strip():
+            added.setdefault(anchor, []).append((f"cell {number}", cell.source))
+    cells = [Cell(name, source, _defines_only(source)) for name, source in added.get(None, [])]
+    for cell in release.cells:
+        grade_id = _grade_id(cell)
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade"):
+            cells.append(Cell(grade_id, "", False, task=task_of(grade_id)))
+        elif cell.cell_type == "code" and grade_id not in SKIPPED_CELLS:
+            source = solutions.get(grade_id, cell.source) if meta.get("solution") else cell.source
+            cells.append(Cell(grade_id, source, _defines_only(source) or not meta.get("solution")))
+        cells.extend(Cell(name, source, _defines_only(source)) for name, source in added.get(grade_id, []))
+    return cells
+
+
+def class_cells(cells: list[Cell]) -> list[Cell]:
+    """What the class worker runs: the definitions, no training."""
+    from .course import CLASS_CELLS
+
+    return [cell for cell in cells if cell.task is None and
+            (cell.name in CLASS_CELLS or (cell.name.startswith("cell ") and cell.defines_only))]
+
+
+# ----------------------------------------------------------------------------- sessions
+
+class Session:
+    """A worker that runs the cells in order; restarted (and the cells so far replayed, less
+    the ones that timed out or killed it) whenever a cell or a probe takes it down."""
+
+    def __init__(self, make_worker, deadline: float):
+        self.make_worker, self.deadline = make_worker, deadline
+        self.done: list[Cell] = []
+        self.fatal: dict[str, str] = {}
+        self.worker: RemoteWorker | None = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.worker:
+            self.worker.close()
+
+    def _exec(self, cell: Cell) -> bool:
+        """Run one cell; False when it took the worker down."""
+        try:
+            self.worker.exec_cell(cell.name, cell.source)
+        except (StudentError, NotImplementedError):
+            pass  # the cell raised, as it would in the notebook; the tasks judge the rest
+        except (WorkerTimeout, WorkerDied) as error:
+            self.fatal[cell.name] = str(error)
+            self.worker.close()
+            return False
+        return True
+
+    def ready(self) -> RemoteWorker:
+        while self.worker is None or not self.worker.alive:
+            if time.monotonic() > self.deadline:
+                raise WorkerTimeout("the time for this submission is used up")
+            self.worker = self.make_worker().start()
+            for cell in self.done:
+                if cell.name not in self.fatal and not self._exec(cell):
+                    break
+        return self.worker
+
+    def run(self, cell: Cell) -> None:
+        try:
+            self.ready()
+        except (WorkerTimeout, WorkerDied) as error:
+            self.fatal[cell.name] = str(error)
+            return
+        self.done.append(cell)
+        self._exec(cell)
+
+    def probe(self, task: str, judge) -> Verdict:
+        """``judge(worker)`` -> Verdict, where a worker that hangs or dies fails only ``task``."""
+        try:
+            worker = self.ready()
+        except (WorkerTimeout, WorkerDied) as error:
+            return Verdict(task, False, f"your code could not be run: {error}")
+        try:
+            return judge(worker)
+        except WorkerTimeout as error:
+            worker.close()
+            return Verdict(task, False, f"timed out ({error})")
+        except WorkerDied as error:
+            return Verdict(task, False, f"{error}")
+
+
+# ----------------------------------------------------------------------------- judges
+
+def _quietly(function, *args, **kwargs):
+    """Run a check here without its printed "passed" lines."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return function(*args, **kwargs)
+
+
+def _failure_text(error: BaseException) -> str:
+    return str(error) or type(error).__name__
+
+
+def judge_class_task(task: str):
+    class_name, visible_check, hidden_test = CLASS_TASKS[task]
+
+    def judge(worker: RemoteWorker) -> Verdict:
+        try:
+            cls = worker.global_(class_name)
+        except (StudentError, NotImplementedError) as error:
+            return Verdict(task, False, f"{class_name} is not defined ({error})")
+        try:
+            if visible_check is not None:
+                _quietly(visible_check, cls)
+            if task == "3a":
+                blocks = worker.define(hidden_tests.BUILDING_BLOCKS, hidden_tests.BUILDING_BLOCK_NAMES)
+                hidden_test(cls, tuple(blocks[name] for name in hidden_tests.BUILDING_BLOCK_NAMES))
+            else:
+                hidden_test(cls)
+        except AssertionError as failure:  # CheckFailed or HiddenTestFailed
+            return Verdict(task, False, _failure_text(failure))
+        return Verdict(task, True)
+    return judge
+
+
+def _bugs(verdicts: dict, task: str) -> list[str]:
+    return [f"task {earlier}: {verdicts[earlier].message}" for earlier in BUILT_ON.get(task, ())
+            if earlier in verdicts and not verdicts[earlier].passed and NOT_WRITTEN not in verdicts[earlier].message]
+
+
+def judge_step_task(task: str, verdicts: dict):
+    def judge(worker: RemoteWorker) -> Verdict:
+        names = STEP_OBJECTS if task == "2f" else ("network", "Network") + STEP_OBJECTS
+        try:
+            values = {name: worker.global_(name) for name in names}
+        except (StudentError, NotImplementedError) as error:
+            return Verdict(task, False, f"{error}")
+        excused = bool(_bugs(verdicts, task))
+        try:
+            if task == "2f":
+                hidden_tests.single_step(**values, excused=lambda **_: excused)
+            else:
+                hidden_tests.network_step(**values, excused=lambda **_: excused)
+        except AssertionError as failure:
+            return Verdict(task, False, _failure_text(failure))
+        return Verdict(task, True, "excused: " + _bugs(verdicts, task)[0] if excused else "")
+    return judge
+
+
+# ----------------------------------------------------------------------------- training
+
+_EVALUATION_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def _evaluation_set() -> tuple[np.ndarray, np.ndarray]:
+    """MNIST's 10,000 test images, normalised as ``load_data`` does (one global mean and
+    standard deviation of all 70,000 images), and their labels."""
+    mnist = MNIST()
+    mean, std = np.mean(mnist.data, dtype=np.float64), np.std(mnist.data, dtype=np.float64)
+    images = (mnist.data[-10_000:].astype(np.float64) - mean) / std
+    return images, np.argmax(mnist.target[-10_000:], axis=1)
+
+
+def evaluation_set():
+    with _EVALUATION_LOCK:
+        return _evaluation_set()
+
+
+def _sigmoid(x):
+    return 0.5 * (1.0 + np.tanh(0.5 * x))  # = 1 / (1 + exp(-x)), without overflow warnings
+
+
+def measured_accuracy(worker: RemoteWorker, net) -> tuple[float, str]:
+    """Accuracy of a trained network on the test images, computed here from its parameters.
+
+    Layers are recognised by their class (the notebook's ``Linear``, ``Sigmoid``,
+    ``SoftMax``).  A network with any other layer is run by its own ``forward`` in the
+    worker instead, and the note says so.
+    """
+    images, labels = evaluation_set()
+    known = {}
+    for name in ("Linear", "Sigmoid", "SoftMax"):
+        try:
+            known[name] = worker.global_(name)
+        except (StudentError, NotImplementedError):
+            pass
+    layers = list(net.layers) if isinstance(net, RemoteObject) and _has(net, "layers") else [net]
+    x, note = images, ""
+    with np.errstate(all="ignore"):
+        for layer in layers:
+            kind = next((name for name, cls in known.items()
+                         if isinstance(layer, RemoteObject) and hidden_tests._class_of(layer) is cls), None)
+            if kind == "Linear":
+                w, b = np.asarray(layer.w, dtype=float), np.asarray(layer.b, dtype=float)
+                if w.ndim != 2 or w.shape[1] != x.shape[1] or b.size != w.shape[0]:
+                    kind = None
+                else:
+                    x = x @ w.T + b.reshape(1, -1)
+            elif kind == "Sigmoid":
+                x = _sigmoid(x)
+            elif kind == "SoftMax":
+                x = hidden_tests.reference_softmax(x)
+            if kind is None:
+                break
+        else:
+            return _accuracy(x, labels), note
+    # a layer of its own kind: the student's forward pass, on the test images, gives the outputs
+    outputs = net.forward(images.copy())
+    return _accuracy(np.asarray(outputs, dtype=float), labels), "measured with your network's own forward pass"
+
+
+def _has(obj, name) -> bool:
+    try:
+        getattr(obj, name)
+        return True
+    except (AttributeError, StudentError, NotImplementedError):
+        return False
+
+
+def _accuracy(outputs: np.ndarray, labels: np.ndarray) -> float:
+    if outputs.shape != (len(labels), 10) or not np.all(np.isfinite(outputs)):
+        return 0.0
+    return float(np.mean(np.argmax(outputs, axis=1) == labels))
+
+
+@dataclass
+class Run:
+    """A training run as the grader sees it: the History's claims and the measured accuracy."""
+
+    ok: bool
+    message: str = ""
+    accuracy: float = float("nan")
+    note: str = ""
+    ran: bool = True  # a History exists: a bug in a class may be to blame for a bad one
+
+
+def examine_run(worker: RemoteWorker, name: str, wanted_epochs: int | None, grading_epochs: int) -> Run:
+    try:
+        history = worker.global_(name)
+        history_class = worker.define("from hamlet_utils.training import History", ["History"])["History"]
+    except (StudentError, NotImplementedError) as error:
+        return Run(False, f"`{name}` is not defined ({error})", ran=False)
+    if not (isinstance(history, RemoteObject) and worker.isinstance(history, history_class)):
+        return Run(False, f"`{name}` is not what train(...) returns", ran=False)
+    failure, costs, settings = history.failure, list(history.cost or []), history.settings
+    if failure:
+        return Run(False, f"training stopped ({str(failure)[:200]})")
+    if not costs or not all(isinstance(cost, (int, float)) and np.isfinite(cost) for cost in costs):
+        return Run(False, f"`{name}` has no finite training costs")
+    if wanted_epochs and isinstance(settings, dict) and settings.get("number_epochs") != wanted_epochs:
+        return Run(False, f"train for the given number_epochs ({wanted_epochs})")
+    accuracy, note = measured_accuracy(worker, history.net)
+    return Run(True, accuracy=accuracy, note=note)
+
+
+def judge_training_task(task: str, verdicts: dict, grading_epochs: int, runs: dict):
+    def judge(worker: RemoteWorker) -> Verdict:
+        bugs = _bugs(verdicts, task)
+
+        def failed(run: Run, message: str) -> Verdict:
+            # as in the notebook: a run that happened may be excused by a class's bug, a missing one not
+            return Verdict(task, True, f"excused: {bugs[0]}") if bugs and run.ran else Verdict(task, False, message)
+        if task == "5":
+            run, baseline = (examine_run(worker, "history_task5", None, grading_epochs),
+                             runs.get("4") or examine_run(worker, "history_task4", 100, grading_epochs))
+            runs["5"] = run
+            if not run.ok:
+                return failed(run, run.message)
+            if not baseline.ok:
+                return Verdict(task, False, f"task 4's run is needed to compare with: {baseline.message}")
+            if run.accuracy <= baseline.accuracy:
+                return failed(run, f"measured test accuracy {run.accuracy:.4f} does not beat task 4's "
+                                   f"{baseline.accuracy:.4f}")
+            return Verdict(task, True, f"measured test accuracy {run.accuracy:.4f} > {baseline.accuracy:.4f}"
+                                       + (f" ({run.note})" if run.note else ""))
+        name, table, wanted = TRAINING_TASKS[task]
+        run = examine_run(worker, name, wanted, grading_epochs)
+        runs[task] = run
+        if not run.ok:
+            return failed(run, run.message)
+        minimum = checks.minimum_accuracy(table, min(grading_epochs, wanted))
+        if run.accuracy < minimum:
+            return failed(run, f"measured test accuracy {run.accuracy:.4f} < {minimum:.2f}")
+        return Verdict(task, True, f"measured test accuracy {run.accuracy:.4f} >= {minimum:.2f}"
+                                   + (f" ({run.note})" if run.note else ""))
+    return judge
+
+
+# ----------------------------------------------------------------------------- all tasks
+
+def outside_verdicts(release, submission, *, grading_epochs: int, timeout: float, slot: int = 0,
+                     threads: int = 1, limits: Limits = Limits(), tasks=None) -> OutsideResult:
+    """Judge every autograded task of ``submission`` (a NotebookNode) outside its kernel.
+
+    ``timeout`` bounds each cell and each task's checks, like nbgrader's cell timeout.
+    """
+    from hamlet_utils.mnist import _cache_root
+
+    start = time.monotonic()
+    tasks = list(tasks or [task_of(_grade_id(cell)) for cell in release.cells
+                           if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")])
+    environment = {"HAMLET_MAX_EPOCHS": str(grading_epochs), "HAMLET_PROGRESS": "0", "MPLBACKEND": "Agg",
+                   "HOME": "/tmp", "HAMLET_CACHE": str(_cache_root()), "PYTHONDONTWRITEBYTECODE": "1",
+                   **{name: str(threads) for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}}
+
+    def make_worker():
+        return RemoteWorker(slot=slot, limits=limits, environment=environment, timeout=timeout)
+
+    cells = program(release, submission)
+    # every cell and every task may use its time once, and workers restart
+    deadline = start + timeout * (len(cells) + len(tasks)) + 120
+    result = OutsideResult()
+    verdicts = result.verdicts
+    with Session(make_worker, deadline) as session:
+        for cell in class_cells(cells):
+            session.run(cell)
+        for task in [task for task in CLASS_TASKS if task in tasks]:
+            verdicts[task] = session.probe(task, judge_class_task(task))
+    runs: dict = {}
+    with Session(make_worker, deadline) as session:  # the notebook in order, each task at its test cell
+        for cell in cells:
+            if cell.task is None:
+                session.run(cell)
+            elif cell.task in tasks and cell.task not in verdicts:
+                verdicts[cell.task] = session.probe(cell.task, judge_step_task(cell.task, verdicts)
+                                                    if cell.task in ("2f", "3b") else
+                                                    judge_training_task(cell.task, verdicts, grading_epochs, runs))
+        result.problems = [f"{name}: {problem}" for name, problem in session.fatal.items()]
+    result.seconds = time.monotonic() - start
+    return result
+
+
+# ----------------------------------------------------------------------------- suspicious code
+
+SUSPICIOUS_NAMES = {
+    "_getframe": "reads the caller's frame", "currentframe": "reads the caller's frame",
+    "f_back": "reads the caller's frame", "f_locals": "reads another frame's variables",
+    "get_referrers": "searches the interpreter's objects", "get_objects": "searches the interpreter's objects",
+    "NBGRADER_EXECUTION": "branches on the grading environment", "environ": "reads environment variables",
+    "getenv": "reads environment variables", "sqlite3": "opens a database", "socket": "opens network connections",
+    "urllib": "opens network connections", "requests": "opens network connections", "http": "opens network connections",
+    "subprocess": "starts programs", "system": "starts programs", "fork": "starts processes", "builtins": "changes Python's builtins",
+    "__builtins__": "changes Python's builtins", "settrace": "traces the interpreter",
+    "setprofile": "traces the interpreter", "hamlet": "uses the grader's package",
+}
+SUSPICIOUS_TEXT = re.compile(r"gradebook|\bsolutions?/|submitted/|autograded/|grades\.csv|feedback/|\.ipynb")
+#: modules whose attributes student code has no business replacing
+GUARDED_MODULES = ("np", "numpy", "checks", "gradcheck", "hamlet_utils", "training", "sys", "builtins", "os",
+                   "hidden_tests", "math", "warnings")
+
+
+def suspicious_code(submission, release) -> list[str]:
+    """What the student's own code does that a solution never needs: replacing functions of
+    modules, reading frames, the environment or files of the grading, the network."""
+    released = {_grade_id(cell): cell for cell in release.cells if _grade_id(cell)}
+    findings = []
+    for number, cell in enumerate(submission.cells):
+        grade_id = _grade_id(cell)
+        if cell.cell_type != "code" or (grade_id in released and not released[grade_id].metadata.get(
+                "nbgrader", {}).get("solution")):
+            continue  # given and test cells are the release's
+        name = grade_id if grade_id in released else f"cell {number}"
+        for what in _suspicious_in(cell.source):
+            finding = f"suspicious code in {name}: {what}"
+            if finding not in findings:
+                findings.append(finding)
+    return findings
+
+
+def _suspicious_in(source: str) -> list[str]:
+    found = []
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        tree = None
+    if tree is not None:
+        for node in ast.walk(tree):
+            targets = []
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute) and _root_name(target) in GUARDED_MODULES:
+                    found.append(f"replaces {ast.unparse(target)}")
+                if isinstance(target, ast.Name) and target.id in ("AssertionError", "Exception", "print",
+                                                                  "isinstance", "__import__"):
+                    found.append(f"redefines {target.id}")
+                if isinstance(target, ast.Subscript) and ast.unparse(target.value) in ("sys.modules",):
+                    found.append("replaces a module in sys.modules")
+            if isinstance(node, ast.ClassDef) and node.name in ("AssertionError", "CheckFailed"):
+                found.append(f"redefines {node.name}")
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr")
+                    and node.args and _root_name(node.args[0]) in GUARDED_MODULES):
+                found.append(f"replaces attributes of {ast.unparse(node.args[0])}")
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                modules = [alias.name for alias in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                found += [f"imports {module}: {SUSPICIOUS_NAMES[module.split('.')[0]]}" for module in modules
+                          if module.split(".")[0] in SUSPICIOUS_NAMES]
+            if isinstance(node, ast.Attribute) and node.attr in SUSPICIOUS_NAMES:
+                found.append(f"uses .{node.attr}: {SUSPICIOUS_NAMES[node.attr]}")
+            if isinstance(node, ast.Name) and node.id in SUSPICIOUS_NAMES and node.id != "hamlet":
+                found.append(f"uses {node.id}: {SUSPICIOUS_NAMES[node.id]}")
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if node.value == "NBGRADER_EXECUTION":
+                    found.append("branches on the grading environment (NBGRADER_EXECUTION)")
+                elif SUSPICIOUS_TEXT.search(node.value):
+                    found.append(f"names grading files ({node.value[:60]!r})")
+    return found
+
+
+def _root_name(node) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None

@@ -1,0 +1,265 @@
+"""The sandboxed side of the outside verdicts: runs a student's code, answers with arrays.
+
+``hamlet.remote`` starts this file as a script inside the sandbox (see
+``hamlet.sandbox``); it imports nothing of the ``hamlet`` package, which is not in
+reach there.  It reads requests from stdin and writes answers to stdout, then
+points both (and stderr) at ``/dev/null`` so that student code can neither read
+the requests nor write into the answers by printing.
+
+A frame is an 8-byte little-endian length, a JSON header of that length, then the
+arrays the header names, each as an 8-byte length and a ``.npy`` file (never a
+pickle).  Values travel as::
+
+    {"v": json value}  {"a": array index}  {"l": [values], "t": is tuple}
+    {"d": {str: value}}  {"r": reference to an object kept here, "c": its class name}
+
+Requests (``"op"``): ``exec`` a cell, ``global`` a name, ``call`` an object or one of
+its methods, ``getattr``, ``setattr``, ``isinstance``, ``class`` of an object,
+``define`` (the grader's own helper classes, in a namespace of their own).
+After a ``call`` or ``setattr`` the answer also carries every array the grader sent
+that has changed since (``"changed"``), so a test can see a function modify its inputs.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import struct
+import sys
+import weakref
+import zlib
+
+import numpy as np
+
+MAX_FRAME = 1 << 30
+MAX_STRING = 20_000
+#: arrays up to this size are watched for changes (bigger ones are data, not test inputs)
+WATCHED_SIZE = 1 << 20
+
+
+def write_frame(stream, header: dict, arrays: list) -> None:
+    blobs = []
+    for array in arrays:
+        buffer = io.BytesIO()
+        np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+        blobs.append(buffer.getvalue())
+    payload = json.dumps(header).encode()
+    stream.write(struct.pack("<Q", len(payload)) + payload)
+    for blob in blobs:
+        stream.write(struct.pack("<Q", len(blob)) + blob)
+    stream.flush()
+
+
+def _read_exactly(stream, size: int) -> bytes:
+    data = stream.read(size)
+    if data is None or len(data) != size:
+        raise EOFError("the other side closed the connection")
+    return data
+
+
+def read_frame(stream, limit: int = MAX_FRAME) -> tuple[dict, list]:
+    (size,) = struct.unpack("<Q", _read_exactly(stream, 8))
+    if size > limit:
+        raise ValueError(f"a header of {size} bytes")
+    header = json.loads(_read_exactly(stream, size))
+    if not isinstance(header, dict):
+        raise ValueError("the header is not an object")
+    arrays, total = [], 0
+    for _ in range(int(header.get("n_arrays", 0))):
+        (size,) = struct.unpack("<Q", _read_exactly(stream, 8))
+        total += size
+        if total > limit:
+            raise ValueError(f"more than {limit} bytes of arrays")
+        arrays.append(np.load(io.BytesIO(_read_exactly(stream, size)), allow_pickle=False))
+    return header, arrays
+
+
+def _safe_text(value) -> str:
+    try:
+        text = str(value)
+    except BaseException:  # noqa: BLE001 -- a student's __str__ may raise anything
+        text = "<unprintable>"
+    return text[:MAX_STRING]
+
+
+class Worker:
+    """The student's namespace and the objects the grader holds references to."""
+
+    def __init__(self):
+        self.namespace = {"__name__": "__main__", "__builtins__": __builtins__, "get_ipython": _NoShell}
+        self.objects: dict[int, object] = {}      # reference -> object (kept alive)
+        self.references: dict[int, int] = {}     # id(object) -> reference
+        self.watched: dict[int, tuple] = {}      # token -> (array, fingerprint)
+
+    # ------------------------------------------------------------------ values
+    def reference(self, value) -> dict:
+        key = id(value)
+        if key not in self.references:
+            self.references[key] = len(self.objects) + 1
+            self.objects[self.references[key]] = value
+        try:
+            name = type(value).__name__
+        except BaseException:  # noqa: BLE001
+            name = "object"
+        return {"r": self.references[key], "c": _safe_text(name)}
+
+    def encode(self, value, arrays: list, depth: int = 0):
+        if value is None or type(value) in (bool, int, float):
+            return {"v": value}
+        if type(value) is str:
+            return {"v": value[:MAX_STRING]}
+        if isinstance(value, np.generic) and value.dtype.kind in "biuf":
+            return {"v": value.item()}
+        if type(value) is np.ndarray and value.dtype.kind in "biufc":
+            arrays.append(value)
+            return {"a": len(arrays) - 1}
+        if type(value) in (list, tuple) and depth < 4 and len(value) <= 100_000:
+            return {"l": [self.encode(item, arrays, depth + 1) for item in value], "t": type(value) is tuple}
+        if type(value) is dict and depth < 4 and all(type(key) is str for key in value):
+            return {"d": {key: self.encode(item, arrays, depth + 1) for key, item in value.items()}}
+        return self.reference(value)
+
+    def decode(self, value, arrays: list):
+        if "v" in value:
+            return value["v"]
+        if "a" in value:
+            array = arrays[value["a"]]
+            if "token" in value and array.size <= WATCHED_SIZE:
+                self.watched[value["token"]] = (weakref.ref(array), _fingerprint(array))
+            return array
+        if "l" in value:
+            items = [self.decode(item, arrays) for item in value["l"]]
+            return tuple(items) if value.get("t") else items
+        if "d" in value:
+            return {key: self.decode(item, arrays) for key, item in value["d"].items()}
+        if "r" in value:
+            return self.objects[value["r"]]
+        if "g" in value:
+            return self.namespace[value["g"]]
+        raise ValueError(f"cannot decode {value!r}")
+
+    def changed(self, arrays: list) -> dict:
+        changes = {}
+        for token, (reference, fingerprint) in list(self.watched.items()):
+            array = reference()
+            if array is None:  # no longer held by student code: it cannot change any more
+                del self.watched[token]
+                continue
+            now = _fingerprint(array)
+            if now != fingerprint:
+                self.watched[token] = (reference, now)
+                arrays.append(array)
+                changes[str(token)] = len(arrays) - 1
+        return changes
+
+    # ------------------------------------------------------------------ requests
+    def handle(self, header: dict, inputs: list) -> tuple[dict, list]:
+        op = header["op"]
+        arrays: list = []
+        if op == "exec":
+            source = header["source"]
+            exec(compile(_python_source(source), f"<{header.get('name', 'cell')}>", "exec"), self.namespace)
+            return {"ok": True}, arrays
+        if op == "define":  # the grader's helpers: not in the student's namespace
+            helpers = {"np": np, "__name__": "hamlet_helpers"}
+            exec(compile(header["source"], "<grader helpers>", "exec"), helpers)
+            return {"value": self.encode({name: helpers[name] for name in header["names"]}, arrays)}, arrays
+        if op == "global":
+            if header["name"] not in self.namespace:
+                return {"error": f"name '{header['name']}' is not defined", "kind": "NameError"}, arrays
+            return {"value": self.encode(self.namespace[header["name"]], arrays)}, arrays
+        target = self.decode(header["target"], inputs)
+        if op == "call":
+            args = [self.decode(item, inputs) for item in header.get("args", [])]
+            kwargs = {key: self.decode(item, inputs) for key, item in header.get("kwargs", {}).items()}
+            function = getattr(target, header["method"]) if header.get("method") else target
+            result = function(*args, **kwargs)
+            value = self.encode(result, arrays)
+            return {"value": value, "changed": self.changed(arrays)}, arrays
+        if op == "getattr":
+            return {"value": self.encode(getattr(target, header["name"]), arrays)}, arrays
+        if op == "setattr":
+            setattr(target, header["name"], self.decode(header["value"], inputs))
+            return {"ok": True, "changed": self.changed(arrays)}, arrays
+        if op == "isinstance":
+            return {"value": {"v": bool(isinstance(target, self.decode(header["cls"], inputs)))}}, arrays
+        if op == "class":
+            return {"value": self.reference(type(target))}, arrays
+        if op == "len":
+            return {"value": {"v": int(len(target))}}, arrays
+        raise ValueError(f"unknown request {op!r}")
+
+
+def _fingerprint(array: np.ndarray) -> tuple:
+    return array.shape, str(array.dtype), zlib.crc32(np.ascontiguousarray(array).tobytes())
+
+
+def _python_source(source: str) -> str:
+    """IPython syntax (``%magic``, ``!shell``) as plain Python, as the kernel would run it."""
+    try:
+        compile(source, "<cell>", "exec")
+        return source
+    except SyntaxError:
+        try:
+            from IPython.core.inputtransformer2 import TransformerManager
+        except ImportError:
+            return source
+        return TransformerManager().transform_cell(source)
+
+
+class Deadline(BaseException):
+    """The request's time is up (a BaseException: ``except Exception`` in student code does not stop it)."""
+
+
+def _deadline(signum, frame):
+    raise Deadline
+
+
+class _NoShell:
+    """``get_ipython()`` for cells with magics: they do nothing here."""
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
+def main() -> None:
+    requests = os.fdopen(os.dup(0), "rb")
+    answers = os.fdopen(os.dup(1), "wb")
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    sys.stdin = open(os.devnull)
+    sys.stdout = sys.stderr = open(os.devnull, "w")
+    worker = Worker()
+    signal.signal(signal.SIGALRM, _deadline)
+    parent = os.getpid()
+    os.register_at_fork(after_in_child=lambda: signal.setitimer(signal.ITIMER_REAL, 0))
+    write_frame(answers, {"ready": True, "pid": os.getpid()}, [])
+    while True:
+        try:
+            header, inputs = read_frame(requests)
+        except (EOFError, KeyboardInterrupt):
+            return
+        try:
+            signal.setitimer(signal.ITIMER_REAL, float(header.get("timeout", 0)))
+            reply, arrays = worker.handle(header, inputs)
+        except (Deadline, KeyboardInterrupt):
+            reply, arrays = {"error": "the time limit was reached", "kind": "Timeout"}, []
+        except BaseException as error:  # noqa: BLE001 -- SystemExit, MemoryError, anything student code raises
+            reply, arrays = {"error": _safe_text(error), "kind": _safe_text(type(error).__name__)}, []
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        if os.getpid() != parent:  # a child the student forked: only the worker itself answers
+            os._exit(0)
+        try:
+            reply["n_arrays"] = len(arrays)
+            write_frame(answers, reply, arrays)
+        except BaseException as error:  # noqa: BLE001 -- an answer that cannot be sent (e.g. too much memory)
+            write_frame(answers, {"error": f"the answer could not be sent: {_safe_text(error)}",
+                                  "kind": type(error).__name__, "n_arrays": 0}, [])
+
+
+if __name__ == "__main__":
+    main()
