@@ -145,11 +145,15 @@ def load_data(seed: int | None = None, data_dir=None):
         permutation = np.random.permutation(images.shape[0])
     else:
         permutation = np.random.default_rng(seed).permutation(images.shape[0])
-    images = images[permutation]
-    labels = labels[permutation]
-    # one global mean and std, as in the handout (not per pixel)
-    images = (images - np.mean(images)) / np.std(images)
-    return images, labels, images.shape[1], labels.shape[1]
+    # one global mean and std, as in the handout (not per pixel); pixels are 0..255, so
+    # both follow from the 256 pixel counts, and every pixel's normalised value is one
+    # of 256: a table lookup gives exactly (pixel - mean) / std, several times faster
+    counts = np.bincount(images.ravel(), minlength=256).astype(np.float64)
+    values = np.arange(256, dtype=np.float64)
+    mean = counts @ values / counts.sum()
+    std = np.sqrt(counts @ (values - mean) ** 2 / counts.sum())
+    normalised = (values - mean) / std
+    return normalised[images[permutation]], labels[permutation], images.shape[1], labels.shape[1]
 
 
 def _batches(n_samples: int, batch_size: int):

@@ -130,10 +130,12 @@ def command_grade(arguments) -> int:
 
     try:
         results = grade(arguments.submissions, arguments.out, arguments.session, jobs=arguments.jobs,
-                        timeout=arguments.timeout)
+                        timeout=arguments.timeout, log=lambda *line: print(*line, flush=True))
     except (FileNotFoundError, ValueError) as error:  # no such folder, not a zip, an unsafe zip
         print(f"hamlet grade: {error}")
         return 1
+    except KeyboardInterrupt:  # grade() ended every process and said how to resume
+        return 130
     _print_grades(results, Path(arguments.out).resolve())
     return 0
 

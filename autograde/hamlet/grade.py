@@ -26,6 +26,7 @@ submissions and output folder.
 from __future__ import annotations
 
 import base64
+import copy
 import csv
 import json
 import os
@@ -54,6 +55,8 @@ from .results import CellScore, StudentResult, task_of
 
 #: epochs of every training run while grading (HAMLET_MAX_EPOCHS in the kernel)
 GRADING_EPOCHS = 3
+#: the outside verdicts' time limits, as a multiple of the kernel's cell timeout
+OUTSIDE_TIME_FACTOR = 1.5
 BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 #: what a grading run keeps beside the gradebook (flags, times), for `hamlet report`
 RUN_FILE = "grading-run.json"
@@ -217,6 +220,36 @@ def _test_cells(notebook) -> dict:
             if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code"}
 
 
+def restore_grading_metadata(notebook, release) -> list[str]:
+    """Give every cell the release's nbgrader metadata back; flags for each change.
+
+    A student who makes a test cell ungraded, changes its points or marks a cell of
+    their own as graded changes what nbgrader would score; the release decides.
+    """
+    released = {cell.metadata["nbgrader"]["grade_id"]: cell for cell in release.cells
+                if "grade_id" in cell.metadata.get("nbgrader", {})}
+    flags = []
+    for cell in notebook.cells:
+        meta = cell.metadata.get("nbgrader")
+        if meta is None:
+            continue
+        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        if grade_id in released:
+            original = released[grade_id]
+            if dict(meta) != dict(original.metadata["nbgrader"]) or cell.cell_type != original.cell_type:
+                flags.append(f"suspicious: changed the grading metadata of {grade_id} (restored)")
+                cell.metadata["nbgrader"] = copy.deepcopy(original.metadata["nbgrader"])
+                if cell.cell_type != original.cell_type:
+                    cell.cell_type = original.cell_type
+                    cell.pop("outputs", None), cell.pop("execution_count", None)
+                    if cell.cell_type == "code":
+                        cell.outputs, cell.execution_count = [], None
+        else:
+            flags.append(f"suspicious: grading metadata on a cell of its own ({grade_id or 'no id'}; removed)")
+            del cell.metadata["nbgrader"]
+    return flags
+
+
 def place_submission(root: Path, session: str, submission: Submission, release) -> list[str]:
     """Copy the notebook into the course; return flags about it (edited or deleted test cells)."""
     flags = [submission.problem] if submission.problem else []
@@ -225,6 +258,7 @@ def place_submission(root: Path, session: str, submission: Submission, release) 
     except Exception as error:  # not JSON, not a notebook, unreadable
         flags.append(f"not a readable notebook: {type(error).__name__}: {str(error)[:200]}")
         return flags
+    flags += restore_grading_metadata(notebook, release)
     released = _test_cells(release)
     submitted = _test_cells(notebook)
     for grade_id, cell in released.items():
@@ -336,8 +370,9 @@ def judge_outside(root: Path, session: str, student: str, release, timeout: int,
     """The outside verdicts of one student, as saved in the run file."""
     path = root / "submitted" / student / session / f"{session}.ipynb"
     submission = nbformat.read(str(path), as_version=4)
-    result = verdicts.outside_verdicts(release, submission, grading_epochs=GRADING_EPOCHS, timeout=timeout,
-                                       slot=slot, threads=threads)
+    # the outside verdict is the one that counts: on a shared machine it gets half as long again
+    result = verdicts.outside_verdicts(release, submission, grading_epochs=GRADING_EPOCHS,
+                                       timeout=OUTSIDE_TIME_FACTOR * timeout, slot=slot, threads=threads)
     return {"verdicts": {task: [verdict.passed, verdict.message] for task, verdict in result.verdicts.items()},
             "problems": result.problems, "seconds": round(result.seconds, 2),
             "suspicious": verdicts.suspicious_code(submission, release)}
@@ -565,5 +600,5 @@ def report(out) -> list[StudentResult]:
                 result.feedback = f"feedback/{student}.html"
             results.append(result)
     write_grades(out, results)
-    write_report(out / "report.html", session, results)
+    write_report(out / "report.html", session, results, protections=run.get("protections", ()))
     return results

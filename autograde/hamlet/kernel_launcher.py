@@ -96,7 +96,8 @@ def write_kernel_spec(folder: Path) -> Path:
     (spec / "kernel.json").write_text(json.dumps({
         "argv": [sys.executable, "-m", "hamlet.kernel_launcher", "-f", "{connection_file}"],
         "display_name": "Python 3 (HaMLeT grading sandbox)", "language": "python",
-        "metadata": {"debugger": False}}, indent=1))
+        # interrupts as a message: a SIGINT to the process group would also end the sandbox around the kernel
+        "interrupt_mode": "message", "metadata": {"debugger": False}}, indent=1))
     return folder
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
@@ -57,6 +57,16 @@ class RecoveringExecute(Execute):
             self.log.warning("kernel died in cell %d; restarting and replaying cells 0-%d", index, index - 1)
             self._restart_and_replay(index)
             return cell, self.resources
+        except CellTimeoutError:  # the interrupt did not bring the kernel back: as good as dead
+            self._fatal_cells.add(index)
+            cell.outputs.append(NotebookNode(
+                output_type="error", ename="CellTimeoutError",
+                evalue=f"this cell ran past the time limit and did not stop when interrupted; "
+                       f"grading restarted the kernel and ran the cells before this one again",
+                traceback=["CellTimeoutError: this cell ran past the time limit"]))
+            self.log.warning("cell %d timed out and the kernel did not recover; restarting", index)
+            self._restart_and_replay(index)
+            return cell, self.resources
 
     def _restart_and_replay(self, index):
         run_sync(self.km.restart_kernel)(now=True)
@@ -71,7 +81,7 @@ class RecoveringExecute(Execute):
             try:
                 # on a copy: the cell keeps the outputs of its first run
                 self.execute_cell(copy.deepcopy(cell), earlier, store_history=False)
-            except DeadKernelError:
+            except (DeadKernelError, CellTimeoutError):
                 self._fatal_cells.add(earlier)
                 self._restart_and_replay(earlier)
                 return

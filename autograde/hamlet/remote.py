@@ -30,6 +30,7 @@ from . import sandbox
 from .worker import read_frame, write_frame
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
+SANDBOX_SCRIPT = Path("/opt/hamlet-worker/worker.py")
 #: how long an interrupted request may take to give up before the worker is killed
 GRACE_SECONDS = 3
 #: what one answer may weigh: ample for MNIST-sized outputs
@@ -86,8 +87,10 @@ class RemoteWorker:
 
     # ------------------------------------------------------------------ life
     def start(self) -> "RemoteWorker":
-        self.process = sandbox.start([sys.executable, "-u", str(WORKER_SCRIPT)], self.slot, self.limits,
-                                     environment=self.environment, extra_readable=[WORKER_SCRIPT])
+        # in the sandbox the script stands alone, away from the rest of the grader's package
+        script = SANDBOX_SCRIPT if sandbox.bubblewrap() else WORKER_SCRIPT
+        self.process = sandbox.start([sys.executable, "-u", str(script)], self.slot, self.limits,
+                                     environment=self.environment, extra_readable=[(WORKER_SCRIPT, SANDBOX_SCRIPT)])
         self.proxies.clear()
         self.watched.clear()
         header, _ = self._read(time.monotonic() + 120)

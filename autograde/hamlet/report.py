@@ -30,7 +30,8 @@ td.zero{background:#f9c9c9;color:#7a1010} td.todo,td.none{background:#eee;color:
 td.todo small,td small{display:block;font-size:.75em;color:#666} td.total{font-weight:bold}
 tr.flagged td.id,tr.flagged td.flags{background:#fff1e0} tr.flagged td.id{border-left:4px solid #e67e22}
 td.flags{text-align:left;max-width:12em}
-.badge{display:inline-block;background:#c0392b;color:#fff;border-radius:3px;padding:0 5px;margin:1px;font-size:.8em}
+.badge{display:inline-block;background:#e67e22;color:#fff;border-radius:3px;padding:0 5px;margin:1px;font-size:.8em}
+.badge.suspicious{background:#8e0000;font-weight:bold}
 img.curves{width:300px;cursor:zoom-in;display:block}
 img.curves.big{position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);width:min(1000px,95vw);z-index:9;
  cursor:zoom-out;background:#fff;box-shadow:0 0 0 100vmax #0009}
@@ -39,7 +40,8 @@ img.curves.big{position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);wi
 <h1>HaMLeT {{ session }} &mdash; grades</h1>
 <p class="summary">Generated {{ generated }} &middot; <b>{{ results|length }}</b> students &middot;
  mean total <b>{{ mean }}</b>, median <b>{{ median }}</b> of {{ max_total|num }} points (+ bonus)
- &middot; <b>{{ flagged }}</b> flagged &middot; <b>{{ to_grade }}</b> manual cells to grade</p>
+ &middot; <b>{{ flagged }}</b> flagged, <b>{{ suspicious }}</b> suspicious &middot; <b>{{ to_grade }}</b> manual cells to grade</p>
+{% if missing_protections %}<p class="summary"><b>Grading sandbox incomplete:</b> {{ missing_protections|join("; ") }}</p>{% endif %}
 <p class="legend"><span style="background:#d4f4d4">full</span><span style="background:#ffe8b3">partial</span><span
  style="background:#f9c9c9">0</span><span style="background:#eee">to grade</span> &starf; bonus task &middot; click a header to sort,
  a plot to enlarge</p>
@@ -55,7 +57,7 @@ img.curves.big{position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);wi
 {% elif cell[0] is none %}<td class="todo" data-sort="-0.5">&mdash;<small>to grade</small></td>
 {% else %}<td class="{{ cell[2] }}" data-sort="{{ cell[0] }}">{{ cell[0]|num }}{% if cell[3] %}<small>+ to grade</small>{% endif %}</td>{% endif %}{% endfor %}
 <td class="total" data-sort="{{ r.score }}">{{ r.score|num }}</td><td data-sort="{{ r.bonus_score }}">{{ r.bonus_score|num }}</td>
-<td class="flags" data-sort="{{ r.flags|length }}">{% for flag in r.flags %}<span class="badge">{{ flag }}</span>{% endfor %}</td>
+<td class="flags" data-sort="{{ r.flags|length }}">{% for flag in r.flags %}<span class="badge{{ ' suspicious' if flag.startswith('suspicious') }}">{{ flag }}</span>{% endfor %}</td>
 <td data-sort="{{ 1 if r.feedback else 0 }}">{% if r.feedback %}<a href="{{ row.href }}">feedback</a>{% else %}<span class="muted">none</span>{% endif %}</td>
 <td data-sort="{{ 1 if row.image else 0 }}">{% if row.image %}<img class="curves" alt="loss and accuracy of {{ r.student }}" src="data:image/png;base64,{{ row.image }}">{% else %}<span class="muted">no plot</span>{% endif %}</td>
 </tr>
@@ -96,7 +98,8 @@ def _state(score: float, maximum: float) -> str:
     return "full" if score >= maximum else "zero" if score <= 0 else "partial"
 
 
-def write_report(path, session: str, results: list[StudentResult], generated: str | None = None) -> Path:
+def write_report(path, session: str, results: list[StudentResult], generated: str | None = None,
+                 protections=()) -> Path:
     """Write the tutor page for one session to ``path``; return the path.
 
     One self-contained HTML file (inline CSS and JS, plots as data URIs), so it can
@@ -133,6 +136,8 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
         max_total=sum(maximum for task, maximum in columns if task not in BONUS_TASKS),
         max_bonus=sum(maximum for task, maximum in columns if task in BONUS_TASKS),
         flagged=sum(1 for result in results if result.flags),
+        suspicious=sum(1 for result in results if any(flag.startswith("suspicious") for flag in result.flags)),
+        missing_protections=[line for line in protections if "NOT available" in line],
         to_grade=sum(1 for result in results for cell in result.cells if cell.score is None))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

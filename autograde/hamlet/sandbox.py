@@ -55,7 +55,7 @@ class Limits:
 
     memory_bytes: int = 6 * GIB
     cpu_seconds: int = 3600
-    processes: int = 64
+    processes: int = 256
     file_bytes: int = 64 << 20
 
 
@@ -130,16 +130,21 @@ def command(argv: list[str], slot: int, *, extra_readable=(), environment: dict)
     bwrap = bubblewrap()
     if not bwrap:
         return argv
-    readable = [*readable_paths(), *map(Path, extra_readable)]
+    # extra entries: a path, or (path, where the sandbox sees it)
+    extra = [(Path(entry[0]), Path(entry[1])) if isinstance(entry, tuple) else (Path(entry), Path(entry))
+             for entry in extra_readable]
+    readable = readable_paths()
     wrapped = [bwrap, "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64",
                "/lib64", "--symlink", "usr/bin", "/bin", "--proc", "/proc", "--dev", "/dev",
                "--perms", "01777", "--tmpfs", "/tmp", "--unshare-pid", "--unshare-net", "--unshare-ipc",
                "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session",
                "--chdir", "/tmp", "--clearenv"]
-    for parent in _ancestors(readable):  # bwrap makes missing parents 0700: unreadable for the slot's user
-        wrapped += ["--perms", "0755", "--dir", str(parent)]
+    for parent in _ancestors([*readable, *(target for _, target in extra)]):
+        wrapped += ["--perms", "0755", "--dir", str(parent)]  # bwrap makes missing parents 0700: unreadable
     for path in readable:
         wrapped += ["--ro-bind", str(path), str(path)]
+    for path, target in extra:
+        wrapped += ["--ro-bind", str(path), str(target)]
     for name, value in environment.items():
         wrapped += ["--setenv", name, value]
     if can_change_user():

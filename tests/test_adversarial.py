@@ -1,0 +1,145 @@
+"""Grading that cannot be fooled or broken: the cheat corpus and the fault corpus, each graded in one run.
+
+Every cheat must score 0 on the tasks it is about (and what depends on them) and be
+flagged; every fault must be survived and reported; the honest students graded in
+the same run must score exactly what they score alone.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cheat_corpus import CHEATERS, CONTROLS, write_corpus
+from fault_corpus import FAULTS, FILE_FAULTS, write_faults
+from hamlet import grade, sandbox
+from hamlet.examples import autograded_scores, expected_scores
+
+pytestmark = pytest.mark.skipif(sandbox.bubblewrap() is None, reason="bubblewrap is needed to grade untrusted code")
+TIMEOUT = 60
+
+
+def _sandbox_processes() -> list[str]:
+    """Processes still running as one of the grading users."""
+    output = subprocess.run(["ps", "-eo", "uid=,pid=,args="], capture_output=True, text=True).stdout
+    return [line for line in output.splitlines()
+            if line.split() and sandbox.SLOT_UID_BASE <= int(line.split()[0]) < sandbox.SLOT_UID_BASE + 1000]
+
+
+@pytest.fixture(scope="module")
+def cheat_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cheats")
+    results = grade.grade(write_corpus(folder / "submissions"), folder / "out", jobs=2, timeout=TIMEOUT,
+                          log=lambda *args: None)
+    time.sleep(2)
+    return {result.student: result for result in results}, folder / "out"
+
+
+@pytest.fixture(scope="module")
+def fault_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("faults")
+    results = grade.grade(write_faults(folder / "submissions", CONTROLS), folder / "out", jobs=2, timeout=TIMEOUT,
+                          log=lambda *args: None)
+    return {result.student: result for result in results}, folder / "out"
+
+
+@pytest.mark.parametrize("student", CHEATERS, ids=lambda student: student.name)
+def test_a_cheat_earns_nothing_and_is_flagged(cheat_run, student):
+    results, _ = cheat_run
+    result = results[student.name]
+    assert autograded_scores(result) == expected_scores(student), result.flags
+    assert any(flag.startswith("suspicious") for flag in result.flags), result.flags
+
+
+@pytest.mark.parametrize("student", CONTROLS, ids=lambda student: student.name)
+def test_honest_students_beside_cheaters_are_unaffected(cheat_run, student):
+    results, _ = cheat_run
+    result = results[student.name]
+    assert autograded_scores(result) == expected_scores(student)
+    assert not [flag for flag in result.flags if flag.startswith("suspicious")]
+
+
+def test_cheats_left_no_trace_in_the_results(cheat_run):
+    results, out = cheat_run
+    with sqlite3.connect(out / "gradebook.db") as database:
+        total = dict(database.execute(
+            "select submitted_assignment.student_id, sum(coalesce(grade.manual_score, grade.auto_score, 0)) "
+            "from grade join submitted_notebook on grade.notebook_id = submitted_notebook.id "
+            "join submitted_assignment on submitted_notebook.assignment_id = submitted_assignment.id "
+            "group by submitted_assignment.student_id"))
+    for student, result in results.items():
+        assert total[student] == pytest.approx(result.total), student
+    assert "23/23" not in (out / "grades.csv").read_text() + (out / "totals.csv").read_text()
+    assert not _sandbox_processes()  # nothing a student started outlives grading
+
+
+@pytest.mark.parametrize("student", FAULTS, ids=lambda student: student.name)
+def test_a_fault_is_survived_and_reported(fault_run, student):
+    results, _ = fault_run
+    result = results[student.name]
+    assert autograded_scores(result) == expected_scores(student), result.flags
+    for expected in student.flags:
+        assert any(expected in flag for flag in result.flags), (expected, result.flags)
+
+
+@pytest.mark.parametrize("name", sorted(FILE_FAULTS))
+def test_a_broken_submission_is_reported(fault_run, name):
+    results, _ = fault_run
+    assert any(FILE_FAULTS[name] in flag for flag in results[name].flags), results[name].flags
+
+
+@pytest.mark.parametrize("student", CONTROLS, ids=lambda student: student.name)
+def test_honest_students_beside_faults_are_unaffected(fault_run, student):
+    results, _ = fault_run
+    assert autograded_scores(results[student.name]) == expected_scores(student)
+    assert not _sandbox_processes()
+
+
+def test_an_interrupted_run_resumes(tmp_path):
+    """Ctrl-C during grading, then the same command again: every student graded once, none lost."""
+    submissions = write_corpus(tmp_path / "submissions")
+    for extra in submissions.glob("*.ipynb"):
+        if not extra.stem.startswith("control"):
+            extra.unlink()
+    for copy in ("control_complete_2", "control_complete_3"):
+        (submissions / f"{copy}.ipynb").write_bytes((submissions / "control_complete.ipynb").read_bytes())
+    command = [sys.executable, "-m", "hamlet.cli", "grade", str(submissions), "--out", str(tmp_path / "out"),
+               "--jobs", "1", "--timeout", str(TIMEOUT)]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    run_file = tmp_path / "out" / grade.RUN_FILE
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        run = grade._load_run(tmp_path / "out") or {}
+        if sum(facts.get("done", False) for facts in run.get("students", {}).values()) >= 1:
+            break
+        time.sleep(1)
+    first.send_signal(signal.SIGINT)
+    output, _ = first.communicate(timeout=120)
+    assert first.returncode != 0 and "run the same command again" in output, output
+    assert run_file.exists()
+    done_before = {student for student, facts in grade._load_run(tmp_path / "out")["students"].items()
+                   if facts["done"]}
+    assert 1 <= len(done_before) < 4
+    assert not _sandbox_processes()
+    with sqlite3.connect(tmp_path / "out" / "gradebook.db") as database:
+        assert database.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+    second = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert f"resuming: {len(done_before)} of 4" in second.stdout
+    graded_again = {line.split()[1] for line in second.stdout.splitlines() if line.strip().startswith("graded ")
+                    and " in " in line and not line.startswith("graded 4")}
+    assert not graded_again & done_before
+    expected = {student.name: expected_scores(student) for student in CONTROLS}
+    run = grade._load_run(tmp_path / "out")
+    assert run["complete"] and len(run["students"]) == 4
+    results = {result.student: result for result in grade.report(tmp_path / "out")}
+    for name, result in results.items():
+        assert autograded_scores(result) == expected[name if name in expected else "control_complete"], name

@@ -1,0 +1,215 @@
+"""The sandboxed worker and the grader's proxies of it: what student code can and cannot do there."""
+
+from __future__ import annotations
+
+import copy
+import time
+
+import nbformat
+import numpy as np
+import pytest
+
+from hamlet import course, examples, sandbox, verdicts
+from hamlet.grade import restore_grading_metadata
+from hamlet.remote import RemoteWorker, StudentError, WorkerDied, WorkerTimeout
+
+needs_bwrap = pytest.mark.skipif(sandbox.bubblewrap() is None, reason="bubblewrap is not available here")
+
+CODE = '''
+import numpy as np
+
+class Doubler:
+    def __init__(self, n):
+        self.w = np.ones((n, n))
+
+    def forward(self, x):
+        x *= 2  # modifies its input
+        self.x_in = x
+        return x @ self.w
+
+    def missing(self):
+        raise NotImplementedError()
+
+def loop():
+    while True:
+        pass
+
+def stubborn():
+    while True:
+        try:
+            while True:
+                pass
+        except BaseException:
+            pass
+
+def die():
+    import os
+    os._exit(3)
+
+def crash():
+    import ctypes
+    ctypes.string_at(0)
+
+def memory():
+    hog = []
+    while True:
+        hog.append(np.ones(50_000_000 // 8))
+
+def fork_bomb():
+    import os
+    while True:
+        os.fork()
+
+def network():
+    import socket
+    socket.create_connection(("127.0.0.1", 22), timeout=2)
+
+def look(path):
+    import os
+    return os.path.exists(path)
+
+def chatter():
+    import os
+    for _ in range(1000):
+        print("x" * 1000)
+    os.write(1, b"garbage on the protocol pipe")
+    return "answered"
+'''
+
+
+@pytest.fixture
+def worker():
+    with RemoteWorker(timeout=5, limits=sandbox.Limits(memory_bytes=2 * sandbox.GIB)) as started:
+        started.exec_cell("code", CODE)
+        yield started
+
+
+def test_calls_return_arrays_and_inputs_changed_in_the_sandbox_change_here(worker):
+    layer = worker.global_("Doubler")(3)
+    x = np.arange(6.0).reshape(2, 3)
+    original = x.copy()
+    out = layer.forward(x)
+    assert isinstance(out, np.ndarray) and np.array_equal(out, (2 * original) @ np.ones((3, 3)))
+    assert np.array_equal(x, 2 * original)  # written back
+    assert np.array_equal(layer.x_in, 2 * original) and layer.w.shape == (3, 3)
+    assert getattr(layer, "nothing", None) is None
+    with pytest.raises(NotImplementedError):
+        layer.missing()
+    with pytest.raises(StudentError, match="ZeroDivisionError"):
+        worker.exec_cell("bad", "1 / 0")
+    assert worker.global_("Doubler") is worker.global_("Doubler")  # one proxy per object
+
+
+def test_printing_and_writing_to_stdout_cannot_corrupt_the_answers(worker):
+    assert worker.global_("chatter")() == "answered"
+    assert worker.global_("look")("/") is True
+
+
+@pytest.mark.parametrize("name, error", [("loop", WorkerTimeout), ("stubborn", WorkerTimeout), ("die", WorkerDied),
+                                         ("crash", WorkerDied)])
+def test_endless_loops_and_crashes_end_the_worker_not_the_grader(worker, name, error):
+    start = time.monotonic()
+    with pytest.raises(error):
+        worker.global_(name)()
+    assert time.monotonic() - start < 5 + 3 + 5
+
+
+def test_a_memory_bomb_ends_in_an_error_or_a_dead_worker(worker):
+    with pytest.raises((StudentError, WorkerDied, WorkerTimeout)) as caught:
+        worker.global_("memory")()
+    if isinstance(caught.value, StudentError):
+        assert caught.value.kind == "MemoryError"
+
+
+@needs_bwrap
+def test_a_fork_bomb_hits_the_process_limit_and_the_worker_still_answers(worker):
+    if not sandbox.can_change_user():
+        pytest.skip("the process limit needs an unprivileged user")
+    with pytest.raises(StudentError, match="BlockingIOError|Resource temporarily unavailable"):
+        worker.global_("fork_bomb")()
+    assert worker.global_("look")("/") is True
+
+
+@needs_bwrap
+def test_the_sandbox_has_no_network_and_no_grading_files(worker):
+    with pytest.raises(StudentError, match="OSError|unreachable|ConnectionRefused|PermissionError"):
+        worker.global_("network")()
+    for path in (course.SOLUTIONS, course.AUTOGRADE / "hamlet", course.ROOT / "tests"):
+        assert worker.global_("look")(str(path)) is False, path
+    with pytest.raises(StudentError, match="ModuleNotFoundError"):
+        worker.exec_cell("grader", "import hamlet.hidden_tests")
+
+
+def test_every_protection_is_named():
+    lines = sandbox.describe()
+    assert len(lines) == len(sandbox.protections())
+    assert all(": in force" in line or "NOT available -- " in line for line in lines)
+
+
+# ----------------------------------------------------------------------------- the program outside
+
+def _release():
+    return nbformat.read(str(course.release_notebook(examples.SESSION)), as_version=4)
+
+
+def test_the_program_takes_given_cells_from_the_release_and_keeps_added_cells():
+    release = _release()
+    submission = examples.notebook_of(examples.STUDENTS[0])
+    given = next(cell for cell in submission.cells if verdicts._grade_id(cell) == "given_sigmoid_layer")
+    given.source = "Sigmoid = None  # a student's edit of given code"
+    index = next(number for number, cell in enumerate(submission.cells) if verdicts._grade_id(cell) == "linear")
+    submission.cells.insert(index + 1, nbformat.v4.new_code_cell("def helper():\n    return 1"))
+    cells = verdicts.program(release, submission)
+    names = [cell.name for cell in cells]
+    assert "Sigmoid = None" not in next(cell.source for cell in cells if cell.name == "given_sigmoid_layer")
+    assert names.index(f"cell {index + 1}") == names.index("linear") + 1
+    assert [cell.task for cell in cells if cell.task][:3] == ["2a", "2b", "2c"]
+    assert not any(cell.name in verdicts.SKIPPED_CELLS for cell in cells)
+    assert f"cell {index + 1}" in [cell.name for cell in verdicts.class_cells(cells)]
+
+
+@pytest.mark.parametrize("student", examples.STUDENTS, ids=lambda student: student.name)
+def test_honest_code_is_not_called_suspicious(student):
+    assert verdicts.suspicious_code(examples.notebook_of(student), _release()) == []
+
+
+@pytest.mark.parametrize("code, finding", [
+    ("np.allclose = lambda *a, **k: True", "replaces np.allclose"),
+    ("import numpy\nsetattr(numpy, 'isclose', None)", "replaces attributes of numpy"),
+    ("from hamlet_utils import checks\nchecks.check_linear_forward = print", "replaces checks.check_linear_forward"),
+    ("import builtins", "changes Python's builtins"),
+    ("import sys\nframe = sys._getframe(1)", "reads the caller's frame"),
+    ("import os\nif os.environ.get('NBGRADER_EXECUTION'): pass", "grading environment"),
+    ("text = open('../../source/06_backpropagation/06_backpropagation.ipynb').read()", "names grading files"),
+    ("import urllib.request", "opens network connections"),
+    ("from hamlet import hidden_tests", "uses the grader's package"),
+    ("class AssertionError(Exception): pass", "redefines AssertionError"),
+])
+def test_cheating_code_is_called_suspicious(code, finding):
+    release = _release()
+    submission = examples.notebook_of(examples.STUDENTS[0])
+    submission.cells.append(nbformat.v4.new_code_cell(code))
+    assert any(finding in line for line in verdicts.suspicious_code(submission, release)), \
+        verdicts.suspicious_code(submission, release)
+
+
+def test_grading_metadata_comes_back_from_the_release():
+    release = _release()
+    submission = examples.notebook_of(examples.STUDENTS[0])
+    cells = {verdicts._grade_id(cell): cell for cell in submission.cells}
+    cells["task2b_mse_estimate"].metadata["nbgrader"].update(grade=False, points=0)
+    cells["linear"].metadata["nbgrader"].update(grade=True, points=50)
+    submission.cells.append(nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {"grade_id": "mine",
+                                                                                       "grade": True, "points": 9}}))
+    before = copy.deepcopy(submission)
+    flags = restore_grading_metadata(submission, release)
+    assert sorted(flags) == sorted(["suspicious: changed the grading metadata of task2b_mse_estimate (restored)",
+                                    "suspicious: changed the grading metadata of linear (restored)",
+                                    "suspicious: grading metadata on a cell of its own (mine; removed)"])
+    released = {verdicts._grade_id(cell): cell for cell in release.cells}
+    for cell in submission.cells:
+        if verdicts._grade_id(cell):
+            assert cell.metadata["nbgrader"] == released[verdicts._grade_id(cell)].metadata["nbgrader"]
+    assert "nbgrader" not in submission.cells[-1].metadata
+    assert restore_grading_metadata(submission, release) == []  # a second pass finds nothing
+    assert before != submission
