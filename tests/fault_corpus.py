@@ -38,8 +38,9 @@ FAULTS = [
             edits={"task4_code": [(TASK4_START, TASK4_START + "\nwhile True:\n    pass")]},
             loses=("4", "5"), flags=("timeout in task4_code",)),
     Student("fault_memory_bomb", "the task 5 cell allocates 100 MB blocks until memory runs out",
-            replace={"task5_code": "import numpy as np\nhog = []\nwhile True:\n    hog.append(np.ones(100_000_000 // 8))"},
-            loses=("5",)),
+            replace={"task5_code": "def grow():\n    hog = []\n    while True:\n        hog.append(np.ones(100_000_000 // 8))"
+                                   "\n\n\ngrow()"},
+            loses=("5",), flags=("out of memory in task5_code",)),
     Student("fault_segfault", "the task 2f cell dereferences a null pointer: the kernel dies", replace=_fast(),
             edits={"task2f_code": [(TASK2F_START, TASK2F_START + "\nimport ctypes\nctypes.string_at(0)")]},
             loses=("2f",), flags=("kernel died in task2f_code",)),

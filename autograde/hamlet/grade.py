@@ -317,6 +317,8 @@ def execution_flags(notebook) -> list[str]:
             flag = f"timeout in {name}"
         elif ename == KERNEL_DIED:
             flag = f"kernel died in {name}"
+        elif ename == "MemoryError":
+            flag = f"out of memory in {name}"
         else:
             continue
         if flag not in flags:  # a timeout leaves two errors: the interrupt and the timeout
@@ -506,12 +508,17 @@ def grade(submissions_path, out, session: str | None = None, jobs: int = 2, time
         for slot in range(max(1, jobs)):
             slots.put(slot)
         lock = threading.Lock()
+        interrupted = threading.Event()
 
         def run(student):
             slot = slots.get()
             try:
+                if interrupted.is_set():
+                    return
                 begin = time.perf_counter()
                 problems = autograde_student(root, session, student, timeout, code_cells, logs, threads, slot)
+                if interrupted.is_set():  # killed by Ctrl-C, not by the student: graded next time
+                    return
                 try:
                     outside = judge_outside(root, session, student, release, timeout, threads, slot)
                 except Exception as error:  # noqa: BLE001 -- our failure, not the student's: say so loudly
@@ -519,6 +526,8 @@ def grade(submissions_path, out, session: str | None = None, jobs: int = 2, time
                     problems.append(f"outside verdicts failed ({type(error).__name__}: {error}); "
                                     f"the in-notebook scores stand")
                 seconds = time.perf_counter() - begin
+                if interrupted.is_set():
+                    return
                 with lock:
                     facts = students[student]
                     facts["flags"].extend(problems)
@@ -539,6 +548,7 @@ def grade(submissions_path, out, session: str | None = None, jobs: int = 2, time
         try:
             list(pool.map(run, gradable))
         except KeyboardInterrupt:
+            interrupted.set()
             _end_everything()
             pool.shutdown(wait=True, cancel_futures=True)
             graded = sum(facts.get("done", False) for facts in students.values())
