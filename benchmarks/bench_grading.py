@@ -1,4 +1,5 @@
-"""Grading wall time: the example class with --jobs 1 and --jobs 2, against plain execution.
+"""Grading wall time: the example class with --jobs 1 and --jobs 2, against plain execution,
+and what the outside verdicts (hamlet.verdicts) add per submission.
 
     .venv/bin/python benchmarks/bench_grading.py [--repeat N]
 
@@ -44,12 +45,15 @@ def main() -> None:
                 start = time.perf_counter()
                 results = grade.grade(submissions, out, jobs=jobs, timeout=arguments.timeout, log=lambda *a: None)
                 total = time.perf_counter() - start
+                students = grade._load_run(Path(out))["students"]
+            outside = [facts["outside"]["seconds"] for facts in students.values() if facts.get("outside")]
             per_student = [result.seconds for result in results if result.seconds]
             complete_seconds = next(result.seconds for result in results if result.student == "ada_complete")
             print(f"--jobs {jobs}: class of {len(results)} in {total:.0f} s; per submission median "
                   f"{statistics.median(per_student):.1f} s (min {min(per_student):.1f}, max "
                   f"{max(per_student):.1f}); the complete one {complete_seconds:.1f} s = "
-                  f"{complete_seconds / statistics.median(plain):.2f} x plain execution")
+                  f"{complete_seconds / statistics.median(plain):.2f} x plain execution (goal <= 1.3); the outside "
+                  f"verdicts took a median {statistics.median(outside):.1f} s per submission of that")
 
 
 if __name__ == "__main__":

@@ -7,13 +7,11 @@ the same run must score exactly what they score alone.
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -26,11 +24,17 @@ pytestmark = pytest.mark.skipif(sandbox.bubblewrap() is None, reason="bubblewrap
 TIMEOUT = 60
 
 
-def _sandbox_processes() -> list[str]:
-    """Processes still running as one of the grading users."""
-    output = subprocess.run(["ps", "-eo", "uid=,pid=,args="], capture_output=True, text=True).stdout
-    return [line for line in output.splitlines()
-            if line.split() and sandbox.SLOT_UID_BASE <= int(line.split()[0]) < sandbox.SLOT_UID_BASE + 1000]
+def _sandbox_processes(wait: float = 10.0) -> list[str]:
+    """Processes still running as one of the grading users, after giving them ``wait``
+    seconds to go (a kernel dies when its nbgrader does, a moment later)."""
+    deadline = time.monotonic() + wait
+    while True:
+        output = subprocess.run(["ps", "-eo", "uid=,pid=,args="], capture_output=True, text=True).stdout
+        left = [line for line in output.splitlines()
+                if line.split() and sandbox.SLOT_UID_BASE <= int(line.split()[0]) < sandbox.SLOT_UID_BASE + 1000]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.5)
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +42,6 @@ def cheat_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cheats")
     results = grade.grade(write_corpus(folder / "submissions"), folder / "out", jobs=2, timeout=TIMEOUT,
                           log=lambda *args: None)
-    time.sleep(2)
     return {result.student: result for result in results}, folder / "out"
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import sys
 import tempfile
@@ -77,13 +76,7 @@ def main(argv=None) -> None:
                 os.chown(path, uid, uid)
         os.chmod(copy, 0o600)
         connection_file = str(copy)
-    for name, value in ((resource.RLIMIT_AS, limits.memory_bytes), (resource.RLIMIT_CPU, limits.cpu_seconds),
-                        (resource.RLIMIT_NPROC, limits.processes), (resource.RLIMIT_FSIZE, limits.file_bytes),
-                        (resource.RLIMIT_CORE, 0)):
-        try:
-            resource.setrlimit(name, (value, value))
-        except (ValueError, OSError):
-            pass
+    sandbox.set_limits(limits)
     command = kernel_command(connection_file, slot)
     os.execv(command[0], command)
 

@@ -61,8 +61,8 @@ class RecoveringExecute(Execute):
             self._fatal_cells.add(index)
             cell.outputs.append(NotebookNode(
                 output_type="error", ename="CellTimeoutError",
-                evalue=f"this cell ran past the time limit and did not stop when interrupted; "
-                       f"grading restarted the kernel and ran the cells before this one again",
+                evalue="this cell ran past the time limit and did not stop when interrupted; "
+                       "grading restarted the kernel and ran the cells before this one again",
                 traceback=["CellTimeoutError: this cell ran past the time limit"]))
             self.log.warning("cell %d timed out and the kernel did not recover; restarting", index)
             self._restart_and_replay(index)

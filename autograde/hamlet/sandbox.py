@@ -158,9 +158,8 @@ def command(argv: list[str], slot: int, *, extra_readable=(), environment: dict)
     return wrapped + argv
 
 
-def _limit(limits: Limits) -> None:
-    """In the child before exec: its own session (one kill ends it all) and the limits."""
-    os.setsid()
+def set_limits(limits: Limits) -> None:
+    """Apply ``limits`` to this process (and what it starts from now on)."""
     for name, value in ((resource.RLIMIT_AS, limits.memory_bytes), (resource.RLIMIT_CPU, limits.cpu_seconds),
                         (resource.RLIMIT_NPROC, limits.processes), (resource.RLIMIT_FSIZE, limits.file_bytes),
                         (resource.RLIMIT_CORE, 0)):
@@ -168,7 +167,18 @@ def _limit(limits: Limits) -> None:
             resource.setrlimit(name, (value, value))
         except (ValueError, OSError):
             pass  # a hard limit already lower stays
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large write fails with an error instead
+
+
+def _limited(argv: list[str], limits: Limits) -> tuple[list[str], object]:
+    """``argv`` under ``limits``: through util-linux's ``prlimit`` where it exists, so that
+    Popen can use vfork.  A fork with a ``preexec_fn`` runs the at-fork handlers of the
+    grading process, and OpenBLAS's wait for its threads: one thread starting a worker
+    while another multiplies matrices deadlocks."""
+    prlimit = shutil.which("prlimit")
+    if prlimit:
+        return [prlimit, f"--as={limits.memory_bytes}", f"--cpu={limits.cpu_seconds}",
+                f"--nproc={limits.processes}", f"--fsize={limits.file_bytes}", "--core=0", "--", *argv], None
+    return argv, functools.partial(set_limits, limits)
 
 
 #: every sandboxed process still running, so that an interrupted grading run can end them all
@@ -182,9 +192,10 @@ def start(argv: list[str], slot: int, limits: Limits, *, environment: dict, extr
         full_environment = {**{key: value for key, value in os.environ.items()
                                if key in ("PATH", "HOME", "LANG", "HAMLET_DATA", "HAMLET_CACHE")},
                             **environment}
-    process = subprocess.Popen(command(argv, slot, extra_readable=extra_readable, environment=environment),
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                               env=full_environment, preexec_fn=functools.partial(_limit, limits),
+    limited, preexec = _limited(command(argv, slot, extra_readable=extra_readable, environment=environment), limits)
+    # its own session: one kill ends all of it
+    process = subprocess.Popen(limited, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               env=full_environment, preexec_fn=preexec, start_new_session=True,
                                cwd=os.environ.get("TMPDIR", "/tmp"))
     RUNNING.add(process)
     return process
