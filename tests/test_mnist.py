@@ -384,3 +384,18 @@ def test_real_mnist(tmp_path, monkeypatch):
     np.testing.assert_array_equal(images, ds.data)
     np.testing.assert_array_equal(labels, ds.labels)
     assert elapsed <= 0.5, f"cached load took {elapsed:.3f} s"  # goal 0.2 s; slack for busy CI
+
+
+def test_load_data_normalises_with_the_global_mean_and_std_of_the_real_files():
+    """The constants load_data normalises with are those of the shipped data, and the
+    table lookup gives exactly (pixel - mean) / std in the shuffled order."""
+    from hamlet_utils.training import PIXEL_MEAN, PIXEL_STD, load_data
+
+    ds = MNIST()
+    assert np.mean(ds.data) == PIXEL_MEAN and np.std(ds.data) == PIXEL_STD
+    images, labels, image_size, label_size = load_data(seed=3)
+    permutation = np.random.default_rng(3).permutation(70000)
+    expected = (ds.data[permutation] - np.mean(ds.data)) / np.std(ds.data)
+    np.testing.assert_array_equal(images, expected)
+    np.testing.assert_array_equal(labels, ds.target[permutation])
+    assert (image_size, label_size) == (784, 10) and images.dtype == np.float64
