@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from . import sandbox
-from .worker import read_frame, write_frame
+from .worker import decode_value, read_frame, write_frame
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 SANDBOX_SCRIPT = Path("/opt/hamlet-worker/worker.py")
@@ -206,21 +206,16 @@ class RemoteWorker:
         raise TypeError(f"cannot send a {type(value).__name__} to the sandbox")
 
     def decode(self, value, arrays: list):
-        if "v" in value:
-            return value["v"]
-        if "a" in value:
-            return arrays[value["a"]]
-        if "l" in value:
-            items = [self.decode(item, arrays) for item in value["l"]]
-            return tuple(items) if value.get("t") else items
-        if "d" in value:
-            return {key: self.decode(item, arrays) for key, item in value["d"].items()}
-        if "r" in value:
-            reference = int(value["r"])
-            if reference not in self.proxies:
-                self.proxies[reference] = RemoteObject(self, reference, str(value.get("c", "object")))
-            return self.proxies[reference]
-        raise ValueError("a malformed answer")
+        return decode_value(value, arrays, array=lambda _, array: array, reference=self._proxy)
+
+    def _proxy(self, value: dict) -> "RemoteObject":
+        """One proxy per object of the worker, so that ``is`` means the same there and here."""
+        if "r" not in value:
+            raise ValueError("a malformed answer")
+        reference = int(value["r"])
+        if reference not in self.proxies:
+            self.proxies[reference] = RemoteObject(self, reference, str(value.get("c", "object")))
+        return self.proxies[reference]
 
     # ------------------------------------------------------------------ requests
     def exec_cell(self, name: str, source: str, timeout: float | None = None) -> None:

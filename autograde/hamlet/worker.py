@@ -76,6 +76,23 @@ def read_frame(stream, limit: int = MAX_FRAME) -> tuple[dict, list]:
     return header, arrays
 
 
+def decode_value(value: dict, arrays: list, *, array, reference):
+    """What an encoded value stands for.  The two sides differ only in the arrays
+    (``array(value, ndarray)``) and the references (``reference(value)``)."""
+    if "v" in value:
+        return value["v"]
+    if "a" in value:
+        return array(value, arrays[value["a"]])
+    if "l" in value:
+        items = [decode_value(item, arrays, array=array, reference=reference) for item in value["l"]]
+        return tuple(items) if value.get("t") else items
+    if "d" in value:
+        return {key: decode_value(item, arrays, array=array, reference=reference) for key, item in value["d"].items()}
+    if "r" in value or "g" in value:
+        return reference(value)
+    raise ValueError(f"cannot decode {value!r}")
+
+
 def _safe_text(value) -> str:
     try:
         text = str(value)
@@ -122,23 +139,15 @@ class Worker:
         return self.reference(value)
 
     def decode(self, value, arrays: list):
-        if "v" in value:
-            return value["v"]
-        if "a" in value:
-            array = arrays[value["a"]]
-            if "token" in value and array.size <= WATCHED_SIZE:
-                self.watched[value["token"]] = (weakref.ref(array), _fingerprint(array))
-            return array
-        if "l" in value:
-            items = [self.decode(item, arrays) for item in value["l"]]
-            return tuple(items) if value.get("t") else items
-        if "d" in value:
-            return {key: self.decode(item, arrays) for key, item in value["d"].items()}
-        if "r" in value:
-            return self.objects[value["r"]]
-        if "g" in value:
-            return self.namespace[value["g"]]
-        raise ValueError(f"cannot decode {value!r}")
+        return decode_value(value, arrays, array=self._received, reference=self._object)
+
+    def _received(self, value: dict, array: np.ndarray) -> np.ndarray:
+        if "token" in value and array.size <= WATCHED_SIZE:
+            self.watched[value["token"]] = (weakref.ref(array), _fingerprint(array))
+        return array
+
+    def _object(self, value: dict):
+        return self.objects[value["r"]] if "r" in value else self.namespace[value["g"]]
 
     def changed(self, arrays: list) -> dict:
         changes = {}
