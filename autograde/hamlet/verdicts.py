@@ -487,10 +487,11 @@ def suspicious_code(submission, release) -> list[str]:
                 "nbgrader", {}).get("solution")):
             continue  # given and test cells are the release's
         name = grade_id if grade_id in released else f"cell {number}"
+        reasons: dict = {}  # one line per cell: each kind of reason once, with its first example
         for what in _suspicious_in(cell.source):
-            finding = f"suspicious code in {name}: {what}"
-            if finding not in findings:
-                findings.append(finding)
+            reasons.setdefault(what.split(": ")[-1].split(" (")[0], what)
+        if reasons:
+            findings.append(f"suspicious code in {name}: " + "; ".join(reasons.values())[:300])
     return findings
 
 
