@@ -127,35 +127,47 @@ def readable_paths() -> list[Path]:
     return sorted(path for path in paths if path.exists())
 
 
-def command(argv: list[str], slot: int, *, extra_readable=(), environment: dict) -> list[str]:
-    """``argv`` wrapped in bubblewrap (when available) and run as the slot's user (when root)."""
+def wrap(argv: list[str], *, readable, uid: int, network: bool = False, writable=(), chdir: str = "/tmp",
+         environment: dict | None = None, clear_environment: bool = True, unset=()) -> list[str]:
+    """``argv`` inside bubblewrap, run as ``uid`` (when root); unchanged where bwrap is missing.
+
+    ``readable``: paths, or ``(path, where the sandbox sees it)``, bound read-only;
+    ``writable``: paths bound read-write.  Everything else is an empty ``/tmp`` and
+    ``/usr``; the PID, IPC and UTS namespaces (and the network, unless ``network``) are new.
+    """
     bwrap = bubblewrap()
     if not bwrap:
         return argv
-    # extra entries: a path, or (path, where the sandbox sees it)
-    extra = [(Path(entry[0]), Path(entry[1])) if isinstance(entry, tuple) else (Path(entry), Path(entry))
-             for entry in extra_readable]
-    readable = readable_paths()
+    readable = [(Path(entry[0]), Path(entry[1])) if isinstance(entry, tuple) else (Path(entry), Path(entry))
+                for entry in readable]
     wrapped = [bwrap, "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64",
                "/lib64", "--symlink", "usr/bin", "/bin", "--proc", "/proc", "--dev", "/dev",
-               "--perms", "01777", "--tmpfs", "/tmp", "--unshare-pid", "--unshare-net", "--unshare-ipc",
-               "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session",
-               "--chdir", "/tmp", "--clearenv"]
-    for parent in _ancestors([*readable, *(target for _, target in extra)]):
+               "--perms", "01777", "--tmpfs", "/tmp", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+               "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--chdir", chdir]
+    wrapped += [] if network else ["--unshare-net"]
+    wrapped += ["--clearenv"] if clear_environment else []
+    for path in ("/etc/hosts", "/etc/resolv.conf", "/etc/fonts"):
+        wrapped += ["--ro-bind-try", path, path]
+    for parent in _ancestors([*(target for _, target in readable), *writable]):
         wrapped += ["--perms", "0755", "--dir", str(parent)]  # bwrap makes missing parents 0700: unreadable
-    for path in readable:
-        wrapped += ["--ro-bind", str(path), str(path)]
-    for path, target in extra:
+    for path, target in readable:
         wrapped += ["--ro-bind", str(path), str(target)]
-    for name, value in environment.items():
+    for path in writable:
+        wrapped += ["--bind", str(path), str(path)]
+    for name in unset:
+        wrapped += ["--unsetenv", name]
+    for name, value in (environment or {}).items():
         wrapped += ["--setenv", name, value]
+    wrapped += ["--"]
     if can_change_user():
-        uid = str(SLOT_UID_BASE + slot)
-        wrapped += ["--", "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
-                    "--no-new-privs"]
-    else:
-        wrapped += ["--"]
+        wrapped += ["/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs"]
     return wrapped + argv
+
+
+def command(argv: list[str], slot: int, *, extra_readable=(), environment: dict) -> list[str]:
+    """``argv`` in a worker's sandbox: no network, a clean environment, the slot's user."""
+    return wrap(argv, readable=[*readable_paths(), *extra_readable], uid=SLOT_UID_BASE + slot,
+                environment=environment)
 
 
 def set_limits(limits: Limits) -> None:
