@@ -588,11 +588,10 @@ def report(out) -> list[StudentResult]:
     ``out/course``): the scores come from the gradebook, flags and times from the run.
     """
     out = Path(out).resolve()
-    try:
-        run = json.loads((out / RUN_FILE).read_text())
-    except (OSError, ValueError):
+    run = _load_run(out)
+    if run is None:
         raise FileNotFoundError(f"{out} holds no grading run ({RUN_FILE} is missing or broken): "
-                                f"run `hamlet grade` first") from None
+                                f"run `hamlet grade` first")
     session = run["session"]
     root = out / "course"
     source = nbformat.read(str(course.source_notebook(session)), as_version=4)
