@@ -5,7 +5,8 @@ The pipeline, one small step each::
     collect_submissions  -> {student: notebook path or problem}
     prepare_course       -> OUT/course with the source notebook, config, gradebook entries
     place_submission     -> OUT/course/submitted/<student>/<session>/, edited test cells flagged
-    autograde_student    -> ``nbgrader autograde --student`` in its own process, N at a time
+    autograde_student    -> ``nbgrader autograde`` one student in the slot's nbgrader process
+                            (hamlet.nbgrader_server), N slots at a time
     outside_verdicts     -> every task judged again outside the kernel (hamlet.verdicts); these scores
                             replace nbgrader's in the gradebook, disagreements are flagged
     generate_feedback    -> ``nbgrader generate_feedback`` (hidden tests and their tracebacks removed)
@@ -46,7 +47,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import course, sandbox, verdicts
+from . import course, nbgrader_server, sandbox, trained, verdicts
 from .execute import cell_errors
 from .kernel_launcher import write_kernel_spec
 from .nbgrader_plugins import KERNEL_DIED, OUTPUT_CUT
@@ -179,32 +180,30 @@ def prepare_course(out: Path, session: str, timeout: int) -> Path:
 _RUNNING: set = set()
 
 
-def _nbgrader(root: Path, *arguments, timeout=None, log: Path | None = None,
-              threads: int | None = None, slot: int = 0) -> subprocess.CompletedProcess:
-    """Run nbgrader in the course folder in its own process group (so a timeout kills all of it).
+def nbgrader_environment(root: Path, threads: int | None = None, slot: int = 0) -> dict:
+    """The environment of nbgrader and so of its kernels.
 
     ``threads`` limits the BLAS threads of the kernel: parallel graders that each
     start one per core slow each other down many times over.
     """
     limits = {name: str(threads) for name in BLAS_THREAD_VARIABLES} if threads else {}
-    environment = dict(os.environ, **limits, HAMLET_MAX_EPOCHS=str(GRADING_EPOCHS), HAMLET_PROGRESS="0",
-                       MPLBACKEND="module://matplotlib_inline.backend_inline", PYTHONWARNINGS="ignore",
-                       # nbgrader runs `alembic` from PATH: the venv's bin, even when not activated
-                       PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-                       # the sandboxed kernel spec of this run comes first
-                       JUPYTER_PATH=os.pathsep.join([str(root.parent / "jupyter"), os.environ.get("JUPYTER_PATH", "")]),
-                       HAMLET_SLOT=str(slot))
-    command = [sys.executable, "-m", "nbgrader", *arguments, "--log-level=INFO"]
-    process = subprocess.Popen(command, cwd=root, env=environment, stdout=subprocess.PIPE,
+    return dict(os.environ, **limits, HAMLET_MAX_EPOCHS=str(GRADING_EPOCHS), HAMLET_PROGRESS="0",
+                MPLBACKEND="module://matplotlib_inline.backend_inline", PYTHONWARNINGS="ignore",
+                # nbgrader runs `alembic` from PATH: the venv's bin, even when not activated
+                PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+                # the sandboxed kernel spec of this run comes first
+                JUPYTER_PATH=os.pathsep.join([str(root.parent / "jupyter"), os.environ.get("JUPYTER_PATH", "")]),
+                HAMLET_SLOT=str(slot))
+
+
+def _nbgrader(root: Path, *arguments, log: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the nbgrader command line once in the course folder, in its own process group."""
+    command = [sys.executable, "-m", "hamlet.nbgrader_server", *arguments, "--log-level=INFO"]
+    process = subprocess.Popen(command, cwd=root, env=nbgrader_environment(root), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
     _RUNNING.add(process)
     try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
         output, _ = process.communicate()
-        output += f"\nhamlet: killed after {timeout} s"
-        process.returncode = -signal.SIGKILL
     finally:
         _RUNNING.discard(process)
     if log is not None:
@@ -284,20 +283,31 @@ def _end_everything() -> None:
     sandbox.kill_all()
 
 
-def autograde_student(root: Path, session: str, student: str, timeout: int, cells: int, logs: Path,
-                      threads: int | None = None, slot: int = 0) -> list[str]:
-    """``nbgrader autograde`` one student; flags about what went wrong."""
+def autograde_student(server: nbgrader_server.Server, root: Path, session: str, student: str, timeout: int,
+                      cells: int, logs: Path) -> list[str]:
+    """``nbgrader autograde`` one student through the slot's nbgrader; flags about what went wrong."""
     limit = timeout * cells + 300  # every cell may time out once, plus kernel start-up
-    result = _nbgrader(root, "autograde", session, "--student", student, "--force",
-                       timeout=limit, log=logs / f"{student}.log", threads=threads, slot=slot)
-    if result.returncode != 0:
-        lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
+    folder = trained_folder(root, student)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    # where the kernel leaves its trained networks (hamlet.trained)
+    answer = server.request(limit, command="autograde", session=session, student=student,
+                            environment={"HAMLET_TRAINED_DIR": str(folder)})
+    output = "\n".join(part for part in (answer.get("log"), answer.get("error")) if part)
+    (logs / f"{student}.log").write_text(output + "\n")
+    if not answer.get("success"):
+        lines = [line.strip() for line in output.splitlines() if line.strip()]
         # the exception nbgrader logged, not its "see the above traceback" summary
         causes = [line for line in lines if re.match(r"[\w.]+(Error|Exception|Exit)\b.*:", line)
-                  or line.startswith("hamlet: killed")]
-        return [f"grading failed (exit {result.returncode}): {(causes or lines or ['no output'])[-1][:200]}"
-                f" -- see logs/{student}.log"]
+                  or line.startswith("hamlet: ")]
+        return [f"grading failed: {(causes or lines or ['no output'])[-1][:200]} -- see logs/{student}.log"]
     return []
+
+
+def trained_folder(root: Path, student: str) -> Path:
+    """Where the grading kernel of ``student`` leaves its trained networks: outside the course
+    folder, so no other kernel can read it."""
+    return root.parent / "trained" / student
 
 
 def _executed_path(root: Path, session: str, student: str) -> Path:
@@ -368,15 +378,18 @@ def read_scores(gradebook, session: str, student: str, source) -> list[CellScore
 # ----------------------------------------------------------------------------- outside verdicts
 
 def judge_outside(root: Path, session: str, student: str, release, timeout: int, threads: int,
-                  slot: int) -> dict:
-    """The outside verdicts of one student, as saved in the run file."""
+                  slot: int, left=None) -> dict:
+    """The outside verdicts of one student, as saved in the run file; ``left()`` returns the
+    trained networks the kernel left (see :func:`hamlet.verdicts.outside_verdicts`)."""
     path = root / "submitted" / student / session / f"{session}.ipynb"
     submission = nbformat.read(str(path), as_version=4)
     # the outside verdict is the one that counts: on a shared machine it gets half as long again
     result = verdicts.outside_verdicts(release, submission, grading_epochs=GRADING_EPOCHS,
-                                       timeout=OUTSIDE_TIME_FACTOR * timeout, slot=slot, threads=threads)
+                                       timeout=OUTSIDE_TIME_FACTOR * timeout, slot=slot, threads=threads,
+                                       left=left)
     return {"verdicts": {task: [verdict.passed, verdict.message] for task, verdict in result.verdicts.items()},
             "problems": result.problems, "seconds": round(result.seconds, 2),
+            "trained_in_kernel": result.trained_in_kernel,
             "suspicious": verdicts.suspicious_code(submission, release)}
 
 
@@ -471,6 +484,7 @@ def grade(submissions_path, out, session: str | None = None, jobs: int = 2, time
             (out / stale).unlink(missing_ok=True)
         shutil.rmtree(out / "feedback", ignore_errors=True)
     logs.mkdir(exist_ok=True)
+    sandbox.allow_starts()
     for line in sandbox.describe():
         log(f"sandbox: {line}")
     try:
@@ -505,7 +519,10 @@ def grade(submissions_path, out, session: str | None = None, jobs: int = 2, time
 
         threads = max(1, (os.cpu_count() or 1) // max(1, jobs))
         slots: queue.Queue = queue.Queue()
-        for slot in range(max(1, jobs)):
+        servers = {slot: nbgrader_server.Server(root, nbgrader_environment(root, threads, slot),
+                                                logs / f"nbgrader-slot{slot}.log", _RUNNING)
+                   for slot in range(max(1, jobs))}
+        for slot in servers:
             slots.put(slot)
         lock = threading.Lock()
         interrupted = threading.Event()
@@ -516,13 +533,36 @@ def grade(submissions_path, out, session: str | None = None, jobs: int = 2, time
                 if interrupted.is_set():
                     return
                 begin = time.perf_counter()
-                problems = autograde_student(root, session, student, timeout, code_cells, logs, threads, slot)
+                # the outside verdicts run beside nbgrader; their training tasks wait for its kernel
+                autograded = threading.Event()
+                outside_result: dict = {}
+
+                def left() -> dict:
+                    autograded.wait()
+                    if interrupted.is_set():
+                        raise sandbox.Stopped("grading was interrupted")
+                    folder = trained_folder(root, student)
+                    return {name: trained.load(trained.file_for(folder, name))
+                            for name in trained.TRAINING_TEST_CELLS.values()}
+
+                def judge():
+                    try:
+                        outside_result["facts"] = judge_outside(root, session, student, release, timeout,
+                                                                threads, slot, left)
+                    except Exception as error:  # noqa: BLE001 -- reported below
+                        outside_result["error"] = error
+                outside_thread = threading.Thread(target=judge, name=f"outside-{student}", daemon=True)
+                outside_thread.start()
+                try:
+                    problems = autograde_student(servers[slot], root, session, student, timeout, code_cells, logs)
+                finally:
+                    autograded.set()
+                outside_thread.join()
                 if interrupted.is_set():  # killed by Ctrl-C, not by the student: graded next time
                     return
-                try:
-                    outside = judge_outside(root, session, student, release, timeout, threads, slot)
-                except Exception as error:  # noqa: BLE001 -- our failure, not the student's: say so loudly
-                    outside = None
+                outside = outside_result.get("facts")
+                if "error" in outside_result:  # our failure, not the student's: say so loudly
+                    error = outside_result["error"]
                     problems.append(f"outside verdicts failed ({type(error).__name__}: {error}); "
                                     f"the in-notebook scores stand")
                 seconds = time.perf_counter() - begin
@@ -555,6 +595,9 @@ def grade(submissions_path, out, session: str | None = None, jobs: int = 2, time
             log(f"interrupted: {graded} of {len(students)} students graded and saved; "
                 f"run the same command again to grade the rest")
             raise
+        finally:
+            for server in servers.values():
+                server.close()
         pool.shutdown()
 
         disagreements = apply_outside_verdicts(out, session, students, source)

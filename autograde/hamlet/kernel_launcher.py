@@ -8,8 +8,10 @@ which starts ``ipykernel`` under the protections of :mod:`hamlet.sandbox`:
 * with bubblewrap: a filesystem holding only Python, the environment's packages,
   ``hamlet_utils``, the ``hamlet`` package (the hidden tests import it), the MNIST
   files and the student's own notebook folder -- no solutions, no other students,
-  no gradebook, no output folder -- and a PID namespace, so nothing the student
-  starts outlives the kernel (a detached process dies with it);
+  no gradebook, no output folder; writable only its connection file's folder and the
+  folder where it leaves its trained networks (``HAMLET_TRAINED_DIR``,
+  :mod:`hamlet.trained`) -- and a PID namespace, so nothing the student starts
+  outlives the kernel (a detached process dies with it);
 * as root: an unprivileged user of its own per grading slot (``HAMLET_SLOT``), so the
   process limit holds and nothing of the grader's is writable.
 
@@ -35,12 +37,15 @@ KERNEL_UID_OFFSET = 100
 def kernel_command(connection_file: str, slot: int) -> list[str]:
     """ipykernel in a sandbox: the network stays (nbgrader talks to it over TCP), the
     environment nbgrader set up stays, its notebook folder is readable, its connection
-    file's folder writable."""
+    file's folder and its trained-network folder writable."""
     import hamlet
 
+    writable = [Path(connection_file).parent]
+    if os.environ.get("HAMLET_TRAINED_DIR"):
+        writable.append(Path(os.environ["HAMLET_TRAINED_DIR"]))
     return sandbox.wrap([sys.executable, "-m", "ipykernel_launcher", "-f", connection_file],
                         readable=[*sandbox.readable_paths(), Path(hamlet.__file__).resolve().parent, Path.cwd()],
-                        writable=[Path(connection_file).parent], chdir=str(Path.cwd()), network=True,
+                        writable=writable, chdir=str(Path.cwd()), network=True,
                         uid=sandbox.SLOT_UID_BASE + KERNEL_UID_OFFSET + slot, clear_environment=False,
                         unset=["JPY_PARENT_PID"],  # its parent is not visible in the sandbox
                         environment={"HOME": "/tmp", "MPLCONFIGDIR": "/tmp", "IPYTHONDIR": "/tmp/ipython"})
@@ -60,6 +65,8 @@ def main(argv=None) -> None:
             uid = sandbox.SLOT_UID_BASE + KERNEL_UID_OFFSET + slot
             for path in (private, copy):
                 os.chown(path, uid, uid)
+            if os.environ.get("HAMLET_TRAINED_DIR"):
+                os.chown(os.environ["HAMLET_TRAINED_DIR"], uid, uid)
         os.chmod(copy, 0o600)
         connection_file = str(copy)
     sandbox.set_limits(limits)

@@ -3,7 +3,9 @@
 * :class:`RecoveringExecute` -- nbgrader's ``Execute`` stops a whole notebook when
   the kernel dies (``os._exit``, a segfault, the memory limit).  This one marks the
   cell that killed it, starts a new kernel, runs the cells before it again and
-  goes on, so only the tasks that depend on the fatal cell lose points.
+  goes on, so only the tasks that depend on the fatal cell lose points.  After a
+  training task's test cell it leaves the trained network for the outside verdicts
+  (:mod:`hamlet.trained`), so they need not train it again.
 * :class:`HideHiddenTracebacks` -- feedback must not show hidden-test source; nbgrader's
   ``ClearHiddenTests`` removes it from the cells, this removes it from tracebacks.
 """
@@ -11,12 +13,14 @@
 from __future__ import annotations
 
 import copy
+import os
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 
+from . import trained
 from .release import HIDDEN_REGION
 
 KERNEL_DIED = "DeadKernelError"
@@ -45,6 +49,29 @@ class RecoveringExecute(Execute):
         return super().output(outs, msg, display_id, cell_index)
 
     def preprocess_cell(self, cell, resources, index):
+        result = self._execute_or_recover(cell, resources, index)
+        name = trained.TRAINING_TEST_CELLS.get(cell.get("metadata", {}).get("nbgrader", {}).get("grade_id"))
+        folder = os.environ.get("HAMLET_TRAINED_DIR")
+        if name and folder and index not in self._fatal_cells:
+            self._leave_trained(name, str(trained.file_for(folder, name)))
+        return result
+
+    def _leave_trained(self, name: str, path: str) -> None:
+        """Run :data:`hamlet.trained.SNIPPET` in the kernel, silently; a failure only means
+        the outside verdicts train this network themselves."""
+        try:
+            reply = run_sync(self.kc.execute_interactive)(
+                trained.SNIPPET.format(name=name, path=path), silent=True, store_history=False,
+                allow_stdin=False, timeout=self.timeout, output_hook=lambda message: None)
+            if reply["content"].get("status") != "ok":
+                self.log.info("no trained network of %s: %s", name, reply["content"].get("ename"))
+        except TimeoutError:
+            self.log.warning("leaving the trained network of %s timed out; interrupting", name)
+            run_sync(self.km.interrupt_kernel)()
+        except Exception as error:  # noqa: BLE001 -- a dead kernel is handled by the next cell
+            self.log.warning("could not leave the trained network of %s: %s", name, error)
+
+    def _execute_or_recover(self, cell, resources, index):
         try:
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:

@@ -27,6 +27,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -195,10 +196,18 @@ def _limited(argv: list[str], limits: Limits) -> tuple[list[str], object]:
 
 #: every sandboxed process still running, so that an interrupted grading run can end them all
 RUNNING: set = set()
+#: set by kill_all: an interrupted grading run starts no more sandboxes (see allow_starts)
+STOPPED = threading.Event()
+
+
+class Stopped(RuntimeError):
+    """A sandbox was to start after the grading run was interrupted."""
 
 
 def start(argv: list[str], slot: int, limits: Limits, *, environment: dict, extra_readable=()) -> subprocess.Popen:
     """Start ``argv`` sandboxed, with pipes on stdin and stdout; stderr discarded."""
+    if STOPPED.is_set():
+        raise Stopped("grading was interrupted: no more sandboxes start")
     full_environment = dict(environment)
     if not bubblewrap():  # without bwrap the process sees our environment, less our secrets
         full_environment = {**{key: value for key, value in os.environ.items()
@@ -226,7 +235,14 @@ def kill(process: subprocess.Popen) -> None:
     RUNNING.discard(process)
 
 
+def allow_starts() -> None:
+    """A new grading run: sandboxes may start again after an interrupted one."""
+    STOPPED.clear()
+
+
 def kill_all() -> None:
-    """End every process started here that still runs (an interrupted grading run)."""
+    """End every process started here that still runs (an interrupted grading run), and
+    start no more until :func:`allow_starts`."""
+    STOPPED.set()
     for process in list(RUNNING):
         kill(process)

@@ -12,7 +12,10 @@ the student's classes and objects and runs the checks on them:
   notebook's code cells in order (training capped at the grading budget).
 * training (4, 5, 6e): the accuracy of the trained network is measured *here*, on
   MNIST's 10,000 test images, from the network's parameters and the layers'
-  definitions; a History the student built by hand earns nothing.
+  definitions; a History the student built by hand earns nothing.  The parameters
+  are those the grading kernel left (:mod:`hamlet.trained`): arrays, which the student
+  could have chosen in a worker as well, so nothing is trained twice.  Where they are
+  missing or a layer is of the student's own kind, a worker trains the network.
 
 A mistake in a class that a later task builds on costs only its own task, as in the
 notebook: the later task is excused when a class it uses fails *its own outside*
@@ -32,8 +35,9 @@ import numpy as np
 
 from hamlet_utils import checks
 from hamlet_utils.mnist import MNIST
+from hamlet_utils.training import PIXEL_MEAN, PIXEL_STD
 
-from . import hidden_tests
+from . import hidden_tests, trained
 from .remote import RemoteObject, RemoteWorker, StudentError, WorkerDied, WorkerTimeout
 from .results import task_of
 from .sandbox import Limits
@@ -66,6 +70,8 @@ STEP_OBJECTS = ("linear_layer", "sigmoid_layer", "cost_function", "random_input"
 #: training tasks: History variable, accuracy table, the number_epochs the task asks for
 TRAINING_TASKS = {"4": ("history_task4", checks.TASK4_MINIMUM_ACCURACY, 100),
                   "6e": ("history_task6e", checks.TASK6E_MINIMUM_ACCURACY, 100)}
+#: every training task: its History variable and the number_epochs it must ask for (None: free)
+TRAINING_RUNS = {"4": ("history_task4", 100), "5": ("history_task5", None), "6e": ("history_task6e", 100)}
 NOT_WRITTEN = "not implemented yet"
 
 
@@ -89,8 +95,9 @@ class Cell:
 @dataclass
 class OutsideResult:
     verdicts: dict = field(default_factory=dict)   # task -> Verdict
-    seconds: float = 0.0
+    seconds: float = 0.0  # working, not waiting for the grading kernel
     problems: list = field(default_factory=list)   # what went wrong running the code outside
+    trained_in_kernel: bool = False  # the training tasks were judged on the networks the kernel trained
 
 
 # ----------------------------------------------------------------------------- the program
@@ -283,9 +290,8 @@ def _evaluation_set() -> tuple[np.ndarray, np.ndarray]:
     """MNIST's 10,000 test images, normalised as ``load_data`` does (one global mean and
     standard deviation of all 70,000 images), and their labels."""
     mnist = MNIST()
-    mean, std = np.mean(mnist.data, dtype=np.float64), np.std(mnist.data, dtype=np.float64)
-    images = (mnist.data[-10_000:].astype(np.float64) - mean) / std
-    return images, np.argmax(mnist.target[-10_000:], axis=1)
+    normalised = (np.arange(256, dtype=np.float64) - PIXEL_MEAN) / PIXEL_STD  # exactly as load_data
+    return normalised[mnist.data[-10_000:]], np.argmax(mnist.target[-10_000:], axis=1)
 
 
 def evaluation_set():
@@ -297,6 +303,26 @@ def _sigmoid(x):
     return 0.5 * (1.0 + np.tanh(0.5 * x))  # = 1 / (1 + exp(-x)), without overflow warnings
 
 
+def accuracy_of_layers(layers) -> float | None:
+    """Accuracy on the test images of the layers ``[(kind, w, b)]`` (w and b for Linear only),
+    computed here; None when a layer is of another kind or its parameters do not fit."""
+    images, labels = evaluation_set()
+    x = images
+    with np.errstate(all="ignore"):
+        for kind, w, b in layers:
+            if kind == "Linear":
+                if w.ndim != 2 or w.shape[1] != x.shape[1] or b.size != w.shape[0]:
+                    return None
+                x = x @ w.T + b.reshape(1, -1)
+            elif kind == "Sigmoid":
+                x = _sigmoid(x)
+            elif kind == "SoftMax":
+                x = hidden_tests.reference_softmax(x)
+            else:
+                return None
+    return _accuracy(x, labels)
+
+
 def measured_accuracy(worker: RemoteWorker, net) -> tuple[float, str]:
     """Accuracy of a trained network on the test images, computed here from its parameters.
 
@@ -304,34 +330,25 @@ def measured_accuracy(worker: RemoteWorker, net) -> tuple[float, str]:
     ``SoftMax``).  A network with any other layer is run by its own ``forward`` in the
     worker instead, and the note says so.
     """
-    images, labels = evaluation_set()
     known = {}
-    for name in ("Linear", "Sigmoid", "SoftMax"):
+    for name in trained.KNOWN_LAYERS:
         try:
             known[name] = worker.global_(name)
         except (StudentError, NotImplementedError):
             pass
-    layers = list(net.layers) if isinstance(net, RemoteObject) and _has(net, "layers") else [net]
-    x, note = images, ""
-    with np.errstate(all="ignore"):
-        for layer in layers:
-            kind = next((name for name, cls in known.items()
-                         if isinstance(layer, RemoteObject) and hidden_tests._class_of(layer) is cls), None)
-            if kind == "Linear":
-                w, b = np.asarray(layer.w, dtype=float), np.asarray(layer.b, dtype=float)
-                if w.ndim != 2 or w.shape[1] != x.shape[1] or b.size != w.shape[0]:
-                    kind = None
-                else:
-                    x = x @ w.T + b.reshape(1, -1)
-            elif kind == "Sigmoid":
-                x = _sigmoid(x)
-            elif kind == "SoftMax":
-                x = hidden_tests.reference_softmax(x)
-            if kind is None:
-                break
+    layers = []
+    for layer in list(net.layers) if isinstance(net, RemoteObject) and _has(net, "layers") else [net]:
+        kind = next((name for name, cls in known.items()
+                     if isinstance(layer, RemoteObject) and hidden_tests._class_of(layer) is cls), None)
+        if kind == "Linear":
+            layers.append((kind, np.asarray(layer.w, dtype=float), np.asarray(layer.b, dtype=float)))
         else:
-            return _accuracy(x, labels), note
+            layers.append((kind, None, None))
+    accuracy = accuracy_of_layers(layers)
+    if accuracy is not None:
+        return accuracy, ""
     # a layer of its own kind: the student's forward pass, on the test images, gives the outputs
+    images, labels = evaluation_set()
     outputs = net.forward(images.copy())
     return _accuracy(np.asarray(outputs, dtype=float), labels), "measured with your network's own forward pass"
 
@@ -380,46 +397,89 @@ def examine_run(worker: RemoteWorker, name: str, wanted_epochs: int | None, grad
     return Run(True, accuracy=accuracy, note=note)
 
 
-def judge_training_task(task: str, verdicts: dict, grading_epochs: int, runs: dict):
-    def judge(worker: RemoteWorker) -> Verdict:
-        bugs = _bugs(verdicts, task)
+def run_from_kernel(left: trained.TrainedRun, wanted_epochs: int | None) -> Run | None:
+    """:func:`examine_run` for the run the grading kernel left (:mod:`hamlet.trained`);
+    None when its network is not one whose accuracy is computed here."""
+    name = left.name
+    if not left.defined:
+        return Run(False, f"`{name}` is not defined", ran=False)
+    if not left.is_history:
+        return Run(False, f"`{name}` is not what train(...) returns", ran=False)
+    if left.failure:
+        return Run(False, f"training stopped ({left.failure[:200]})")
+    if not left.costs or None in left.costs:
+        return Run(False, f"`{name}` has no finite training costs")
+    if wanted_epochs and left.number_epochs != wanted_epochs:
+        return Run(False, f"train for the given number_epochs ({wanted_epochs})")
+    accuracy = accuracy_of_layers(left.layers)
+    return None if accuracy is None else Run(True, accuracy=accuracy)
 
-        def failed(run: Run, message: str) -> Verdict:
-            # as in the notebook: a run that happened may be excused by a class's bug, a missing one not
-            return Verdict(task, True, f"excused: {bugs[0]}") if bugs and run.ran else Verdict(task, False, message)
-        if task == "5":
-            run, baseline = (examine_run(worker, "history_task5", None, grading_epochs),
-                             runs.get("4") or examine_run(worker, "history_task4", 100, grading_epochs))
-            runs["5"] = run
-            if not run.ok:
-                return failed(run, run.message)
-            if not baseline.ok:
-                return Verdict(task, False, f"task 4's run is needed to compare with: {baseline.message}")
-            if run.accuracy <= baseline.accuracy:
-                return failed(run, f"measured test accuracy {run.accuracy:.4f} does not beat task 4's "
-                                   f"{baseline.accuracy:.4f}")
-            return Verdict(task, True, f"measured test accuracy {run.accuracy:.4f} > {baseline.accuracy:.4f}"
-                                       + (f" ({run.note})" if run.note else ""))
-        name, table, wanted = TRAINING_TASKS[task]
-        run = examine_run(worker, name, wanted, grading_epochs)
+
+def kernel_runs(left: dict) -> dict | None:
+    """``{task: Run}`` for the training tasks from the kernel's files ``{name: TrainedRun}``;
+    None unless every training task's run is there and computable here."""
+    runs = {}
+    for task, (name, wanted) in TRAINING_RUNS.items():
+        run = run_from_kernel(left[name], wanted) if left.get(name) is not None else None
+        if run is None:
+            return None
         runs[task] = run
+    return runs
+
+
+def judge_training_task(task: str, verdicts: dict, grading_epochs: int, runs: dict):
+    """The verdict of a training task on the runs a worker left."""
+    def judge(worker: RemoteWorker) -> Verdict:
+        return training_verdict(task, verdicts, grading_epochs, runs,
+                                lambda name, wanted: examine_run(worker, name, wanted, grading_epochs))
+    return judge
+
+
+def training_verdict(task: str, verdicts: dict, grading_epochs: int, runs: dict, examine) -> Verdict:
+    """``examine(name, wanted_epochs)`` -> Run: from a worker's objects or the kernel's files."""
+    bugs = _bugs(verdicts, task)
+
+    def failed(run: Run, message: str) -> Verdict:
+        # as in the notebook: a run that happened may be excused by a class's bug, a missing one not
+        return Verdict(task, True, f"excused: {bugs[0]}") if bugs and run.ran else Verdict(task, False, message)
+    if task == "5":
+        run, baseline = (runs.get("5") or examine("history_task5", None),
+                         runs.get("4") or examine("history_task4", 100))
+        runs["5"] = run
         if not run.ok:
             return failed(run, run.message)
-        minimum = checks.minimum_accuracy(table, min(grading_epochs, wanted))
-        if run.accuracy < minimum:
-            return failed(run, f"measured test accuracy {run.accuracy:.4f} < {minimum:.2f}")
-        return Verdict(task, True, f"measured test accuracy {run.accuracy:.4f} >= {minimum:.2f}"
+        if not baseline.ok:
+            return Verdict(task, False, f"task 4's run is needed to compare with: {baseline.message}")
+        if run.accuracy <= baseline.accuracy:
+            return failed(run, f"measured test accuracy {run.accuracy:.4f} does not beat task 4's "
+                               f"{baseline.accuracy:.4f}")
+        return Verdict(task, True, f"measured test accuracy {run.accuracy:.4f} > {baseline.accuracy:.4f}"
                                    + (f" ({run.note})" if run.note else ""))
-    return judge
+    name, table, wanted = TRAINING_TASKS[task]
+    run = runs.get(task) or examine(name, wanted)
+    runs[task] = run
+    if not run.ok:
+        return failed(run, run.message)
+    minimum = checks.minimum_accuracy(table, min(grading_epochs, wanted))
+    if run.accuracy < minimum:
+        return failed(run, f"measured test accuracy {run.accuracy:.4f} < {minimum:.2f}")
+    return Verdict(task, True, f"measured test accuracy {run.accuracy:.4f} >= {minimum:.2f}"
+                               + (f" ({run.note})" if run.note else ""))
 
 
 # ----------------------------------------------------------------------------- all tasks
 
 def outside_verdicts(release, submission, *, grading_epochs: int, timeout: float, slot: int = 0,
-                     threads: int = 1, limits: Limits = Limits(), tasks=None) -> OutsideResult:
+                     threads: int = 1, limits: Limits = Limits(), tasks=None, left=None) -> OutsideResult:
     """Judge every autograded task of ``submission`` (a NotebookNode) outside its kernel.
 
     ``timeout`` bounds each cell and each task's checks, like nbgrader's cell timeout.
+    ``left`` -- a function returning ``{history name: TrainedRun}``, what the grading
+    kernel left (:mod:`hamlet.trained`); it is called once the step tasks are judged, so
+    it may wait for the kernel.  When every training run is there and computable here,
+    the training tasks are judged on them; otherwise the worker goes on through the
+    notebook and trains the networks itself.  The class tasks are judged in a thread of
+    their own, beside the notebook's worker.
     """
     from hamlet_utils.mnist import _cache_root
 
@@ -438,22 +498,56 @@ def outside_verdicts(release, submission, *, grading_epochs: int, timeout: float
     deadline = start + timeout * (len(cells) + len(tasks)) + 120
     result = OutsideResult()
     verdicts = result.verdicts
-    with Session(make_worker, deadline) as session:
-        for cell in class_cells(cells):
-            session.run(cell)
-        for task in [task for task in CLASS_TASKS if task in tasks]:
-            verdicts[task] = session.probe(task, judge_class_task(task))
+    class_verdicts: dict = {}
+    class_errors: list = []
+
+    def judge_classes():
+        try:
+            with Session(make_worker, deadline) as session:
+                for cell in class_cells(cells):
+                    session.run(cell)
+                for task in [task for task in CLASS_TASKS if task in tasks]:
+                    class_verdicts[task] = session.probe(task, judge_class_task(task))
+        except BaseException as error:  # noqa: BLE001 -- raised again in the calling thread
+            class_errors.append(error)
+    classes = threading.Thread(target=judge_classes, name="class-tasks", daemon=True)
+    classes.start()
+
+    def classes_judged():
+        """The class verdicts, which the later tasks' excuses need."""
+        classes.join()
+        if class_errors:
+            raise class_errors[0]
+        verdicts.update(class_verdicts)
+
     runs: dict = {}
+    from_kernel, waited = None, 0.0
+    last_step = max((index for index, cell in enumerate(cells) if cell.task in ("2f", "3b") and cell.task in tasks),
+                    default=-1)
     with Session(make_worker, deadline) as session:  # the notebook in order, each task at its test cell
-        for cell in cells:
+        for index, cell in enumerate(cells):
+            if index > last_step and from_kernel is None and left is not None:
+                waiting = time.monotonic()
+                left_runs, left = left(), None
+                waited = time.monotonic() - waiting
+                from_kernel = kernel_runs(left_runs) if left_runs is not None else None
+                if from_kernel is not None:  # nothing after the step tasks needs to run
+                    runs.update(from_kernel)
+                    break
             if cell.task is None:
                 session.run(cell)
-            elif cell.task in tasks and cell.task not in verdicts:
+            elif cell.task in tasks and cell.task not in CLASS_TASKS:
+                classes_judged()
                 verdicts[cell.task] = session.probe(cell.task, judge_step_task(cell.task, verdicts)
                                                     if cell.task in ("2f", "3b") else
                                                     judge_training_task(cell.task, verdicts, grading_epochs, runs))
         result.problems = [f"{name}: {problem}" for name, problem in session.fatal.items()]
-    result.seconds = time.monotonic() - start
+    classes_judged()
+    result.trained_in_kernel = from_kernel is not None
+    for task in [task for task in TRAINING_RUNS if from_kernel is not None and task in tasks]:
+        verdicts[task] = training_verdict(task, verdicts, grading_epochs, runs, examine=None)
+    result.verdicts = {task: verdicts[task] for task in tasks if task in verdicts}
+    result.seconds = time.monotonic() - start - waited  # not the time spent waiting for the kernel
     return result
 
 

@@ -1,0 +1,157 @@
+"""One nbgrader process for many students of a grading run.
+
+``nbgrader autograde --student X`` in a process of its own pays nbgrader's start-up
+(importing it takes about 5 s) once per student.  ``hamlet grade`` instead keeps one
+of these servers per grading slot and sends it one student after another; a server
+that hangs or dies is killed and a new one started for the next student, so a student
+still cannot take another down.
+
+``python -m hamlet.nbgrader_server`` (in the course folder, beside its
+``nbgrader_config.py``) reads one JSON request per line on stdin::
+
+    {"command": "autograde", "session": "...", "student": "...", "environment": {...}}
+    {"command": "generate_assignment" | "generate_feedback", "session": "..."}
+
+and answers each with one line ``{"success": bool, "log": "...", "error": "..."}``
+(nbgrader's API, :class:`nbgrader.apps.NbGraderAPI`).  ``environment`` is set before
+the request: the kernel nbgrader starts inherits it.  ``python -m hamlet.nbgrader_server
+ARGUMENTS`` runs the ``nbgrader`` command line instead, with the same quicker start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import sandbox
+
+#: answers the grader gives itself when the server did not answer
+KILLED = "hamlet: killed after {seconds} s"
+DIED = "hamlet: the nbgrader process ended (exit {code})"
+
+
+def skip_optional_format_checkers() -> None:
+    """jsonschema imports ``rfc3987_syntax`` when it is installed (about 2.7 s, building a
+    grammar) for the "iri" formats; no schema nbgrader or Jupyter validates here uses them."""
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
+def serve() -> None:
+    skip_optional_format_checkers()
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=os.getcwd()).load_config()
+    config.NbGraderAPI.log_level = "INFO"
+    api = NbGraderAPI(config=config)
+    # nothing but answers on the protocol stream: the kernels nbgrader starts inherit file 1
+    answers = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    print(json.dumps({"ready": True}), file=answers, flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        os.environ.update(request.get("environment", {}))
+        command, session = request["command"], request["session"]
+        if command == "autograde":
+            result = api.autograde(session, request["student"], force=True, create=True)
+        elif command == "generate_assignment":
+            result = api.generate_assignment(session, force=True)
+        elif command == "generate_feedback":
+            result = api.generate_feedback(session, force=True)
+        else:
+            result = {"success": False, "error": f"unknown command {command!r}"}
+        print(json.dumps(result), file=answers, flush=True)
+
+
+class Server:
+    """The grader's side: one server process, started on first use, restarted after a kill."""
+
+    def __init__(self, root: Path, environment: dict, log: Path, running: set):
+        self.root, self.environment, self.log_path, self.running = root, environment, log, running
+        self.process: subprocess.Popen | None = None
+
+    def _start(self, timeout: float) -> None:
+        log = open(self.log_path, "a")
+        self.process = subprocess.Popen([sys.executable, "-m", "hamlet.nbgrader_server"], cwd=self.root,
+                                        env=self.environment, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=log, text=True, start_new_session=True)
+        log.close()
+        self.running.add(self.process)
+        if self._answer(timeout) is None:
+            raise RuntimeError(f"nbgrader did not start; see {self.log_path}")
+
+    def _answer(self, timeout: float) -> dict | None:
+        """The next answer line, or None when the server ended or ``timeout`` passed."""
+        end = time.monotonic() + timeout
+        while (remaining := end - time.monotonic()) > 0:
+            ready, _, _ = select.select([self.process.stdout], [], [], remaining)
+            if ready:
+                line = self.process.stdout.readline()
+                if not line:
+                    return None
+                try:
+                    answer = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # not an answer
+                if isinstance(answer, dict):
+                    return answer
+        return None
+
+    def request(self, timeout: float, **request) -> dict:
+        """Send ``request``; nbgrader's answer, or a failed one saying why there was none."""
+        if sandbox.STOPPED.is_set():  # an interrupted grading run starts nothing more
+            return {"success": False, "error": "hamlet: grading was interrupted"}
+        if self.process is None or self.process.poll() is not None:
+            self.close()
+            self._start(timeout=300)
+        try:
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            pass
+        answer = self._answer(timeout)
+        if answer is not None:
+            return answer
+        code = self.process.poll()
+        self.close()
+        return {"success": False, "error": KILLED.format(seconds=round(timeout)) if code is None
+                else DIED.format(code=code)}
+
+    def close(self) -> None:
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        self.running.discard(self.process)
+        self.process = None
+
+
+def main(argv=None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:
+        serve()
+        return
+    skip_optional_format_checkers()
+    from nbgrader.apps.nbgraderapp import main as nbgrader_main
+
+    sys.argv = ["nbgrader", *argv]
+    nbgrader_main()
+
+
+if __name__ == "__main__":
+    main()

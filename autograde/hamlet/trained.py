@@ -1,0 +1,134 @@
+"""The trained networks of the grading kernel, handed to the outside verdicts as plain arrays.
+
+Training is most of a submission's grading time.  Rather than train every network a
+second time in a sandboxed worker, the grading kernel leaves what each training task
+produced in a folder of its own: right after a training task's test cell,
+:class:`hamlet.nbgrader_plugins.RecoveringExecute` runs :data:`SNIPPET`, which calls
+:func:`dump` *in the kernel*.  The outside verdicts (:mod:`hamlet.verdicts`) read the
+file back with :func:`load` and measure the accuracy themselves.
+
+Nothing here is trusted more than what the student's code could have produced in a
+worker: the file holds arrays and a few facts (loaded without pickle, shapes and types
+checked), and a student who writes it by hand only chooses their own parameters --
+which a training cell could do as well.  A file that is missing, malformed or names a
+layer this module does not know makes the outside verdicts train in a worker, as before.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+#: test cell -> the History variable its training task left, as the notebook names them
+TRAINING_TEST_CELLS = {"task4_training": "history_task4", "task5_better_network": "history_task5",
+                       "task6e_softmax_training": "history_task6e"}
+#: the layer classes whose forward pass the outside verdicts compute themselves
+KNOWN_LAYERS = ("Linear", "Sigmoid", "SoftMax")
+#: what the grading kernel runs after a training task's test cell (silently, no history)
+SNIPPET = "__import__('hamlet.trained', fromlist=['dump']).dump(globals(), {name!r}, {path!r})"
+#: a file larger than this is not read (the kernel's file-size limit is 64 MiB anyway)
+MAX_BYTES = 64 << 20
+
+
+def file_for(folder, name: str) -> Path:
+    return Path(folder) / f"{name}.npz"
+
+
+# ----------------------------------------------------------------------------- in the kernel
+
+def dump(namespace: dict, name: str, path: str) -> None:
+    """Write ``namespace[name]`` (a History) and its network's parameters to ``path``.
+
+    Runs in the student's kernel.  Anything unexpected writes nothing, so the outside
+    verdicts fall back to training in a worker.
+    """
+    from hamlet_utils.training import History
+
+    facts: dict = {"name": name, "defined": name in namespace}
+    arrays: dict = {}
+    history = namespace.get(name)
+    facts["is_history"] = isinstance(history, History)
+    if facts["is_history"]:
+        facts["failure"] = None if history.failure is None else str(history.failure)[:500]
+        facts["costs"] = [float(cost) if isinstance(cost, (int, float)) else None for cost in history.cost]
+        settings = history.settings if isinstance(history.settings, dict) else {}
+        epochs = settings.get("number_epochs")
+        facts["number_epochs"] = epochs if isinstance(epochs, int) else None
+        net = history.net
+        layers = net.layers if isinstance(getattr(net, "layers", None), (list, tuple)) else [net]
+        facts["layers"] = []
+        for index, layer in enumerate(layers):
+            kind = next((known for known in KNOWN_LAYERS if type(layer) is namespace.get(known)), "other")
+            facts["layers"].append(kind)
+            if kind == "Linear":
+                arrays[f"w{index}"] = np.array(layer.w, dtype=np.float64)
+                arrays[f"b{index}"] = np.array(layer.b, dtype=np.float64)
+    arrays["facts"] = np.array(json.dumps(facts))
+    partial = f"{path}.partial"
+    with open(partial, "wb") as file:
+        np.savez(file, **arrays)
+    os.replace(partial, path)  # a reader never sees half a file
+
+
+# ----------------------------------------------------------------------------- in the grader
+
+@dataclass
+class TrainedRun:
+    """One training task's result as the kernel left it."""
+
+    name: str
+    defined: bool
+    is_history: bool
+    failure: str | None = None
+    costs: list = field(default_factory=list)
+    number_epochs: int | None = None
+    layers: list = field(default_factory=list)  # [(kind, w or None, b or None)]
+
+    @property
+    def computable(self) -> bool:
+        """Every layer is one whose forward pass the grader computes itself."""
+        return all(kind in KNOWN_LAYERS for kind, _, _ in self.layers)
+
+
+def load(path) -> TrainedRun | None:
+    """The run in ``path``, or None when the file is missing, too large or malformed."""
+    path = Path(path)
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_BYTES:
+            return None
+        with np.load(path, allow_pickle=False) as archive:
+            facts = json.loads(str(archive["facts"]))
+            arrays = {key: archive[key] for key in archive.files if key != "facts"}
+        return _run(facts, arrays)
+    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, EOFError):
+        return None
+
+
+def _run(facts: dict, arrays: dict) -> TrainedRun | None:
+    if not isinstance(facts, dict) or not isinstance(facts.get("name"), str):
+        return None
+    run = TrainedRun(facts["name"], facts.get("defined") is True, facts.get("is_history") is True)
+    if not run.is_history:
+        return run
+    failure, costs, epochs, kinds = (facts.get("failure"), facts.get("costs"), facts.get("number_epochs"),
+                                     facts.get("layers"))
+    if not (failure is None or isinstance(failure, str)) or not isinstance(costs, list) \
+            or not (epochs is None or isinstance(epochs, int)) or not isinstance(kinds, list):
+        return None
+    run.failure, run.number_epochs = failure, epochs
+    run.costs = [cost if isinstance(cost, float) and math.isfinite(cost) else None for cost in costs]
+    for index, kind in enumerate(kinds):
+        if not isinstance(kind, str):
+            return None
+        w, b = arrays.get(f"w{index}"), arrays.get(f"b{index}")
+        if kind == "Linear" and not (isinstance(w, np.ndarray) and isinstance(b, np.ndarray)
+                                     and w.dtype == np.float64 and b.dtype == np.float64
+                                     and w.ndim == 2 and b.size == w.shape[0]):
+            kind, w, b = "other", None, None  # not what a Linear layer holds: the worker's forward decides
+        run.layers.append((kind, w, b))
+    return run
