@@ -6,13 +6,17 @@ Both train the task-4 network (784->10 sigmoid, MSE, batch 600) and the task-5
 network (784->256->10 sigmoid, MSE, batch 32) in float64 on the 50,000 training
 images, with summed gradients and plain SGD, one epoch at a time; the script
 prints the median seconds per epoch, their ratio, and the GFLOP/s each reaches
-against a float64 matrix multiply measured in the same run.  PyTorch comes from
+against a float64 matrix multiply measured in the same run.  Each library trains in
+a process of its own and the two take turns, epoch by epoch, so that drifts of a
+shared machine's speed fall on both alike.  PyTorch comes from
 the optional ``bench`` extra (``pip install -e '.[bench]'``).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import multiprocessing
 import os
 import statistics
 import sys
@@ -55,6 +59,7 @@ def flops_per_epoch(sizes, n_samples: int) -> float:
 
 
 def numpy_epoch(reference, sizes, batch_size, learning_rate, images, labels):
+    """One epoch of the reference solution's network (the notebook's classes and train_epoch)."""
     np.random.seed(0)
     layers = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
@@ -64,6 +69,7 @@ def numpy_epoch(reference, sizes, batch_size, learning_rate, images, labels):
 
 
 def torch_epoch(torch, sizes, batch_size, learning_rate, images, labels):
+    """One epoch of the same network in PyTorch, written as a PyTorch user would."""
     torch.manual_seed(0)
     layers = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
@@ -91,34 +97,87 @@ def blas_threads() -> str:
         return os.environ.get("OPENBLAS_NUM_THREADS", f"default ({os.cpu_count()} cores)")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=3, help="epochs timed per network and library")
-    arguments = parser.parse_args()
-    try:
-        import torch
-    except ImportError:
-        raise SystemExit("bench_training: PyTorch is missing; install the bench extra: pip install -e '.[bench]'")
+def trainer(library: str, connection) -> None:
+    """A process that trains one library's networks, an epoch per request: ("epoch", name) -> seconds.
 
+    Each library has a process of its own, so neither's thread pool (OpenMP threads spin
+    after their work) takes cores from the other; the parent alternates between them.
+    """
     images, labels, _, _ = load_data(seed=0)
     images, labels = np.ascontiguousarray(images[:N_TRAINING]), np.ascontiguousarray(labels[:N_TRAINING])
-    reference = solution_namespace()
-    peak = matmul_peak()
-    print(f"machine: {os.cpu_count()} cores; NumPy {np.__version__} BLAS threads: {blas_threads()}; "
-          f"PyTorch {torch.__version__} threads: {torch.get_num_threads()}")
-    print(f"float64 matmul peak (NumPy, 2048^3): {peak:.1f} GFLOP/s\n")
+    if library == "numpy":
+        reference = solution_namespace()
+        make = functools.partial(numpy_epoch, reference)
+        connection.send(f"NumPy {np.__version__}, BLAS threads: {blas_threads()}")
+    else:
+        import torch
+
+        make = functools.partial(torch_epoch, torch)
+        connection.send(f"PyTorch {torch.__version__}, threads: {torch.get_num_threads()}")
+    epochs = {}
+    while True:
+        request = connection.recv()
+        if request[0] == "stop":
+            return
+        if request[0] == "peak":
+            connection.send(matmul_peak())
+            continue
+        name = request[1]
+        if name not in epochs:
+            sizes, batch_size, learning_rate = NETWORKS[name]
+            epochs[name] = make(sizes, batch_size, learning_rate, images, labels)
+        start = time.perf_counter()
+        epochs[name]()
+        connection.send(time.perf_counter() - start)
+
+
+class Trainer:
+    def __init__(self, library: str):
+        context = multiprocessing.get_context("spawn")
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=trainer, args=(library, child), daemon=True)
+        self.process.start()
+        self.description = self.connection.recv()
+
+    def ask(self, *request):
+        self.connection.send(request)
+        return self.connection.recv()
+
+    def close(self) -> None:
+        self.connection.send(("stop",))
+        self.process.join()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=5, help="epochs timed per network and library")
+    arguments = parser.parse_args()
+    try:
+        import torch  # noqa: F401 -- only to say early that it is missing
+    except ImportError:
+        raise SystemExit("bench_training: PyTorch is missing; install the bench extra: pip install -e '.[bench]'")
+    numpy_trainer, torch_trainer = Trainer("numpy"), Trainer("torch")
+    peak = numpy_trainer.ask("peak")
+    print(f"machine: {os.cpu_count()} cores; {numpy_trainer.description}; {torch_trainer.description}")
+    print(f"float64 matmul peak (NumPy, 2048^3): {peak:.1f} GFLOP/s")
+    print(f"each library in a process of its own, one epoch each in turn, {arguments.repeat} epochs after one "
+          f"warm-up epoch\n")
     print(f"{'network':<22}{'NumPy s/epoch':>14}{'torch s/epoch':>14}{'ratio':>8}{'NumPy GFLOP/s':>15}"
           f"{'torch GFLOP/s':>15}   goal: ratio <= 1.0")
-    for name, (sizes, batch_size, learning_rate) in NETWORKS.items():
-        numpy_seconds = median_seconds(numpy_epoch(reference, sizes, batch_size, learning_rate, images, labels),
-                                       arguments.repeat)
-        torch_seconds = median_seconds(torch_epoch(torch, sizes, batch_size, learning_rate, images, labels),
-                                       arguments.repeat)
-        flops = flops_per_epoch(sizes, len(images)) / 1e9
+    for name, (sizes, _, _) in NETWORKS.items():
+        numpy_trainer.ask("epoch", name), torch_trainer.ask("epoch", name)  # warm-up
+        numpy_times, torch_times = [], []
+        for _ in range(arguments.repeat):
+            numpy_times.append(numpy_trainer.ask("epoch", name))
+            torch_times.append(torch_trainer.ask("epoch", name))
+        numpy_seconds, torch_seconds = statistics.median(numpy_times), statistics.median(torch_times)
+        flops = flops_per_epoch(sizes, N_TRAINING) / 1e9
         ratio = numpy_seconds / torch_seconds
         print(f"{name:<22}{numpy_seconds:>14.3f}{torch_seconds:>14.3f}{ratio:>8.2f}"
               f"{flops / numpy_seconds:>15.1f}{flops / torch_seconds:>15.1f}   "
-              f"{'MET' if ratio <= 1.0 else 'NOT MET'} ({flops / numpy_seconds / peak:.0%} of peak)")
+              f"{'MET' if ratio <= 1.0 else 'NOT MET'} ({flops / numpy_seconds / peak:.0%} of peak)", flush=True)
+    numpy_trainer.close()
+    torch_trainer.close()
 
 
 if __name__ == "__main__":

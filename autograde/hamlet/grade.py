@@ -522,7 +522,8 @@ def grade(submissions_path, out, session: str | None = None, jobs: int = 2, time
         servers = {slot: nbgrader_server.Server(root, nbgrader_environment(root, threads, slot),
                                                 logs / f"nbgrader-slot{slot}.log", _RUNNING)
                    for slot in range(max(1, jobs))}
-        for slot in servers:
+        for slot, server in servers.items():
+            server.warm_up()
             slots.put(slot)
         lock = threading.Lock()
         interrupted = threading.Event()

@@ -26,6 +26,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -76,6 +77,25 @@ class Server:
     def __init__(self, root: Path, environment: dict, log: Path, running: set):
         self.root, self.environment, self.log_path, self.running = root, environment, log, running
         self.process: subprocess.Popen | None = None
+        self._starting = threading.Lock()
+
+    def warm_up(self) -> threading.Thread:
+        """Start the server in the background, so the first student does not wait for nbgrader's import."""
+        def start():
+            try:
+                self._ensure_started()
+            except RuntimeError:
+                pass  # the first request tries again and reports it
+        thread = threading.Thread(target=start, name="nbgrader-warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def _ensure_started(self) -> None:
+        with self._starting:
+            if self.process is None or self.process.poll() is not None:
+                self.close()
+                if not sandbox.STOPPED.is_set():
+                    self._start(timeout=300)
 
     def _start(self, timeout: float) -> None:
         log = open(self.log_path, "a")
@@ -108,9 +128,12 @@ class Server:
         """Send ``request``; nbgrader's answer, or a failed one saying why there was none."""
         if sandbox.STOPPED.is_set():  # an interrupted grading run starts nothing more
             return {"success": False, "error": "hamlet: grading was interrupted"}
-        if self.process is None or self.process.poll() is not None:
-            self.close()
-            self._start(timeout=300)
+        try:
+            self._ensure_started()
+        except RuntimeError as error:
+            return {"success": False, "error": f"hamlet: {error}"}
+        if self.process is None:
+            return {"success": False, "error": "hamlet: grading was interrupted"}
         try:
             self.process.stdin.write(json.dumps(request) + "\n")
             self.process.stdin.flush()

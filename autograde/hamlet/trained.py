@@ -19,6 +19,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,17 +98,26 @@ class TrainedRun:
 
 
 def load(path) -> TrainedRun | None:
-    """The run in ``path``, or None when the file is missing, too large or malformed."""
-    path = Path(path)
+    """The run in ``path``, or None when the file is missing, too large or malformed.
+
+    The folder is the kernel's: a link or a special file (a FIFO would block) is refused.
+    """
     try:
-        if not path.is_file() or path.stat().st_size > MAX_BYTES:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_BYTES:
             return None
-        with np.load(path, allow_pickle=False) as archive:
+        with os.fdopen(descriptor, "rb", closefd=False) as file, np.load(file, allow_pickle=False) as archive:
             facts = json.loads(str(archive["facts"]))
             arrays = {key: archive[key] for key in archive.files if key != "facts"}
         return _run(facts, arrays)
-    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, EOFError):
+    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, EOFError, zipfile.BadZipFile):
         return None
+    finally:
+        os.close(descriptor)
 
 
 def _run(facts: dict, arrays: dict) -> TrainedRun | None:

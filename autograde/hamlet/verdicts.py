@@ -417,11 +417,16 @@ def run_from_kernel(left: trained.TrainedRun, wanted_epochs: int | None) -> Run 
 
 def kernel_runs(left: dict) -> dict | None:
     """``{task: Run}`` for the training tasks from the kernel's files ``{name: TrainedRun}``;
-    None unless every training task's run is there and computable here."""
+    None unless every training task's run is there, computable here and good.
+
+    A run that failed in the kernel is tried again in a worker: it may have failed for a
+    fault in an earlier cell of the notebook (memory a cell kept, a kernel restarted),
+    which outside the kernel costs only that cell's own task.
+    """
     runs = {}
     for task, (name, wanted) in TRAINING_RUNS.items():
         run = run_from_kernel(left[name], wanted) if left.get(name) is not None else None
-        if run is None:
+        if run is None or not run.ok:
             return None
         runs[task] = run
     return runs
