@@ -37,12 +37,13 @@ examples: install
 bundle: install
 	$(BIN)/hamlet bundle
 
+# e.g. `make bench BENCH_GRADING="--sizes 20 --jobs 2"` for a shorter grading benchmark
 bench: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python benchmarks/bench_mnist.py
 	$(BIN)/python benchmarks/bench_training.py
 	$(BIN)/python benchmarks/bench_checks.py
-	$(BIN)/python benchmarks/bench_grading.py
+	$(BIN)/python benchmarks/bench_grading.py $(BENCH_GRADING)
 
 clean:
 	rm -rf build .pytest_cache

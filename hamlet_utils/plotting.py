@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 
@@ -36,6 +35,8 @@ def plot_histories(histories, title=None, path=None):
         costs differ by orders of magnitude).  Right: validation accuracy.
     """
     runs = _named(histories)
+    import matplotlib.pyplot as plt  # here, not at the top: pyplot takes a second to import
+
     figure, (cost_axes, accuracy_axes) = plt.subplots(1, 2, figsize=(11, 4))
     for name, history in runs:
         epochs = np.arange(1, len(history.cost) + 1)

@@ -40,6 +40,19 @@ def test_faults_and_edits_are_flagged_and_only_there(graded):
             assert flags == "", (student.name, flags)
 
 
+def test_training_is_judged_on_the_networks_the_kernel_trained(graded):
+    """No network is trained twice where the kernel's runs are good; where one is not
+    (the untouched notebook, the endless loop), a worker trains them outside."""
+    out, _ = graded
+    students = json.loads((out / grade.RUN_FILE).read_text())["students"]
+    in_kernel = {student for student, facts in students.items() if facts["outside"]["trained_in_kernel"]}
+    assert {"ada_complete", "gia_unusual", "finn_edits_tests"} <= in_kernel
+    assert not {"cleo_untouched", "dan_endless_loop"} & in_kernel
+    left = out / "trained" / "ada_complete"
+    assert sorted(path.name for path in left.iterdir()) == ["history_task4.npz", "history_task5.npz",
+                                                            "history_task6e.npz"]
+
+
 def test_manual_cells_wait_for_the_tutor(graded):
     _, results = graded
     manual = [cell for cell in results["ada_complete"].cells if cell.manual]
