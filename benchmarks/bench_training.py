@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import importlib.util
 import multiprocessing
 import os
 import statistics
@@ -152,9 +153,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5, help="epochs timed per network and library")
     arguments = parser.parse_args()
-    try:
-        import torch  # noqa: F401 -- only to say early that it is missing
-    except ImportError:
+    if importlib.util.find_spec("torch") is None:
         raise SystemExit("bench_training: PyTorch is missing; install the bench extra: pip install -e '.[bench]'")
     numpy_trainer, torch_trainer = Trainer("numpy"), Trainer("torch")
     peak = numpy_trainer.ask("peak")

@@ -393,6 +393,40 @@ def judge_outside(root: Path, session: str, student: str, release, timeout: int,
             "suspicious": verdicts.suspicious_code(submission, release)}
 
 
+def autograde_and_judge(server, root: Path, session: str, student: str, release, timeout: int, cells: int,
+                        logs: Path, threads: int, slot: int, interrupted: threading.Event) -> tuple[list, dict | None]:
+    """nbgrader's autograde and the outside verdicts of one student, side by side: the
+    outside verdicts' class and step tasks need no kernel, their training tasks wait for
+    the networks the kernel leaves.  Returns the flags and the outside facts (None when
+    the outside verdicts failed, which the flags then say)."""
+    autograded = threading.Event()
+    outcome: dict = {}
+
+    def left() -> dict:
+        autograded.wait()
+        if interrupted.is_set():
+            raise sandbox.Stopped("grading was interrupted")
+        folder = trained_folder(root, student)
+        return {name: trained.load(trained.file_for(folder, name)) for name in trained.TRAINING_TEST_CELLS.values()}
+
+    def judge():
+        try:
+            outcome["facts"] = judge_outside(root, session, student, release, timeout, threads, slot, left)
+        except Exception as error:  # noqa: BLE001 -- reported below
+            outcome["error"] = error
+    judging = threading.Thread(target=judge, name=f"outside-{student}", daemon=True)
+    judging.start()
+    try:
+        problems = autograde_student(server, root, session, student, timeout, cells, logs)
+    finally:
+        autograded.set()
+    judging.join()
+    if "error" in outcome:  # our failure, not the student's: say so loudly
+        error = outcome["error"]
+        problems.append(f"outside verdicts failed ({type(error).__name__}: {error}); the in-notebook scores stand")
+    return problems, outcome.get("facts")
+
+
 def apply_outside_verdicts(out: Path, session: str, students: dict, source) -> dict:
     """Write the outside scores into the gradebook; ``{student: [disagreement flags]}``.
 
@@ -534,40 +568,10 @@ def grade(submissions_path, out, session: str | None = None, jobs: int = 2, time
                 if interrupted.is_set():
                     return
                 begin = time.perf_counter()
-                # the outside verdicts run beside nbgrader; their training tasks wait for its kernel
-                autograded = threading.Event()
-                outside_result: dict = {}
-
-                def left() -> dict:
-                    autograded.wait()
-                    if interrupted.is_set():
-                        raise sandbox.Stopped("grading was interrupted")
-                    folder = trained_folder(root, student)
-                    return {name: trained.load(trained.file_for(folder, name))
-                            for name in trained.TRAINING_TEST_CELLS.values()}
-
-                def judge():
-                    try:
-                        outside_result["facts"] = judge_outside(root, session, student, release, timeout,
-                                                                threads, slot, left)
-                    except Exception as error:  # noqa: BLE001 -- reported below
-                        outside_result["error"] = error
-                outside_thread = threading.Thread(target=judge, name=f"outside-{student}", daemon=True)
-                outside_thread.start()
-                try:
-                    problems = autograde_student(servers[slot], root, session, student, timeout, code_cells, logs)
-                finally:
-                    autograded.set()
-                outside_thread.join()
-                if interrupted.is_set():  # killed by Ctrl-C, not by the student: graded next time
-                    return
-                outside = outside_result.get("facts")
-                if "error" in outside_result:  # our failure, not the student's: say so loudly
-                    error = outside_result["error"]
-                    problems.append(f"outside verdicts failed ({type(error).__name__}: {error}); "
-                                    f"the in-notebook scores stand")
+                problems, outside = autograde_and_judge(servers[slot], root, session, student, release, timeout,
+                                                        code_cells, logs, threads, slot, interrupted)
                 seconds = time.perf_counter() - begin
-                if interrupted.is_set():
+                if interrupted.is_set():  # killed by Ctrl-C, not by the student: graded next time
                     return
                 with lock:
                     facts = students[student]
