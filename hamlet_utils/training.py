@@ -152,6 +152,11 @@ def load_data(seed: int | None = None, data_dir=None):
     return _normalised(images, permutation), labels[permutation], images.shape[1], labels.shape[1]
 
 
+def normalisation_table() -> np.ndarray:
+    """``(pixel - PIXEL_MEAN) / PIXEL_STD`` for each of the 256 pixel values, float64."""
+    return (np.arange(256, dtype=np.float64) - PIXEL_MEAN) / PIXEL_STD
+
+
 def _normalised(images: np.ndarray, permutation: np.ndarray, rows_per_chunk: int = 2048) -> np.ndarray:
     """``(images[permutation] - PIXEL_MEAN) / PIXEL_STD`` as float64, bit for bit.
 
@@ -161,7 +166,7 @@ def _normalised(images: np.ndarray, permutation: np.ndarray, rows_per_chunk: int
     index array of the whole set) on up to two threads: writing the 439 MB result is
     most of the time, and NumPy lets go of the GIL while it does.
     """
-    table = (np.arange(256, dtype=np.float64) - PIXEL_MEAN) / PIXEL_STD
+    table = normalisation_table()
     result = np.empty(images.shape, dtype=np.float64)
 
     def fill(rows: range) -> None:

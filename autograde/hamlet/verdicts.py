@@ -35,7 +35,7 @@ import numpy as np
 
 from hamlet_utils import checks
 from hamlet_utils.mnist import MNIST
-from hamlet_utils.training import PIXEL_MEAN, PIXEL_STD
+from hamlet_utils.training import normalisation_table
 
 from . import hidden_tests, trained
 from .remote import RemoteObject, RemoteWorker, StudentError, WorkerDied, WorkerTimeout
@@ -290,8 +290,7 @@ def _evaluation_set() -> tuple[np.ndarray, np.ndarray]:
     """MNIST's 10,000 test images, normalised as ``load_data`` does (one global mean and
     standard deviation of all 70,000 images), and their labels."""
     mnist = MNIST()
-    normalised = (np.arange(256, dtype=np.float64) - PIXEL_MEAN) / PIXEL_STD  # exactly as load_data
-    return normalised[mnist.data[-10_000:]], np.argmax(mnist.target[-10_000:], axis=1)
+    return normalisation_table()[mnist.data[-10_000:]], np.argmax(mnist.target[-10_000:], axis=1)
 
 
 def evaluation_set():
