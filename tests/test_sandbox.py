@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
+import sys
+import textwrap
 import time
 
 import nbformat
@@ -144,6 +148,59 @@ def test_every_protection_is_named():
     lines = sandbox.describe()
     assert len(lines) == len(sandbox.protections())
     assert all(": in force" in line or "NOT available -- " in line for line in lines)
+
+
+# ----------------------------------------------------------------------------- the kernel's launcher
+
+# stands in for nbgrader: starts a "kernel" the way jupyter_client does (own session,
+# JPY_PARENT_PID), tells its pid, then waits to be killed
+STARTER = textwrap.dedent('''
+    import os, subprocess, sys, time
+    kernel = subprocess.Popen([sys.executable, "-c", sys.argv[1]], start_new_session=True,
+                              env={**os.environ, "JPY_PARENT_PID": str(os.getpid())}, stdout=subprocess.PIPE, text=True)
+    print(kernel.pid, kernel.stdout.readline().strip(), flush=True)
+    time.sleep(120)
+''')
+
+KERNEL = textwrap.dedent('''
+    import os, time
+    from hamlet.kernel_launcher import die_with_parent
+    die_with_parent(int(os.environ["JPY_PARENT_PID"]))
+    print("started", flush=True)
+    time.sleep(120)
+''')
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_a_kernel_launcher_dies_with_the_nbgrader_that_started_it():
+    """nbgrader killed by Ctrl-C while a kernel starts: the kernel must not be left behind."""
+    starter = subprocess.Popen([sys.executable, "-c", STARTER, KERNEL], stdout=subprocess.PIPE, text=True)
+    try:
+        kernel_pid, state = starter.stdout.readline().split()
+        assert state == "started" and _alive(int(kernel_pid))
+        starter.kill()
+        starter.wait()
+        deadline = time.monotonic() + 10
+        while _alive(int(kernel_pid)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(int(kernel_pid))
+    finally:
+        starter.kill()
+
+
+def test_a_kernel_launcher_whose_nbgrader_is_already_gone_does_not_start():
+    code = "from hamlet.kernel_launcher import die_with_parent; die_with_parent(1); print('started')"
+    started = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert started.returncode != 0 and "started" not in started.stdout
+    assert "the process that started this kernel is gone" in started.stderr
 
 
 # ----------------------------------------------------------------------------- the program outside

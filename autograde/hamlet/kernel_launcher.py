@@ -21,9 +21,11 @@ the kernel anyway (see :mod:`hamlet.verdicts`).
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -51,8 +53,31 @@ def kernel_command(connection_file: str, slot: int) -> list[str]:
                         environment={"HOME": "/tmp", "MPLCONFIGDIR": "/tmp", "IPYTHONDIR": "/tmp/ipython"})
 
 
+#: prctl(2) option: the signal this process gets when its parent dies
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int | None) -> None:
+    """Be killed when the nbgrader that started this kernel dies, from now on.
+
+    bubblewrap's ``--die-with-parent`` only covers the time after the ``exec``: if
+    nbgrader is killed (Ctrl-C, a timeout) while this launcher is still starting, the
+    launcher is handed to init and bubblewrap would then die with init, i.e. never.
+    The parent-death signal survives ``exec`` (bubblewrap is not set-user-ID here);
+    checking the parent after setting it closes the window before it."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if parent_pid is not None and os.getppid() != parent_pid:
+        sys.exit("hamlet.kernel_launcher: the process that started this kernel is gone; not starting it")
+
+
 def main(argv=None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # jupyter_client tells a kernel who started it
+    parent = os.environ.get("JPY_PARENT_PID", "")
+    die_with_parent(int(parent) if parent.isdigit() else None)
     connection_file = argv[argv.index("-f") + 1]
     slot = int(os.environ.get("HAMLET_SLOT", "0"))
     limits = sandbox.Limits(cpu_seconds=int(os.environ.get("HAMLET_KERNEL_CPU_SECONDS", "7200")))
