@@ -53,6 +53,15 @@ def test_training_is_judged_on_the_networks_the_kernel_trained(graded):
                                                             "history_task6e.npz"]
 
 
+def test_the_logs_warn_of_edited_test_cells_only(graded):
+    """nbgrader's checksum warning fires for every test cell with hidden tests (nbgrader
+    #1961); the log keeps it only for a cell the student changed."""
+    out, _ = graded
+    changed = re.compile(r"Attribute 'checksum' for cell (\S+) has changed")
+    assert not changed.findall((out / "logs" / "ada_complete.log").read_text())
+    assert changed.findall((out / "logs" / "finn_edits_tests.log").read_text()) == ["task2d_linear_backward"]
+
+
 def test_manual_cells_wait_for_the_tutor(graded):
     _, results = graded
     manual = [cell for cell in results["ada_complete"].cells if cell.manual]

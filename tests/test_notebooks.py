@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import nbformat
-import pytest
 from conftest import RELEASE, SESSION, SOURCE, grade_id
 
 from hamlet.execute import cell_errors, execute_notebook

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import os
 
+import nbformat
 import numpy as np
 import pytest
 
-from hamlet import trained, verdicts
+from hamlet import course, sandbox, trained, verdicts
+from hamlet.remote import RemoteWorker
 from hamlet_utils.training import History
 
 
@@ -130,3 +132,48 @@ def test_a_linear_layer_with_the_wrong_arrays_is_not_computed_here(tmp_path):
                 b0=np.zeros(10))
     left = trained.load(path)
     assert left.layers[0][0] == "other" and not left.computable
+
+
+# the same histories, made in a worker and in the kernel: one source for both
+HISTORIES = '''
+import numpy as np
+from hamlet_utils.training import History
+np.random.seed(1)
+net = Network([Linear(784, 10), Sigmoid()])
+def history(**changes):
+    facts = dict(cost=[3.0, 2.0], accuracy=[0.5, 0.6], settings={"number_epochs": 100}, net=net)
+    facts.update(changes)
+    return History(**facts)
+history_good = history()
+history_not_a_history = "a history, says the student"
+history_wrong_epochs = history(settings={"number_epochs": 7})
+history_nan_cost = history(cost=[1.0, float("nan")])
+history_no_cost = history(cost=[])
+history_failed = history(failure="ValueError in epoch 0: shapes")
+'''
+CASES = ("history_good", "history_not_a_history", "history_missing", "history_wrong_epochs", "history_nan_cost",
+         "history_no_cost", "history_failed")
+
+
+def test_a_history_is_judged_alike_in_a_worker_and_from_the_kernels_file(tmp_path):
+    """The outside verdicts give the same Run whether a worker trained or the kernel left the file."""
+    source = "\n".join(_class_cells())
+    namespace: dict = {}
+    exec(compile(source + HISTORIES, "<histories>", "exec"), namespace)
+    with RemoteWorker(timeout=60, limits=sandbox.Limits(memory_bytes=2 * sandbox.GIB)) as worker:
+        worker.exec_cell("histories", source + HISTORIES)
+        for name in CASES:
+            in_worker = verdicts.examine_run(worker, name, 100, grading_epochs=3)
+            from_file = verdicts.run_from_kernel(left_by(namespace, name, tmp_path), 100)
+            assert (from_file.ok, from_file.ran) == (in_worker.ok, in_worker.ran), name
+            assert in_worker.message.startswith(from_file.message), (name, in_worker.message, from_file.message)
+            if in_worker.ok:
+                assert from_file.accuracy == pytest.approx(in_worker.accuracy, abs=1e-12)
+            else:
+                assert from_file.message, name
+
+
+def _class_cells() -> list[str]:
+    cells = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell.source
+             for cell in nbformat.read(str(course.source_notebook("06_backpropagation")), as_version=4).cells}
+    return [cells[cell_id] for cell_id in course.CLASS_CELLS]

@@ -8,6 +8,8 @@
   (:mod:`hamlet.trained`), so they need not train it again.
 * :class:`HideHiddenTracebacks` -- feedback must not show hidden-test source; nbgrader's
   ``ClearHiddenTests`` removes it from the cells, this removes it from tracebacks.
+* :class:`RestoreTestCells` -- nbgrader's ``OverwriteCells`` without its false alarm
+  for every untouched test cell with hidden tests.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import os
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat.notebooknode import NotebookNode
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader import utils
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 
 from . import trained
 from .release import HIDDEN_REGION
@@ -139,3 +142,27 @@ class HideHiddenTracebacks(NbGraderPreprocessor):
     def _quotes_hidden(self, cell) -> bool:
         text = "\n".join("\n".join(output.get("traceback", [])) for output in cell.get("outputs", []))
         return any(line in text for line in self._hidden_lines)
+
+
+class RestoreTestCells(OverwriteCells):
+    """nbgrader's ``OverwriteCells``, quiet about the hidden tests it puts back.
+
+    The gradebook's checksum of a test cell is taken with its hidden tests, the
+    release's without them, so nbgrader warns "Attribute 'checksum' ... has changed"
+    for every test cell with hidden tests a student never touched (nbgrader issue
+    #1961): fifteen false alarms per student in the log.  A cell whose source still has
+    the release's checksum is restored with a debug line; any other change is reported
+    as nbgrader does.  (The checksum in the cell's metadata is the release's:
+    ``hamlet grade`` restores all grading metadata before nbgrader sees the notebook.)
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        released = cell.metadata.get("nbgrader", {}).get("checksum")
+        self._as_released = released is not None and utils.compute_checksum(cell) == released
+        return super().preprocess_cell(cell, resources, index)
+
+    def report_change(self, name, attr, old, new):
+        if attr == "checksum" and self._as_released:
+            self.log.debug("Cell %s is as released; its hidden tests are restored", name)
+            return
+        super().report_change(name, attr, old, new)

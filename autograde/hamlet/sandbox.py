@@ -222,8 +222,9 @@ def start(argv: list[str], slot: int, limits: Limits, *, environment: dict, extr
     return process
 
 
-def kill(process: subprocess.Popen) -> None:
-    """End the process and everything it started (its session; the sandbox's PID namespace)."""
+def kill(process: subprocess.Popen, running: set | None = None) -> None:
+    """End the process and everything it started (its session; the sandbox's PID namespace),
+    and forget it in ``running`` (:data:`RUNNING` unless given)."""
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
@@ -232,7 +233,7 @@ def kill(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         pass
-    RUNNING.discard(process)
+    (RUNNING if running is None else running).discard(process)
 
 
 def allow_starts() -> None:

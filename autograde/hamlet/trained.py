@@ -26,9 +26,24 @@ from pathlib import Path
 
 import numpy as np
 
-#: test cell -> the History variable its training task left, as the notebook names them
-TRAINING_TEST_CELLS = {"task4_training": "history_task4", "task5_better_network": "history_task5",
-                       "task6e_softmax_training": "history_task6e"}
+
+
+@dataclass(frozen=True)
+class TrainingTask:
+    """A training task of the notebook, as the grader needs it."""
+
+    task: str
+    history: str  # the History variable it leaves
+    test_cell: str  # the grade_id of its test cell
+    number_epochs: int | None  # what it must ask train(...) for; None: the student's choice
+
+
+#: every training task, the one place they are named
+TRAINING_TASKS = (TrainingTask("4", "history_task4", "task4_training", 100),
+                  TrainingTask("5", "history_task5", "task5_better_network", None),
+                  TrainingTask("6e", "history_task6e", "task6e_softmax_training", 100))
+#: test cell -> the History variable its training task left
+TRAINING_TEST_CELLS = {training.test_cell: training.history for training in TRAINING_TASKS}
 #: the layer classes whose forward pass the outside verdicts compute themselves
 KNOWN_LAYERS = ("Linear", "Sigmoid", "SoftMax")
 #: what the grading kernel runs after a training task's test cell (silently, no history)

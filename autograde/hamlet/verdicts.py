@@ -67,11 +67,10 @@ BUILT_ON = {
 }
 #: the step tasks' objects, as the notebook names them
 STEP_OBJECTS = ("linear_layer", "sigmoid_layer", "cost_function", "random_input", "random_label", "learning_rate")
-#: training tasks: History variable, accuracy table, the number_epochs the task asks for
-TRAINING_TASKS = {"4": ("history_task4", checks.TASK4_MINIMUM_ACCURACY, 100),
-                  "6e": ("history_task6e", checks.TASK6E_MINIMUM_ACCURACY, 100)}
-#: every training task: its History variable and the number_epochs it must ask for (None: free)
-TRAINING_RUNS = {"4": ("history_task4", 100), "5": ("history_task5", None), "6e": ("history_task6e", 100)}
+#: every training task: its History variable and the number_epochs it must ask for
+TRAINING_TASKS = {training.task: training for training in trained.TRAINING_TASKS}
+#: the training tasks held to an accuracy table (task 5 must beat task 4 instead)
+MINIMUM_ACCURACY = {"4": checks.TASK4_MINIMUM_ACCURACY, "6e": checks.TASK6E_MINIMUM_ACCURACY}
 NOT_WRITTEN = "not implemented yet"
 
 
@@ -377,21 +376,38 @@ class Run:
     ran: bool = True  # a History exists: a bug in a class may be to blame for a bad one
 
 
+def refused_claims(name: str, facts: trained.TrainedRun, wanted_epochs: int | None) -> Run | None:
+    """The checks of a History before its network is measured, the same for a worker's
+    objects and the kernel's file: the refusing Run, or None when it passes them."""
+    if not facts.defined:
+        return Run(False, f"`{name}` is not defined", ran=False)
+    if not facts.is_history:
+        return Run(False, f"`{name}` is not what train(...) returns", ran=False)
+    if facts.failure:
+        return Run(False, f"training stopped ({facts.failure[:200]})")
+    if not facts.costs or None in facts.costs:
+        return Run(False, f"`{name}` has no finite training costs")
+    if wanted_epochs and facts.number_epochs != wanted_epochs:
+        return Run(False, f"train for the given number_epochs ({wanted_epochs})")
+    return None
+
+
 def examine_run(worker: RemoteWorker, name: str, wanted_epochs: int | None, grading_epochs: int) -> Run:
     try:
         history = worker.global_(name)
         history_class = worker.define("from hamlet_utils.training import History", ["History"])["History"]
     except (StudentError, NotImplementedError) as error:
         return Run(False, f"`{name}` is not defined ({error})", ran=False)
-    if not (isinstance(history, RemoteObject) and worker.isinstance(history, history_class)):
-        return Run(False, f"`{name}` is not what train(...) returns", ran=False)
-    failure, costs, settings = history.failure, list(history.cost or []), history.settings
-    if failure:
-        return Run(False, f"training stopped ({str(failure)[:200]})")
-    if not costs or not all(isinstance(cost, (int, float)) and np.isfinite(cost) for cost in costs):
-        return Run(False, f"`{name}` has no finite training costs")
-    if wanted_epochs and isinstance(settings, dict) and settings.get("number_epochs") != wanted_epochs:
-        return Run(False, f"train for the given number_epochs ({wanted_epochs})")
+    facts = trained.TrainedRun(name, defined=True, is_history=isinstance(history, RemoteObject)
+                               and worker.isinstance(history, history_class))
+    if facts.is_history:
+        failure, costs, settings = history.failure, list(history.cost or []), history.settings
+        facts.failure = str(failure) if failure else None
+        facts.costs = [cost if isinstance(cost, (int, float)) and np.isfinite(cost) else None for cost in costs]
+        facts.number_epochs = settings.get("number_epochs") if isinstance(settings, dict) else None
+    refused = refused_claims(name, facts, wanted_epochs)
+    if refused is not None:
+        return refused
     accuracy, note = measured_accuracy(worker, history.net)
     return Run(True, accuracy=accuracy, note=note)
 
@@ -399,17 +415,9 @@ def examine_run(worker: RemoteWorker, name: str, wanted_epochs: int | None, grad
 def run_from_kernel(left: trained.TrainedRun, wanted_epochs: int | None) -> Run | None:
     """:func:`examine_run` for the run the grading kernel left (:mod:`hamlet.trained`);
     None when its network is not one whose accuracy is computed here."""
-    name = left.name
-    if not left.defined:
-        return Run(False, f"`{name}` is not defined", ran=False)
-    if not left.is_history:
-        return Run(False, f"`{name}` is not what train(...) returns", ran=False)
-    if left.failure:
-        return Run(False, f"training stopped ({left.failure[:200]})")
-    if not left.costs or None in left.costs:
-        return Run(False, f"`{name}` has no finite training costs")
-    if wanted_epochs and left.number_epochs != wanted_epochs:
-        return Run(False, f"train for the given number_epochs ({wanted_epochs})")
+    refused = refused_claims(left.name, left, wanted_epochs)
+    if refused is not None:
+        return refused
     accuracy = accuracy_of_layers(left.layers)
     return None if accuracy is None else Run(True, accuracy=accuracy)
 
@@ -423,8 +431,9 @@ def kernel_runs(left: dict) -> dict | None:
     which outside the kernel costs only that cell's own task.
     """
     runs = {}
-    for task, (name, wanted) in TRAINING_RUNS.items():
-        run = run_from_kernel(left[name], wanted) if left.get(name) is not None else None
+    for task, training in TRAINING_TASKS.items():
+        found = left.get(training.history)
+        run = run_from_kernel(found, training.number_epochs) if found is not None else None
         if run is None or not run.ok:
             return None
         runs[task] = run
@@ -447,8 +456,9 @@ def training_verdict(task: str, verdicts: dict, grading_epochs: int, runs: dict,
         # as in the notebook: a run that happened may be excused by a class's bug, a missing one not
         return Verdict(task, True, f"excused: {bugs[0]}") if bugs and run.ran else Verdict(task, False, message)
     if task == "5":
-        run, baseline = (runs.get("5") or examine("history_task5", None),
-                         runs.get("4") or examine("history_task4", 100))
+        better, first = TRAINING_TASKS["5"], TRAINING_TASKS["4"]
+        run, baseline = (runs.get("5") or examine(better.history, better.number_epochs),
+                         runs.get("4") or examine(first.history, first.number_epochs))
         runs["5"] = run
         if not run.ok:
             return failed(run, run.message)
@@ -459,8 +469,9 @@ def training_verdict(task: str, verdicts: dict, grading_epochs: int, runs: dict,
                                f"{baseline.accuracy:.4f}")
         return Verdict(task, True, f"measured test accuracy {run.accuracy:.4f} > {baseline.accuracy:.4f}"
                                    + (f" ({run.note})" if run.note else ""))
-    name, table, wanted = TRAINING_TASKS[task]
-    run = runs.get(task) or examine(name, wanted)
+    training, table = TRAINING_TASKS[task], MINIMUM_ACCURACY[task]
+    wanted = training.number_epochs
+    run = runs.get(task) or examine(training.history, wanted)
     runs[task] = run
     if not run.ok:
         return failed(run, run.message)
@@ -548,7 +559,7 @@ def outside_verdicts(release, submission, *, grading_epochs: int, timeout: float
         result.problems = [f"{name}: {problem}" for name, problem in session.fatal.items()]
     classes_judged()
     result.trained_in_kernel = from_kernel is not None
-    for task in [task for task in TRAINING_RUNS if from_kernel is not None and task in tasks]:
+    for task in [task for task in TRAINING_TASKS if from_kernel is not None and task in tasks]:
         verdicts[task] = training_verdict(task, verdicts, grading_epochs, runs, examine=None)
     result.verdicts = {task: verdicts[task] for task in tasks if task in verdicts}
     result.seconds = time.monotonic() - start - waited  # not the time spent waiting for the kernel
