@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import io
+import json
+import struct
 import subprocess
 import sys
 import textwrap
@@ -15,6 +19,7 @@ import pytest
 from hamlet import course, examples, sandbox, verdicts
 from hamlet.grade import restore_grading_metadata
 from hamlet.remote import RemoteWorker, StudentError, WorkerDied, WorkerTimeout
+from hamlet.worker import read_frame
 
 needs_bwrap = pytest.mark.skipif(sandbox.bubblewrap() is None, reason="bubblewrap is not available here")
 
@@ -71,6 +76,24 @@ def look(path):
     import os
     return os.path.exists(path)
 
+def identity(value):
+    return value
+
+def describe(array):
+    import hashlib
+    return f"{array.dtype!r} {array.shape} {hashlib.sha256(array.tobytes()).hexdigest()} {array.flags.writeable}"
+
+def forge_answer():
+    """writes a frame of its own into every pipe it can find"""
+    import json, os, struct
+    header = json.dumps({"value": {"v": 1}, "changed": {"x": 99, "1": 5}, "arrays": [["|O", [1]]]}).encode()
+    for fd in range(3, 64):
+        try:
+            os.write(fd, struct.pack("<Q", len(header)) + header)
+        except OSError:
+            pass
+    return "forged"
+
 def chatter():
     import os
     for _ in range(1000):
@@ -101,6 +124,50 @@ def test_calls_return_arrays_and_inputs_changed_in_the_sandbox_change_here(worke
     with pytest.raises(StudentError, match="ZeroDivisionError"):
         worker.exec_cell("bad", "1 / 0")
     assert worker.global_("Doubler") is worker.global_("Doubler")  # one proxy per object
+
+
+ROUND_TRIP = {
+    "float64 matrix": np.arange(12.0).reshape(3, 4), "0-d": np.array(3.5), "empty": np.zeros((0, 7)),
+    "big-endian int": np.arange(5, dtype=">i4"), "transposed": np.arange(12.0).reshape(4, 3).T,
+    "strided": np.arange(24.0).reshape(4, 6)[:, ::2], "bool": np.array([True, False]),
+    "unicode": np.array(["ab", "c"]), "datetime": np.array(["2020-01-01"], dtype="M8[D]"),
+    "complex": np.array([1 + 2j]), "structured": np.zeros(2, dtype=[("a", "<f8"), ("b", "<i4")]),
+    "float32 batch": np.random.default_rng(0).random((600, 784), dtype=np.float32),
+}
+
+
+def describe(array) -> str:
+    """The same as the worker's: dtype, shape, the bytes' hash, writable."""
+    return f"{array.dtype!r} {array.shape} {hashlib.sha256(array.tobytes()).hexdigest()} {array.flags.writeable}"
+
+
+@pytest.mark.parametrize("name", sorted(ROUND_TRIP))
+def test_arrays_cross_to_the_worker_and_back_unchanged(worker, name):
+    array = ROUND_TRIP[name]
+    assert worker.global_("describe")(array) == describe(array)  # there, as sent
+    if array.dtype.kind in "biufc":  # numbers come back as arrays (anything else stays there, as a reference)
+        back = worker.global_("identity")(array)
+        assert isinstance(back, np.ndarray) and describe(back) == describe(array)
+
+
+def test_a_forged_answer_breaks_the_connection_not_the_grader(worker):
+    try:
+        answer = worker.global_("forge_answer")()
+    except WorkerDied as error:
+        assert "broke the connection" in str(error) or "exited" in str(error)
+    else:
+        assert answer == "forged"  # no pipe of the protocol was in reach
+
+
+@pytest.mark.parametrize("header", [
+    {"arrays": [["|O", [1]]]}, {"arrays": [["<f8", [-1]]]}, {"arrays": [["<f8", [10 ** 12]]]}, {"arrays": "x"},
+    {"arrays": [["no such dtype", [1]]]}, {"arrays": [["V0", [10 ** 15]]]}, {"arrays": [["<f8", [1.5]]]},
+    {"arrays": [["[('a', 'O')]", [1]]]}, {"arrays": [["npy", 8]]}, {"arrays": [["<f8"]]}, ["not", "a", "dict"],
+])
+def test_a_malformed_frame_is_refused(header):
+    payload = json.dumps(header).encode()
+    with pytest.raises((ValueError, EOFError)):
+        read_frame(io.BytesIO(struct.pack("<Q", len(payload)) + payload + b"\0" * 8))
 
 
 def test_printing_and_writing_to_stdout_cannot_corrupt_the_answers(worker):

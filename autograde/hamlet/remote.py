@@ -149,7 +149,7 @@ class RemoteWorker:
             raise WorkerDied("the process running your code is no longer running")
         arrays = list(arrays or [])
         seconds = self.timeout if timeout is None else timeout
-        header = dict(header, n_arrays=len(arrays), timeout=seconds)
+        header = dict(header, timeout=seconds)
         try:
             write_frame(self.process.stdin, header, arrays)
         except (BrokenPipeError, OSError):
@@ -160,10 +160,16 @@ class RemoteWorker:
         except TimeoutError:
             self.close()
             raise WorkerTimeout(f"no answer within {seconds:g} s") from None
-        for token, index in reply.get("changed", {}).items():
-            local = self.watched.get(int(token))
-            if local is not None and local.shape == answer_arrays[index].shape:
-                local[...] = answer_arrays[index]
+        changed = reply.get("changed")
+        for token, index in (changed.items() if isinstance(changed, dict) else ()):
+            # the answer comes from beside student code: only what fits is written back
+            local = self.watched.get(int(token)) if token.isdigit() else None
+            if local is not None and type(index) is int and 0 <= index < len(answer_arrays) \
+                    and local.shape == answer_arrays[index].shape and not answer_arrays[index].dtype.hasobject:
+                try:
+                    local[...] = answer_arrays[index]
+                except (TypeError, ValueError):  # an array of another kind: not what the call did to it
+                    pass
         if "error" in reply:
             kind, message = str(reply.get("kind", "Error")), str(reply["error"])
             if kind == "Timeout":

@@ -7,8 +7,9 @@ points both (and stderr) at ``/dev/null`` so that student code can neither read
 the requests nor write into the answers by printing.
 
 A frame is an 8-byte little-endian length, a JSON header of that length, then the
-arrays the header names, each as an 8-byte length and a ``.npy`` file (never a
-pickle).  Values travel as::
+raw bytes of the arrays its ``"arrays"`` list describes, one after another: each as
+``[dtype, shape]`` (a dtype with fields as ``["npy", size]``, a ``.npy`` file; never
+an object array, never a pickle).  Values travel as::
 
     {"v": json value}  {"a": array index}  {"l": [values], "t": is tuple}
     {"d": {str: value}}  {"r": reference to an object kept here, "c": its class name}
@@ -39,16 +40,29 @@ MAX_STRING = 20_000
 WATCHED_SIZE = 1 << 20
 
 
+def _array_spec(array: np.ndarray) -> tuple[list, np.ndarray | memoryview]:
+    """How one array travels: ``[dtype, shape]`` and its raw bytes, or, for a dtype with
+    fields (rare), ``["npy", size]`` and a ``.npy`` file -- never a pickle."""
+    if array.dtype.hasobject:
+        raise ValueError("an array of Python objects cannot be sent")
+    if array.dtype.fields is None and array.dtype.itemsize:
+        return [array.dtype.str, list(array.shape)], array.reshape(-1).view(np.uint8)  # in place, no copy
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return ["npy", buffer.tell()], buffer.getbuffer()
+
+
 def write_frame(stream, header: dict, arrays: list) -> None:
-    blobs = []
+    """Header and arrays as one frame; the header gains ``"arrays"``, the arrays' specs."""
+    specs, blobs = [], []
     for array in arrays:
-        buffer = io.BytesIO()
-        np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
-        blobs.append(buffer.getvalue())
-    payload = json.dumps(header).encode()
+        spec, blob = _array_spec(np.asarray(array, order="C"))  # (ascontiguousarray makes 0-d arrays 1-d)
+        specs.append(spec)
+        blobs.append(blob)
+    payload = json.dumps(dict(header, arrays=specs)).encode()
     stream.write(struct.pack("<Q", len(payload)) + payload)
     for blob in blobs:
-        stream.write(struct.pack("<Q", len(blob)) + blob)
+        stream.write(blob)
     stream.flush()
 
 
@@ -59,6 +73,32 @@ def _read_exactly(stream, size: int) -> bytes:
     return data
 
 
+def _spec_size(spec) -> int:
+    """Bytes of the array a spec announces; ValueError for anything malformed."""
+    if isinstance(spec, list) and len(spec) == 2 and spec[0] == "npy" and type(spec[1]) is int and spec[1] >= 0:
+        return spec[1]
+    if not (isinstance(spec, list) and len(spec) == 2 and isinstance(spec[0], str) and isinstance(spec[1], list)
+            and all(type(n) is int and n >= 0 for n in spec[1])):
+        raise ValueError("a malformed array in the frame")
+    try:
+        dtype = np.dtype(spec[0])
+    except (TypeError, ValueError):
+        raise ValueError(f"an array of the unknown dtype {spec[0][:40]!r}") from None
+    if dtype.hasobject or dtype.fields is not None or not dtype.itemsize:
+        raise ValueError(f"an array of the refused dtype {spec[0][:40]!r}")
+    count = 1
+    for n in spec[1]:
+        count *= n
+    return count * dtype.itemsize
+
+
+def _array(spec: list, data: bytes) -> np.ndarray:
+    if spec[0] == "npy":
+        return np.load(io.BytesIO(data), allow_pickle=False)
+    # a writable copy, as np.load gives
+    return np.frombuffer(data, dtype=np.dtype(spec[0])).reshape(tuple(spec[1])).copy()
+
+
 def read_frame(stream, limit: int = MAX_FRAME) -> tuple[dict, list]:
     (size,) = struct.unpack("<Q", _read_exactly(stream, 8))
     if size > limit:
@@ -66,13 +106,17 @@ def read_frame(stream, limit: int = MAX_FRAME) -> tuple[dict, list]:
     header = json.loads(_read_exactly(stream, size))
     if not isinstance(header, dict):
         raise ValueError("the header is not an object")
-    arrays, total = [], 0
-    for _ in range(int(header.get("n_arrays", 0))):
-        (size,) = struct.unpack("<Q", _read_exactly(stream, 8))
-        total += size
-        if total > limit:
-            raise ValueError(f"more than {limit} bytes of arrays")
-        arrays.append(np.load(io.BytesIO(_read_exactly(stream, size)), allow_pickle=False))
+    specs = header.pop("arrays", [])
+    if not isinstance(specs, list):
+        raise ValueError("a malformed array list in the frame")
+    sizes = [_spec_size(spec) for spec in specs]
+    if sum(sizes) > limit:
+        raise ValueError(f"more than {limit} bytes of arrays")
+    data = memoryview(_read_exactly(stream, sum(sizes))) if sizes else b""
+    arrays, start = [], 0
+    for spec, length in zip(specs, sizes):
+        arrays.append(_array(spec, data[start:start + length]))
+        start += length
     return header, arrays
 
 
@@ -202,7 +246,9 @@ class Worker:
 
 
 def _fingerprint(array: np.ndarray) -> tuple:
-    return array.shape, str(array.dtype), zlib.crc32(np.ascontiguousarray(array).tobytes())
+    # taken for every watched array after every call: crc32 reads the buffer in place (no
+    # copy for a contiguous array) and the dtype compares as itself (str(dtype) is slow)
+    return array.shape, array.dtype, zlib.crc32(array if array.flags.c_contiguous else np.ascontiguousarray(array))
 
 
 def _python_source(source: str) -> str:
@@ -265,11 +311,10 @@ def main() -> None:
         if os.getpid() != parent:  # a child the student forked: only the worker itself answers
             os._exit(0)
         try:
-            reply["n_arrays"] = len(arrays)
             write_frame(answers, reply, arrays)
         except BaseException as error:  # noqa: BLE001 -- an answer that cannot be sent (e.g. too much memory)
             write_frame(answers, {"error": f"the answer could not be sent: {_safe_text(error)}",
-                                  "kind": type(error).__name__, "n_arrays": 0}, [])
+                                  "kind": type(error).__name__}, [])
 
 
 if __name__ == "__main__":
