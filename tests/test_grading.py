@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import sys
 import zipfile
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -202,3 +205,18 @@ def test_report_after_manual_grading(graded):
 def test_report_needs_a_grading_run(tmp_path):
     with pytest.raises(FileNotFoundError, match="run `hamlet grade` first"):
         grade.report(tmp_path)
+
+
+def test_the_gradebook_revision_read_in_process_is_alembics(monkeypatch):
+    """hamlet's nbgrader processes read the gradebook's schema revision themselves; it must be
+    the one nbgrader's own `alembic heads` subprocess names."""
+    import nbgrader.api
+
+    from hamlet import nbgrader_server
+
+    monkeypatch.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    monkeypatch.setattr(nbgrader.api, "get_alembic_version", nbgrader.api.get_alembic_version)
+    by_alembic = nbgrader.api.get_alembic_version()
+    nbgrader_server.start_faster()
+    assert nbgrader.api.get_alembic_version is nbgrader_server.alembic_head
+    assert nbgrader_server.alembic_head() == by_alembic and len(by_alembic) >= 8

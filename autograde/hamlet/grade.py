@@ -166,8 +166,8 @@ def collect_submissions(path, session: str, scratch: Path) -> list[Submission]:
 
 # ----------------------------------------------------------------------------- course
 
-def prepare_course(out: Path, session: str, timeout: int) -> Path:
-    """OUT/course with the source notebook and config; the gradebook knows the assignment."""
+def write_course(out: Path, session: str, timeout: int) -> Path:
+    """OUT/course with the source notebook and the config of this run."""
     root = out / "course"
     shutil.rmtree(root, ignore_errors=True)
     (root / "source" / session).mkdir(parents=True)
@@ -175,6 +175,12 @@ def prepare_course(out: Path, session: str, timeout: int) -> Path:
     db_url = f"sqlite:///{(out / 'gradebook.db').resolve()}"
     (root / "nbgrader_config.py").write_text(CONFIG.format(root=str(root.resolve()), db_url=db_url, timeout=timeout))
     write_kernel_spec(out / "jupyter")  # nbgrader's kernels start sandboxed
+    return root
+
+
+def prepare_course(out: Path, session: str, timeout: int) -> Path:
+    """:func:`write_course`, and the gradebook knows the assignment."""
+    root = write_course(out, session, timeout)
     _nbgrader(root, "generate_assignment", session, "--force")
     return root
 
@@ -524,6 +530,7 @@ def grade(submissions_path, out, session: str | None = None, jobs: int = 2, time
     sandbox.allow_starts()
     for line in sandbox.describe():
         log(f"sandbox: {line}")
+    servers: dict = {}  # one nbgrader per grading slot
     try:
         submissions = collect_submissions(submissions_path, session, scratch)
         source = nbformat.read(str(course.source_notebook(session)), as_version=4)
@@ -535,7 +542,15 @@ def grade(submissions_path, out, session: str | None = None, jobs: int = 2, time
             root = out / "course"
         else:
             log(f"{len(submissions)} submissions of {session}; preparing the course ...")
-            root = prepare_course(out, session, timeout)
+            root = write_course(out, session, timeout)
+        threads = max(1, (os.cpu_count() or 1) // max(1, jobs))
+        servers.update({slot: nbgrader_server.Server(root, nbgrader_environment(root, threads, slot),
+                                                     logs / f"nbgrader-slot{slot}.log", _RUNNING)
+                        for slot in range(max(1, jobs))})
+        for server in servers.values():
+            server.warm_up()  # nbgrader's import, while the gradebook is made: no student waits for it
+        if not resume:
+            _nbgrader(root, "generate_assignment", session, "--force")
         release = nbformat.read(str(root / "release" / session / f"{session}.ipynb"), as_version=4)
         code_cells = sum(cell.cell_type == "code" for cell in source.cells)
 
@@ -554,13 +569,8 @@ def grade(submissions_path, out, session: str | None = None, jobs: int = 2, time
             if submission.student not in done and submission.student not in gradable:
                 students[submission.student]["done"] = True
 
-        threads = max(1, (os.cpu_count() or 1) // max(1, jobs))
         slots: queue.Queue = queue.Queue()
-        servers = {slot: nbgrader_server.Server(root, nbgrader_environment(root, threads, slot),
-                                                logs / f"nbgrader-slot{slot}.log", _RUNNING)
-                   for slot in range(max(1, jobs))}
-        for slot, server in servers.items():
-            server.warm_up()
+        for slot in servers:
             slots.put(slot)
         lock = threading.Lock()
         interrupted = threading.Event()
@@ -605,7 +615,7 @@ def grade(submissions_path, out, session: str | None = None, jobs: int = 2, time
             raise
         finally:
             for server in servers.values():
-                server.close()
+                server.shutdown()
         pool.shutdown()
 
         disagreements = apply_outside_verdicts(out, session, students, source)
@@ -629,6 +639,8 @@ def grade(submissions_path, out, session: str | None = None, jobs: int = 2, time
         log(f"graded {len(results)} students in {time.perf_counter() - start:.0f} s")
         return results
     finally:
+        for server in servers.values():  # shut already, unless preparing the course failed
+            server.shutdown()
         shutil.rmtree(scratch, ignore_errors=True)
 
 
