@@ -6,7 +6,8 @@
 Plain execution is the complete example submission run once with nbclient under the
 same 3-epoch budget as grading.  "One submission" is the time ``hamlet grade`` spends
 on that submission (nbgrader and the outside verdicts, as its slot sees it) in a class
-of one; the two take turns, and the ratio of their medians has the goal <= 1.3.  The classes are made from
+of one; the two take turns, and the ratio of their medians has the goal <= 1.3 (the whole run
+of that class of one, with preparing the course, feedback and report, is printed beside it).  The classes are made from
 the example class (:mod:`hamlet.examples`) in the mix of :data:`CLASS_MIX`, which has
 no endless loop: a loop costs its cell timeout whatever the grader does.  Goal: 100
 submissions in at most 15 minutes on this machine's 2 cores.
@@ -58,13 +59,14 @@ def grade_class(submissions: Path, jobs: int, timeout: int):
 
 def one_submission(complete: Path, repeat: int, timeout: int) -> None:
     """Plain execution and grading of the complete submission, in turn, ``repeat`` times each."""
-    plain, graded, outside = [], [], []
+    plain, graded, outside, whole = [], [], [], []
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / complete.name).write_bytes(complete.read_bytes())
         for _ in range(repeat):
             plain.append(execute_notebook(complete, max_epochs=grade.GRADING_EPOCHS, allow_errors=True)[2])
-            _, results, students = grade_class(Path(folder), 1, timeout)
+            total, results, students = grade_class(Path(folder), 1, timeout)
             graded.append(results[0].seconds)
+            whole.append(total)
             outside.append(next(iter(students.values()))["outside"]["seconds"])
     ratio = statistics.median(graded) / statistics.median(plain)
     print(f"plain nbclient execution of one complete submission: median {statistics.median(plain):.1f} s "
@@ -73,6 +75,9 @@ def one_submission(complete: Path, repeat: int, timeout: int) -> None:
           f"(runs {', '.join(f'{seconds:.1f}' for seconds in graded)}) = {ratio:.2f} x plain execution "
           f"(goal <= {RATIO_GOAL}: {'MET' if ratio <= RATIO_GOAL else 'NOT MET'}); "
           f"outside verdicts' own work median {statistics.median(outside):.1f} s", flush=True)
+    print(f"the whole `hamlet grade` run of that class of one (preparing the course, feedback, report): median "
+          f"{statistics.median(whole):.1f} s (runs {', '.join(f'{seconds:.1f}' for seconds in whole)}) = "
+          f"{statistics.median(whole) / statistics.median(plain):.2f} x plain execution", flush=True)
 
 
 def classes(sizes, jobs_values, timeout: int) -> None:
