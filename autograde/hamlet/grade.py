@@ -3,7 +3,8 @@
 The pipeline, one small step each::
 
     collect_submissions  -> {student: notebook path or problem}
-    prepare_course       -> OUT/course with the source notebook, config, gradebook entries
+    write_course         -> OUT/course with the source notebook and config; then, while the slots'
+                            nbgrader processes start, ``generate_assignment`` makes the gradebook entries
     place_submission     -> OUT/course/submitted/<student>/<session>/, edited test cells flagged
     autograde_student    -> ``nbgrader autograde`` one student in the slot's nbgrader process
                             (hamlet.nbgrader_server), N slots at a time
@@ -175,13 +176,6 @@ def write_course(out: Path, session: str, timeout: int) -> Path:
     db_url = f"sqlite:///{(out / 'gradebook.db').resolve()}"
     (root / "nbgrader_config.py").write_text(CONFIG.format(root=str(root.resolve()), db_url=db_url, timeout=timeout))
     write_kernel_spec(out / "jupyter")  # nbgrader's kernels start sandboxed
-    return root
-
-
-def prepare_course(out: Path, session: str, timeout: int) -> Path:
-    """:func:`write_course`, and the gradebook knows the assignment."""
-    root = write_course(out, session, timeout)
-    _nbgrader(root, "generate_assignment", session, "--force")
     return root
 
 

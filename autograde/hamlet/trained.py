@@ -27,7 +27,6 @@ from pathlib import Path
 import numpy as np
 
 
-
 @dataclass(frozen=True)
 class TrainingTask:
     """A training task of the notebook, as the grader needs it."""
