@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install test release check-release solution demo examples bundle bench clean
+.PHONY: install test test-fast release check-release solution demo examples bundle bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# the whole suite (CI): every tier, about 20 minutes on 2 cores
 test: install
 	$(BIN)/python -m pytest
+
+# everything but the slow tiers (whole-class grading, notebooks on MNIST, sandbox, browser): under 90 s
+test-fast: install
+	$(BIN)/python -m pytest -m "not grading and not notebooks and not sandbox and not browser"
 
 release: install
 	$(BIN)/hamlet release

@@ -14,3 +14,6 @@ c.CourseDirectory.root = os.path.dirname(os.path.dirname(os.path.abspath(__file_
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
 c.CourseDirectory.course_id = "hamlet"
+# a session folder also holds the instructor's files: its declaration, hidden tests, example
+# class and notes; generate_assignment must copy none of them into the release
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.py", "*.md"]

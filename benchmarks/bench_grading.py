@@ -28,7 +28,9 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "autograde"))
 
-from hamlet import examples, grade  # noqa: E402
+from hamlet import course, examples, grade  # noqa: E402
+
+SESSION = "06_backpropagation"
 from hamlet.execute import execute_notebook  # noqa: E402
 
 #: ten students in a typical class: most complete, some with bugs, one handing in nothing,
@@ -41,8 +43,8 @@ RATIO_GOAL = 1.3
 
 def write_class(folder: Path, size: int) -> Path:
     """``size`` submissions in the mix of CLASS_MIX, as an LMS exports them (a flat folder)."""
-    students = {student.name: student for student in examples.STUDENTS}
-    notebooks = {name: examples.notebook_of(students[name]) for name in set(CLASS_MIX)}
+    students = {student.name: student for student in examples.students(SESSION)}
+    notebooks = {name: examples.notebook_of(students[name], SESSION) for name in set(CLASS_MIX)}
     for number, name in zip(range(1, size + 1), itertools.cycle(CLASS_MIX)):
         nbformat.write(notebooks[name], str(folder / f"student{number:03d}_{name}.ipynb"))
     return folder
@@ -63,7 +65,7 @@ def one_submission(complete: Path, repeat: int, timeout: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / complete.name).write_bytes(complete.read_bytes())
         for _ in range(repeat):
-            plain.append(execute_notebook(complete, max_epochs=grade.GRADING_EPOCHS, allow_errors=True)[2])
+            plain.append(execute_notebook(complete, max_epochs=course.declaration(SESSION).grading_epochs, allow_errors=True)[2])
             total, results, students = grade_class(Path(folder), 1, timeout)
             graded.append(results[0].seconds)
             whole.append(total)
@@ -107,7 +109,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs of plain execution and of one submission")
     parser.add_argument("--timeout", type=int, default=120, help="seconds per cell, as hamlet grade")
     arguments = parser.parse_args()
-    complete = examples.FOLDER / "submissions" / "ada_complete.ipynb"
+    complete = examples.folder(SESSION) / "submissions" / "ada_complete.ipynb"
     one_submission(complete, arguments.repeat, arguments.timeout)
     classes(arguments.sizes, arguments.jobs, arguments.timeout)
 

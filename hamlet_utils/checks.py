@@ -21,8 +21,11 @@ import warnings
 
 import numpy as np
 
-from . import gradcheck
+from . import gradcheck, session_facts
 from .training import History
+
+#: the session these checks are for; which task builds on which is its declaration's
+SESSION = "06_backpropagation"
 
 #: equality of values that the student's code and the check compute in different orders
 VALUE_TOLERANCE = 1e-9
@@ -32,7 +35,7 @@ class CheckFailed(AssertionError):
     """A task check failed; the message says what is wrong and how far off it is."""
 
 
-class _NotCheckedYet(Exception):
+class NotCheckedYet(Exception):
     """This task cannot be judged while an earlier task it builds on fails.
 
     The check then prints why and does not fail: the mistake costs the points of
@@ -54,7 +57,7 @@ def _check(task: str):
                 with warnings.catch_warnings(), np.errstate(all="ignore"):
                     warnings.simplefilter("ignore")
                     message = function(*args, **kwargs)
-            except _NotCheckedYet as deferred:
+            except NotCheckedYet as deferred:
                 print(f"Task {task} not checked yet: {deferred}")
                 return
             finally:
@@ -149,14 +152,19 @@ def _implemented(task: str, description: str, function, *args):
         pass
 
 
-def _prerequisite(task: str, what: str, properties, cls):
-    """Run the check ``task`` builds on; defer ``task`` while that check fails."""
+def _prerequisite(task: str, what: str, cls):
+    """Run the checks of the same class that ``task`` builds on (the session's declaration
+    says which); defer ``task`` while one of them fails."""
     __tracebackhide__ = True
-    try:
-        return properties(cls, task)
-    except CheckFailed as failure:
-        raise _NotCheckedYet(f"{what}, which fails first -- {str(failure).split(': ', 1)[1]} "
-                             f"Fix that, then run this check again.") from None
+    for earlier in session_facts.load(SESSION).earlier(task):
+        properties = _PROPERTIES.get(earlier)
+        if properties is None:
+            continue
+        try:
+            properties(cls, task)
+        except CheckFailed as failure:
+            raise NotCheckedYet(f"{what}, which fails first -- {str(failure).split(': ', 1)[1]} "
+                                f"Fix that, then run this check again.") from None
 
 
 def _linear(Linear, n_in: int, n_out: int, rng, task: str):
@@ -339,7 +347,7 @@ def check_mse_gradient(MeanSquareError):
     task = "2c"
     cost_function = _call(task, "MeanSquareError()", MeanSquareError)
     _implemented(task, "MeanSquareError.gradient", cost_function.gradient, None)
-    _prerequisite(task, "the gradient is checked against your estimate", _mse_estimate_properties, MeanSquareError)
+    _prerequisite(task, "the gradient is checked against your estimate", MeanSquareError)
     rng = _rng(4)
     worst = 0.0
     for shape in ((4, 3), (1, 5)):
@@ -372,7 +380,7 @@ def check_linear_backward(Linear):
     layer = _linear(Linear, 3, 2, _rng(0), task)
     layer.x_in = np.ones((1, 3))
     _implemented(task, "Linear.backward", layer.backward, np.ones((1, 2)))
-    _prerequisite(task, "backward is checked against your forward", _linear_forward_properties, Linear)
+    _prerequisite(task, "backward is checked against your forward", Linear)
     rng = _rng(5)
     worst = 0.0
     for n_in, n_out, batch in ((5, 3, 4), (3, 5, 1), (4, 4, 4)):
@@ -701,28 +709,28 @@ def _parts(net) -> list:
     return parts
 
 
-def prerequisite_failures(net, cost_function) -> list[str]:
-    """Failing checks of the classes a training run was built of.
+def _checks_by_task() -> dict:
+    """``{task: check}`` of every task check in this module."""
+    return {value.task: value for value in globals().values() if callable(value) and hasattr(value, "task")}
+
+
+def prerequisite_failures(net, cost_function, task: str | None = None) -> list[str]:
+    """Failing checks of the classes a run of ``task`` was built of (of every class, without a task).
 
     A run that fails because ``Linear.backward`` is wrong says nothing about the
-    training task itself; its mistake already costs task 2d's points.  Classes are
-    recognised by what they hold: ``layers`` (a Network, task 3a), ``w`` (Linear,
-    2a/2d/2e), the name SoftMax or ``x_out`` but no ``x_in`` (6a/6d); a cost with ``eps`` is a
-    CrossEntropy (6b/6c), any other a MeanSquareError (2b/2c).
+    training task itself; its mistake already costs task 2d's points.  The session's
+    declaration says which tasks ``task`` builds on and which class each of them is
+    about; a part of the network (or the cost) is of that class when the class, or one
+    it derives from, has that name.
     """
+    facts = session_facts.load(SESSION)
+    earlier = facts.earlier(task) if task is not None else tuple(facts.definitions)
+    by_task = _checks_by_task()
     checks = []
-    for part in _parts(net):
-        if hasattr(part, "layers"):
-            checks.append((check_network, type(part)))
-        elif hasattr(part, "w"):
-            checks.extend((check, type(part)) for check in
-                          (check_linear_forward, check_linear_backward, check_linear_update))
-        elif type(part).__name__ == "SoftMax" or (hasattr(part, "x_out") and not hasattr(part, "x_in")):
-            checks.extend((check, type(part)) for check in (check_softmax_forward, check_softmax_backward))
-    if cost_function is not None:
-        cost_checks = ((check_cross_entropy_estimate, check_cross_entropy_gradient) if hasattr(cost_function, "eps")
-                       else (check_mse_estimate, check_mse_gradient))
-        checks.extend((check, type(cost_function)) for check in cost_checks)
+    for part in _parts(net) + ([cost_function] if cost_function is not None else []):
+        names = {cls.__name__ for cls in type(part).__mro__}
+        checks += [(by_task[judged], type(part)) for judged, name in facts.definitions.items()
+                   if judged in earlier and name in names and judged in by_task]
     return [message for message in (_quietly(check, cls) for check, cls in checks) if message]
 
 
@@ -746,22 +754,22 @@ def _history(task: str, history, name: str, excuse: bool = True) -> History:
     return history
 
 
-def earlier_task_bugs(net, cost_function) -> list[str]:
+def earlier_task_bugs(net, cost_function, task: str | None = None) -> list[str]:
     """The :func:`prerequisite_failures` that are bugs, not classes still unwritten.
 
     A NotImplementedError excuses nothing: an unfinished notebook does not get
     the later tasks' points for free.
     """
-    return [failure for failure in prerequisite_failures(net, cost_function)
+    return [failure for failure in prerequisite_failures(net, cost_function, task)
             if "not implemented yet" not in failure]
 
 
 def _blame_earlier_tasks(task: str, net, cost_function, problem: str, advice: str = "train again"):
     """Defer ``task`` when a class it was built of has a bug its own check finds."""
     __tracebackhide__ = True
-    failures = earlier_task_bugs(net, cost_function)
+    failures = earlier_task_bugs(net, cost_function, task)
     if failures:
-        raise _NotCheckedYet(f"{problem}, because an earlier task fails -- {failures[0]} "
+        raise NotCheckedYet(f"{problem}, because an earlier task fails -- {failures[0]} "
                              f"Fix that and {advice}.")
 
 
@@ -912,7 +920,7 @@ def check_cross_entropy_gradient(CrossEntropy):
     task = "6c"
     cost_function = _call(task, "CrossEntropy()", CrossEntropy)
     _implemented(task, "CrossEntropy.gradient", cost_function.gradient, None)
-    _prerequisite(task, "the gradient is checked against your estimate", _cross_entropy_properties, CrossEntropy)
+    _prerequisite(task, "the gradient is checked against your estimate", CrossEntropy)
     rng = _rng(10)
     worst = 0.0
     for n_samples, n_classes in ((4, 3), (1, 6)):
@@ -953,7 +961,7 @@ def check_softmax_backward(SoftMax):
     layer = _call(task, "SoftMax()", SoftMax)
     layer.x_out = np.full((1, 2), 0.5)
     _implemented(task, "SoftMax.backward", layer.backward, np.ones((1, 2)))
-    _prerequisite(task, "backward is checked against your forward", _softmax_forward_properties, SoftMax)
+    _prerequisite(task, "backward is checked against your forward", SoftMax)
     rng = _rng(11)
     worst = 0.0
     for shape in ((4, 3), (1, 5), (3, 7)):
@@ -985,3 +993,8 @@ def check_task6e(history_task6e):
     """Task 6e: Linear + SoftMax trained with cross-entropy."""
     return _check_run("6e", history_task6e, "history_task6e", TASK6E_MINIMUM_ACCURACY, 1e-5,
                       "is the network Linear then SoftMax, trained with CrossEntropy?")
+
+
+#: the properties that a task's check is made of, for the checks of later tasks of the same class
+_PROPERTIES = {"2a": _linear_forward_properties, "2b": _mse_estimate_properties,
+               "6a": _softmax_forward_properties, "6b": _cross_entropy_properties}

@@ -66,6 +66,11 @@ MIRRORS = (
 # install this folder simply does not exist and the search moves on.
 _REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "mnist"
 
+
+def repository_data_folder() -> Path:
+    """The MNIST folder that ships with the course (``data/mnist``)."""
+    return _REPO_DATA_DIR
+
 # IDX type code -> numpy dtype. IDX stores multi-byte numbers big-endian.
 _IDX_DTYPES = {
     0x08: np.dtype("u1"),
@@ -160,7 +165,7 @@ def parse_idx(raw: bytes, name: str = "<bytes>") -> np.ndarray:
 # --------------------------------------------------------------------------
 
 
-def _cache_root() -> Path:
+def cache_root() -> Path:
     env = os.environ.get("HAMLET_CACHE")
     return Path(env).expanduser() if env else Path.home() / ".cache" / "hamlet"
 
@@ -172,7 +177,7 @@ def _search_dirs(data_dir) -> list[tuple[str, Path | None]]:
         ("data_dir argument", None if data_dir is None else Path(data_dir).expanduser()),
         ("HAMLET_DATA", Path(env).expanduser() if env else None),
         ("repository data folder", _REPO_DATA_DIR),
-        ("user cache folder", _cache_root() / "mnist"),
+        ("user cache folder", cache_root() / "mnist"),
     ]
 
 
@@ -315,7 +320,7 @@ def _cache_paths() -> tuple[Path, Path]:
     # Keyed by the expected checksums: the files are only ever accepted when
     # they match them, so a different data set gives a different key.
     key = hashlib.sha256("".join(sha for _, sha in FILES.values()).encode()).hexdigest()[:16]
-    root = _cache_root()
+    root = cache_root()
     return root / f"mnist-{key}-images.npy", root / f"mnist-{key}-labels.npy"
 
 

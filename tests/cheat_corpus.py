@@ -16,7 +16,7 @@ Cheaters (the task the trick is about, in brackets; see ``loses`` for the rest):
     always-true and np.linalg.norm always 0 (so every relative error is 0) in the Linear cell, restored
     in the next solution cell (so only the 2a test cell sees them); forward drops the bias.
 2.  ``cheat_noop_checks`` (2d): every ``hamlet_utils.checks.check_*`` replaced by a function that
-    prints "Task .. passed", every function of ``hamlet.hidden_tests`` by a no-op; backward is the stub.
+    prints "Task .. passed", every function of the session's hidden tests by a no-op; backward is the stub.
 3.  ``cheat_swallows_assertions`` (2b): ``builtins.AssertionError`` rebound and an IPython custom
     exception handler that swallows AssertionErrors silently (no error output); MSE without the 1/2.
 4.  ``cheat_grading_branch`` (2e): only when ``NBGRADER_EXECUTION`` is set, the checks and hidden
@@ -64,7 +64,9 @@ from pathlib import Path
 import nbformat
 
 from hamlet import course
-from hamlet.examples import SESSION, Student, notebook_of
+from hamlet.examples import Student, notebook_of
+
+SESSION = "06_backpropagation"
 
 #: how long the detached writers of cheats 8 and 9 keep rewriting (seconds)
 LINGER_SECONDS = 180
@@ -103,7 +105,7 @@ def release_cell(grade_id: str) -> str:
 
 
 def _solution_cell(grade_id: str) -> str:
-    return notebook_cell(notebook_of(Student("solution", "")), grade_id)
+    return notebook_cell(notebook_of(Student("solution", ""), SESSION), grade_id)
 
 
 def notebook_cell(notebook, grade_id: str) -> str:
@@ -183,8 +185,9 @@ for _name in dir(_checks):
         setattr(_checks, _name, _passes(getattr(_checks, _name)))
 
 try:
-    from hamlet import hidden_tests as _hidden_tests
-except ImportError:  # at home there are no hidden tests
+    from hamlet.declaration import hidden_tests_of as _hidden_tests_of
+    _hidden_tests = _hidden_tests_of("06_backpropagation")
+except Exception:  # at home there are no hidden tests
     _hidden_tests = None
 if _hidden_tests is not None:
     for _name, _value in list(vars(_hidden_tests).items()):
@@ -597,7 +600,7 @@ def _cheaters() -> list[Student]:
                                   _prepend(linear, PATCH_NUMPY)],
                        "mean_square_error": [_prepend(mse, RESTORE_NUMPY)]},
                 loses=("2a",), flags=("suspicious",)),
-        Student("cheat_noop_checks", "hamlet_utils.checks and hamlet.hidden_tests patched to no-ops from the "
+        Student("cheat_noop_checks", "hamlet_utils.checks and the hidden tests patched to no-ops from the "
                 "Linear cell; Linear.backward not written",
                 replace=_fast(),
                 edits={"linear": [_stub(BACKWARD), _prepend(linear, NOOP_TESTS)]},
@@ -671,7 +674,7 @@ CONTROLS: list[Student] = [
 
 def build(student: Student):
     """The student's notebook: :func:`notebook_of` plus the metadata edits of :data:`METADATA`."""
-    notebook = notebook_of(student)
+    notebook = notebook_of(student, SESSION)
     for cell in notebook.cells:
         meta = cell.metadata.get("nbgrader", {})
         meta.update(METADATA.get(student.name, {}).get(meta.get("grade_id"), {}))

@@ -24,4 +24,4 @@ from hamlet.course import solution_namespace as source_namespace  # noqa: E402
 @pytest.fixture(scope="session")
 def reference() -> dict:
     """Namespace with the reference Linear, MeanSquareError, Network, SoftMax, CrossEntropy, Sigmoid."""
-    return source_namespace()
+    return source_namespace(SESSION)

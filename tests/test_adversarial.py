@@ -20,7 +20,8 @@ from fault_corpus import FAULTS, FILE_FAULTS, write_faults
 from hamlet import grade, sandbox
 from hamlet.examples import autograded_scores, expected_scores
 
-pytestmark = pytest.mark.skipif(sandbox.bubblewrap() is None, reason="bubblewrap is needed to grade untrusted code")
+pytestmark = [pytest.mark.skipif(sandbox.bubblewrap() is None, reason="bubblewrap is needed to grade untrusted code"),
+              pytest.mark.grading]
 TIMEOUT = 60
 
 

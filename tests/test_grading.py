@@ -15,27 +15,33 @@ import pytest
 from conftest import SOURCE
 
 from hamlet import examples, grade
+
+SESSION = "06_backpropagation"
+FOLDER = examples.folder(SESSION)
+STUDENTS = examples.students(SESSION)
 from hamlet.release import HIDDEN_REGION
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     out = tmp_path_factory.mktemp("graded")
-    results = grade.grade(examples.FOLDER / "submissions", out, jobs=2, timeout=120, log=lambda *a: None)
+    results = grade.grade(FOLDER / "submissions", out, jobs=2, timeout=120, log=lambda *a: None)
     return out, {result.student: result for result in results}
 
 
+@pytest.mark.grading
 def test_example_class_gets_the_expected_scores(graded):
     _, results = graded
-    expected = examples.read_expected()
+    expected = examples.read_expected(SESSION)
     assert set(results) == set(expected)
     for student, scores in expected.items():
         assert examples.autograded_scores(results[student]) == scores, student
 
 
+@pytest.mark.grading
 def test_faults_and_edits_are_flagged_and_only_there(graded):
     _, results = graded
-    for student in examples.STUDENTS:
+    for student in STUDENTS:
         flags = "; ".join(results[student.name].flags)
         for flag in student.flags:
             assert flag in flags, (student.name, flags)
@@ -43,6 +49,7 @@ def test_faults_and_edits_are_flagged_and_only_there(graded):
             assert flags == "", (student.name, flags)
 
 
+@pytest.mark.grading
 def test_training_is_judged_on_the_networks_the_kernel_trained(graded):
     """No network is trained twice where the kernel's runs are good; where one is not
     (the untouched notebook, the endless loop), a worker trains them outside."""
@@ -56,6 +63,7 @@ def test_training_is_judged_on_the_networks_the_kernel_trained(graded):
                                                             "history_task6e.npz"]
 
 
+@pytest.mark.grading
 def test_the_logs_warn_of_edited_test_cells_only(graded):
     """nbgrader's checksum warning fires for every test cell with hidden tests (nbgrader
     #1961); the log keeps it only for a cell the student changed."""
@@ -65,6 +73,7 @@ def test_the_logs_warn_of_edited_test_cells_only(graded):
     assert changed.findall((out / "logs" / "finn_edits_tests.log").read_text()) == ["task2d_linear_backward"]
 
 
+@pytest.mark.grading
 def test_manual_cells_wait_for_the_tutor(graded):
     _, results = graded
     manual = [cell for cell in results["ada_complete"].cells if cell.manual]
@@ -72,6 +81,7 @@ def test_manual_cells_wait_for_the_tutor(graded):
     assert all(cell.score is None for cell in manual)
 
 
+@pytest.mark.grading
 def test_grades_csv_has_a_row_per_student_and_graded_cell(graded):
     out, results = graded
     with open(out / "grades.csv", newline="") as handle:
@@ -89,6 +99,7 @@ def test_grades_csv_has_a_row_per_student_and_graded_cell(graded):
     assert totals["cleo_untouched"]["total"] == "0"
 
 
+@pytest.mark.grading
 def test_feedback_shows_no_hidden_test(graded):
     out, results = graded
     source = nbformat.read(str(SOURCE), as_version=4)
@@ -104,12 +115,14 @@ def test_feedback_shows_no_hidden_test(graded):
         assert "hidden_tests" not in text
 
 
+@pytest.mark.grading
 def test_feedback_tells_what_is_wrong(graded):
     out, _ = graded
     text = (out / "feedback" / "ben_typical_bugs.html").read_text()
     assert "averaged over the batch" in text
 
 
+@pytest.mark.grading
 def test_tutor_page_has_every_student_and_their_curves(graded):
     out, results = graded
     page = (out / "report.html").read_text()
@@ -175,15 +188,16 @@ def test_broken_notebook_is_flagged_not_graded(tmp_path):
 
 def test_example_class_is_current(tmp_path):
     """The committed examples are what `make examples` makes from the current release."""
-    examples.write_examples(tmp_path)
+    examples.write_examples(SESSION, tmp_path)
     for fresh in sorted((tmp_path / "submissions").glob("*.ipynb")):
-        committed = examples.FOLDER / "submissions" / fresh.name
+        committed = FOLDER / "submissions" / fresh.name
         sources = [[cell.source for cell in nbformat.read(str(path), as_version=4).cells]
                    for path in (fresh, committed)]
         assert sources[0] == sources[1], f"{fresh.name}: run `make examples`"
-    assert (tmp_path / "expected_scores.csv").read_text() == (examples.FOLDER / "expected_scores.csv").read_text()
+    assert (tmp_path / "expected_scores.csv").read_text() == (FOLDER / "expected_scores.csv").read_text()
 
 
+@pytest.mark.grading
 def test_report_after_manual_grading(graded):
     """A tutor grades task 1a in the gradebook; `hamlet report` brings it into grades and page."""
     from nbgrader.api import Gradebook

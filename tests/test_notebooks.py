@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import nbformat
+import pytest
 from conftest import RELEASE, SESSION, SOURCE, grade_id
 
 from hamlet.execute import cell_errors, execute_notebook
@@ -49,6 +50,7 @@ def test_release_problems_finds_a_leaked_solution(tmp_path):
     assert any("linear: contains the solution line" in problem for problem in problems)
 
 
+@pytest.mark.notebooks
 def test_solution_notebook_passes_every_check(tmp_path):
     notebook, histories, _ = execute_notebook(SOURCE, tmp_path / "executed.ipynb", max_epochs=EPOCHS,
                                               allow_errors=True)
@@ -65,6 +67,7 @@ def test_solution_notebook_passes_every_check(tmp_path):
     assert all(any("image/png" in item.get("data", {}) for item in cell.outputs) for cell in plots)
 
 
+@pytest.mark.notebooks
 def test_filled_in_release_passes_every_check(tmp_path):
     path = tmp_path / f"{SESSION}.ipynb"
     nbformat.write(filled_in(RELEASE, SOURCE), str(path))
@@ -78,6 +81,7 @@ EXPECTED_UNFILLED = {
 }
 
 
+@pytest.mark.notebooks
 def test_unfilled_release_fails_every_check_clearly():
     notebook, _, _ = execute_notebook(RELEASE, max_epochs=1, allow_errors=True)
     assert notebook.cells[-1].get("execution_count"), "the kernel must survive to the last cell"

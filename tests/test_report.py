@@ -108,6 +108,7 @@ def test_sortable(report):
     assert names == sorted(names)  # default order: by student id
 
 
+@pytest.mark.browser
 def test_renders_in_chromium(report, tmp_path):
     chromium = shutil.which("chromium") or ("/usr/bin/chromium" if shutil.os.path.exists("/usr/bin/chromium")
                                              else None)

@@ -110,6 +110,7 @@ def worker():
         yield started
 
 
+@pytest.mark.sandbox
 def test_calls_return_arrays_and_inputs_changed_in_the_sandbox_change_here(worker):
     layer = worker.global_("Doubler")(3)
     x = np.arange(6.0).reshape(2, 3)
@@ -141,6 +142,7 @@ def describe(array) -> str:
     return f"{array.dtype!r} {array.shape} {hashlib.sha256(array.tobytes()).hexdigest()} {array.flags.writeable}"
 
 
+@pytest.mark.sandbox
 @pytest.mark.parametrize("name", sorted(ROUND_TRIP))
 def test_arrays_cross_to_the_worker_and_back_unchanged(worker, name):
     array = ROUND_TRIP[name]
@@ -150,6 +152,7 @@ def test_arrays_cross_to_the_worker_and_back_unchanged(worker, name):
         assert isinstance(back, np.ndarray) and describe(back) == describe(array)
 
 
+@pytest.mark.sandbox
 def test_a_forged_answer_breaks_the_connection_not_the_grader(worker):
     try:
         answer = worker.global_("forge_answer")()
@@ -170,6 +173,7 @@ def test_a_malformed_frame_is_refused(header):
         read_frame(io.BytesIO(struct.pack("<Q", len(payload)) + payload + b"\0" * 8))
 
 
+@pytest.mark.sandbox
 def test_printing_and_writing_to_stdout_cannot_corrupt_the_answers(worker):
     assert worker.global_("chatter")() == "answered"
     assert worker.global_("look")("/") is True
@@ -177,6 +181,7 @@ def test_printing_and_writing_to_stdout_cannot_corrupt_the_answers(worker):
 
 @pytest.mark.parametrize("name, error", [("loop", WorkerTimeout), ("stubborn", WorkerTimeout), ("die", WorkerDied),
                                          ("crash", WorkerDied)])
+@pytest.mark.sandbox
 def test_endless_loops_and_crashes_end_the_worker_not_the_grader(worker, name, error):
     start = time.monotonic()
     with pytest.raises(error):
@@ -184,6 +189,7 @@ def test_endless_loops_and_crashes_end_the_worker_not_the_grader(worker, name, e
     assert time.monotonic() - start < 5 + 3 + 5
 
 
+@pytest.mark.sandbox
 def test_a_memory_bomb_ends_in_an_error_or_a_dead_worker(worker):
     with pytest.raises((StudentError, WorkerDied, WorkerTimeout)) as caught:
         worker.global_("memory")()
@@ -191,6 +197,7 @@ def test_a_memory_bomb_ends_in_an_error_or_a_dead_worker(worker):
         assert caught.value.kind == "MemoryError"
 
 
+@pytest.mark.sandbox
 @needs_bwrap
 def test_a_fork_bomb_hits_the_process_limit_and_the_worker_still_answers(worker):
     if not sandbox.can_change_user():
@@ -200,6 +207,7 @@ def test_a_fork_bomb_hits_the_process_limit_and_the_worker_still_answers(worker)
     assert worker.global_("look")("/") is True
 
 
+@pytest.mark.sandbox
 @needs_bwrap
 def test_the_sandbox_has_no_network_and_no_grading_files(worker):
     with pytest.raises(StudentError, match="OSError|unreachable|ConnectionRefused|PermissionError"):
@@ -245,6 +253,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.sandbox
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
 def test_a_kernel_launcher_dies_with_the_nbgrader_that_started_it():
     """nbgrader killed by Ctrl-C while a kernel starts: the kernel must not be left behind."""
@@ -262,6 +271,7 @@ def test_a_kernel_launcher_dies_with_the_nbgrader_that_started_it():
         starter.kill()
 
 
+@pytest.mark.sandbox
 def test_a_kernel_launcher_whose_nbgrader_is_already_gone_does_not_start():
     code = "from hamlet.kernel_launcher import die_with_parent; die_with_parent(1); print('started')"
     started = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
@@ -271,29 +281,34 @@ def test_a_kernel_launcher_whose_nbgrader_is_already_gone_does_not_start():
 
 # ----------------------------------------------------------------------------- the program outside
 
+SESSION = "06_backpropagation"
+DECLARATION = course.declaration(SESSION)
+STUDENTS = examples.students(SESSION)
+
+
 def _release():
-    return nbformat.read(str(course.release_notebook(examples.SESSION)), as_version=4)
+    return nbformat.read(str(course.release_notebook(SESSION)), as_version=4)
 
 
 def test_the_program_takes_given_cells_from_the_release_and_keeps_added_cells():
     release = _release()
-    submission = examples.notebook_of(examples.STUDENTS[0])
+    submission = examples.notebook_of(STUDENTS[0], SESSION)
     given = next(cell for cell in submission.cells if verdicts._grade_id(cell) == "given_sigmoid_layer")
     given.source = "Sigmoid = None  # a student's edit of given code"
     index = next(number for number, cell in enumerate(submission.cells) if verdicts._grade_id(cell) == "linear")
     submission.cells.insert(index + 1, nbformat.v4.new_code_cell("def helper():\n    return 1"))
-    cells = verdicts.program(release, submission)
+    cells = verdicts.program(release, submission, DECLARATION)
     names = [cell.name for cell in cells]
     assert "Sigmoid = None" not in next(cell.source for cell in cells if cell.name == "given_sigmoid_layer")
     assert names.index(f"cell {index + 1}") == names.index("linear") + 1
     assert [cell.task for cell in cells if cell.task][:3] == ["2a", "2b", "2c"]
-    assert not any(cell.name in verdicts.SKIPPED_CELLS for cell in cells)
-    assert f"cell {index + 1}" in [cell.name for cell in verdicts.class_cells(cells)]
+    assert not any(cell.name in DECLARATION.plot_cells for cell in cells)
+    assert f"cell {index + 1}" in [cell.name for cell in verdicts.definition_cells(cells, DECLARATION)]
 
 
-@pytest.mark.parametrize("student", examples.STUDENTS, ids=lambda student: student.name)
+@pytest.mark.parametrize("student", STUDENTS, ids=lambda student: student.name)
 def test_honest_code_is_not_called_suspicious(student):
-    assert verdicts.suspicious_code(examples.notebook_of(student), _release()) == []
+    assert verdicts.suspicious_code(examples.notebook_of(student, SESSION), _release(), DECLARATION.guarded_names) == []
 
 
 @pytest.mark.parametrize("code, finding", [
@@ -310,15 +325,15 @@ def test_honest_code_is_not_called_suspicious(student):
 ])
 def test_cheating_code_is_called_suspicious(code, finding):
     release = _release()
-    submission = examples.notebook_of(examples.STUDENTS[0])
+    submission = examples.notebook_of(STUDENTS[0], SESSION)
     submission.cells.append(nbformat.v4.new_code_cell(code))
-    assert any(finding in line for line in verdicts.suspicious_code(submission, release)), \
-        verdicts.suspicious_code(submission, release)
+    assert any(finding in line for line in verdicts.suspicious_code(submission, release, DECLARATION.guarded_names)), \
+        verdicts.suspicious_code(submission, release, DECLARATION.guarded_names)
 
 
 def test_grading_metadata_comes_back_from_the_release():
     release = _release()
-    submission = examples.notebook_of(examples.STUDENTS[0])
+    submission = examples.notebook_of(STUDENTS[0], SESSION)
     cells = {verdicts._grade_id(cell): cell for cell in submission.cells}
     cells["task2b_mse_estimate"].metadata["nbgrader"].update(grade=False, points=0)
     cells["linear"].metadata["nbgrader"].update(grade=True, points=50)

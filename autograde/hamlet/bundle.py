@@ -6,7 +6,7 @@ folder whatever the zip file is called)::
     hamlet/README.md                      generated: how to install and start
     hamlet/pyproject.toml                 generated: installs hamlet_utils only
     hamlet/environment.yml                the repository's, unchanged (its ``pip: [-e .]`` installs the above)
-    hamlet/hamlet_utils/*.py
+    hamlet/hamlet_utils/*.py, sessions/*.json (what the checks know of each session)
     hamlet/data/mnist/*.gz, README.md
     hamlet/notebooks/<session>/...        every release file (no checkpoints or caches)
 
@@ -75,6 +75,7 @@ def _files() -> list[tuple[Path, str]]:
     chosen = [path for path in sorted(course.RELEASE.rglob("*"))
               if path.is_file() and not SKIPPED_PARTS & set(path.relative_to(root).parts)]
     chosen += sorted((root / "hamlet_utils").glob("*.py"))
+    chosen += sorted((root / "hamlet_utils" / "sessions").glob("*.json"))  # what the checks know of each session
     chosen += sorted((root / "data" / "mnist").glob("*.gz")) + [root / "data" / "mnist" / "README.md"]
     chosen.append(root / "environment.yml")
     return [(path, path.relative_to(root).as_posix()) for path in chosen]
@@ -100,6 +101,9 @@ dependencies = [
 
 [tool.setuptools]
 packages = ["hamlet_utils"]
+
+[tool.setuptools.package-data]
+hamlet_utils = ["sessions/*.json"]
 """
 
 

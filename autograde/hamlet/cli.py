@@ -21,7 +21,8 @@ from pathlib import Path
 
 from . import course
 from .execute import cell_errors, execute_notebook
-from .release import generate_release, release_differences, release_problems
+from .release import declaration_problems, generate_release, release_differences, release_problems, \
+    write_session_facts
 
 
 def _sessions(names):
@@ -34,6 +35,12 @@ def _sessions(names):
 
 def command_release(arguments) -> int:
     for session in _sessions(arguments.sessions):
+        write_session_facts(session)
+        disagreements = declaration_problems(session)
+        if disagreements:
+            print(f"{session}: the declaration (solutions/{session}/session.py) disagrees with its notebook:\n  "
+                  + "\n  ".join(disagreements))
+            return 1
         notebook = generate_release(session)
         problems = release_problems(course.source_notebook(session), notebook)
         if problems:
@@ -50,6 +57,7 @@ def command_check_release(arguments) -> int:
             fresh = generate_release(session, folder)
             differences = release_differences(course.release_notebook(session), fresh)
         problems = release_problems(course.source_notebook(session), course.release_notebook(session))
+        differences += declaration_problems(session)
         for message in differences:
             print(f"{session}: out of date: {message} (run `make release`)")
         for message in problems:
@@ -153,10 +161,14 @@ def command_report(arguments) -> int:
 
 
 def command_examples(arguments) -> int:
-    from .examples import STUDENTS, write_examples
+    from .examples import students, write_examples
 
-    folder = write_examples()
-    print(f"wrote {len(STUDENTS)} example submissions and expected_scores.csv to {folder}")
+    for session in _sessions(arguments.sessions):
+        if not students(session):
+            print(f"{session}: no example class (solutions/{session}/example_class.py)")
+            continue
+        folder = write_examples(session)
+        print(f"wrote {len(students(session))} example submissions and expected_scores.csv to {folder}")
     return 0
 
 
@@ -187,7 +199,7 @@ def main(argv=None) -> int:
     grade = commands.add_parser("grade", help="autograde a class's submissions with nbgrader")
     grade.add_argument("submissions", help="folder (nbgrader submitted/ layout or flat <student>.ipynb) or zip")
     grade.add_argument("--out", required=True, help="output folder: grades.csv, feedback/, report.html, ...")
-    grade.add_argument("--session", default=None, help="session name (default: the first one)")
+    grade.add_argument("--session", default=None, help="session name (default: the one the submissions are for)")
     grade.add_argument("--jobs", type=int, default=2, help="students graded in parallel")
     grade.add_argument("--timeout", type=int, default=120, help="seconds per notebook cell")
     grade.set_defaults(run=command_grade)
@@ -197,6 +209,7 @@ def main(argv=None) -> int:
     report.set_defaults(run=command_report)
 
     examples = commands.add_parser("examples", help="regenerate the example class from the release")
+    examples.add_argument("sessions", nargs="*")
     examples.set_defaults(run=command_examples)
 
     arguments = parser.parse_args(argv)

@@ -13,7 +13,7 @@ BUILD = ROOT / "build"
 
 
 def sessions() -> list[str]:
-    """Names of the sessions that have a source notebook, e.g. ``["06_backpropagation"]``."""
+    """Names of the sessions that have a source notebook, in order, e.g. ``["05_sigmoid_neuron", ...]``."""
     return sorted(folder.name for folder in SOLUTIONS.iterdir()
                   if folder.is_dir() and (folder / f"{folder.name}.ipynb").exists())
 
@@ -26,13 +26,69 @@ def release_notebook(session: str) -> Path:
     return RELEASE / session / f"{session}.ipynb"
 
 
-#: cells of the Session 6 source notebook that define the course's classes (no training)
-CLASS_CELLS = ("given_imports", "given_sigmoid_functions", "given_layer_cost", "given_sigmoid_layer",
-               "linear", "mean_square_error", "network", "softmax", "cross_entropy")
+def session_of(submissions) -> str:
+    """The session a folder or zip of submissions is for.
+
+    The only session; else the one a folder of the nbgrader layout names
+    (``submitted/<student>/<session>/``); else the one whose release shares the most
+    grade ids with the notebooks handed in.  ValueError when none can be told.
+    """
+    import json
+    import zipfile
+
+    known = sessions()
+    if len(known) == 1:
+        return known[0]
+    path = Path(submissions)
+    if not path.exists():
+        raise FileNotFoundError(f"no submissions at {path}")
+    texts = []
+    if path.is_file() and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as bundle:
+            names = [name for name in bundle.namelist() if name.endswith(".ipynb")][:20]
+            named = {part for name in names for part in Path(name).parts} & set(known)
+            texts = [bundle.read(name) for name in names] if not named else []
+    elif path.is_dir():
+        notebooks = sorted(path.rglob("*.ipynb"))[:20]
+        named = {part for notebook in notebooks for part in notebook.relative_to(path).parts} & set(known)
+        texts = [notebook.read_bytes() for notebook in notebooks] if not named else []
+    else:
+        raise ValueError(f"{path} is neither a folder nor a zip file")
+    if len(named) == 1:
+        return named.pop()
+    known = [session for session in known if release_notebook(session).is_file()]
+    if len(known) < 2:
+        if known:
+            return known[0]
+        raise ValueError("no session has a release yet: run `make release`")
+    released = {session: {cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                          for cell in json.loads(release_notebook(session).read_text())["cells"]} - {None}
+                for session in known}
+    votes = dict.fromkeys(known, 0)
+    for text in texts:
+        try:
+            ids = {cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") for cell in json.loads(text)["cells"]}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue
+        best = max(known, key=lambda session: len(ids & released[session]))
+        if ids & released[best]:
+            votes[best] += 1
+    ranked = sorted(known, key=votes.get, reverse=True)
+    if votes[ranked[0]] == 0 or votes[ranked[0]] == votes[ranked[1]]:
+        raise ValueError(f"cannot tell which session {path} holds; name it with --session "
+                         f"({', '.join(known)})")
+    return ranked[0]
 
 
-def solution_namespace(session: str = "06_backpropagation", cell_ids=CLASS_CELLS) -> dict:
-    """Execute the given cells of a source notebook; return their namespace.
+def declaration(session: str):
+    """The session's declaration (``solutions/<session>/session.py``)."""
+    from .declaration import load
+
+    return load(session)
+
+
+def solution_namespace(session: str, cell_ids=None) -> dict:
+    """Execute cells of a source notebook (by default its definition cells); return their namespace.
 
     The reference solution, taken from the one place it is written (for tests and benchmarks).
     """
@@ -41,6 +97,6 @@ def solution_namespace(session: str = "06_backpropagation", cell_ids=CLASS_CELLS
     cells = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell
              for cell in nbformat.read(str(source_notebook(session)), as_version=4).cells}
     namespace: dict = {}
-    for cell_id in cell_ids:
+    for cell_id in cell_ids or declaration(session).definition_cells:
         exec(compile(cells[cell_id].source, f"<{cell_id}>", "exec"), namespace)
     return namespace

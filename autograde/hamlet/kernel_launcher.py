@@ -30,7 +30,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import sandbox
+from . import course, declaration, sandbox
 
 #: kernels use user ids apart from the outside workers'
 KERNEL_UID_OFFSET = 100
@@ -38,15 +38,17 @@ KERNEL_UID_OFFSET = 100
 
 def kernel_command(connection_file: str, slot: int) -> list[str]:
     """ipykernel in a sandbox: the network stays (nbgrader talks to it over TCP), the
-    environment nbgrader set up stays, its notebook folder is readable, its connection
-    file's folder and its trained-network folder writable."""
+    environment nbgrader set up stays, its notebook folder is readable, and so are the
+    session declarations and hidden tests (``solutions/*/*.py``, never a notebook); its
+    connection file's folder and its trained-network folder are writable."""
     import hamlet
 
     writable = [Path(connection_file).parent]
     if os.environ.get("HAMLET_TRAINED_DIR"):
         writable.append(Path(os.environ["HAMLET_TRAINED_DIR"]))
     return sandbox.wrap([sys.executable, "-m", "ipykernel_launcher", "-f", connection_file],
-                        readable=[*sandbox.readable_paths(), Path(hamlet.__file__).resolve().parent, Path.cwd()],
+                        readable=[*sandbox.readable_paths(), Path(hamlet.__file__).resolve().parent, Path.cwd(),
+                                  *(path for session in course.sessions() for path in declaration.code_files(session))],
                         writable=writable, chdir=str(Path.cwd()), network=True,
                         uid=sandbox.SLOT_UID_BASE + KERNEL_UID_OFFSET + slot, clear_environment=False,
                         unset=["JPY_PARENT_PID"],  # its parent is not visible in the sandbox

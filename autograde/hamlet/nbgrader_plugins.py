@@ -23,7 +23,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 
-from . import trained
+from . import declaration, trained
 from .release import HIDDEN_REGION
 
 KERNEL_DIED = "DeadKernelError"
@@ -53,18 +53,22 @@ class RecoveringExecute(Execute):
 
     def preprocess_cell(self, cell, resources, index):
         result = self._execute_or_recover(cell, resources, index)
-        name = trained.TRAINING_TEST_CELLS.get(cell.get("metadata", {}).get("nbgrader", {}).get("grade_id"))
         folder = os.environ.get("HAMLET_TRAINED_DIR")
-        if name and folder and index not in self._fatal_cells:
-            self._leave_trained(name, str(trained.file_for(folder, name)))
+        # the assignment nbgrader grades is the session
+        session = resources.get("nbgrader", {}).get("assignment") or os.environ.get("HAMLET_SESSION")
+        if folder and session and index not in self._fatal_cells:
+            declared = declaration.load(session)
+            name = declared.training_test_cells.get(cell.get("metadata", {}).get("nbgrader", {}).get("grade_id"))
+            if name:
+                self._leave_trained(name, str(trained.file_for(folder, name)), declared.layers)
         return result
 
-    def _leave_trained(self, name: str, path: str) -> None:
+    def _leave_trained(self, name: str, path: str, layers: dict) -> None:
         """Run :data:`hamlet.trained.SNIPPET` in the kernel, silently; a failure only means
         the outside verdicts train this network themselves."""
         try:
             reply = run_sync(self.kc.execute_interactive)(
-                trained.SNIPPET.format(name=name, path=path), silent=True, store_history=False,
+                trained.SNIPPET.format(name=name, path=path, layers=layers), silent=True, store_history=False,
                 allow_stdin=False, timeout=self.timeout, output_hook=lambda message: None)
             if reply["content"].get("status") != "ok":
                 self.log.info("no trained network of %s: %s", name, reply["content"].get("ename"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 import sys
@@ -93,6 +95,38 @@ def release_differences(committed_path, fresh_path) -> list[str]:
         return [f"{len(committed)} cells, nbgrader now makes {len(fresh)}"]
     return [f"cell {number} ({new[2] or new[0]}) differs"
             for number, (old, new) in enumerate(zip(committed, fresh)) if old != new]
+
+
+def session_facts_text(session: str) -> str:
+    """The JSON ``hamlet_utils/sessions/<session>.json`` must hold: the declaration's public facts."""
+    from .declaration import load, public_facts
+
+    return json.dumps(public_facts(load(session)), indent=1) + "\n"
+
+
+def write_session_facts(session: str) -> Path:
+    """Copy the facts the visible checks need from the declaration into hamlet_utils (atomically)."""
+    from hamlet_utils.session_facts import path_of
+
+    path = path_of(session)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".json.partial")
+    partial.write_text(session_facts_text(session))
+    os.replace(partial, path)
+    return path
+
+
+def declaration_problems(session: str) -> list[str]:
+    """Where the declaration, its notebook and the shipped copy of its facts disagree."""
+    from hamlet_utils.session_facts import path_of
+
+    from .declaration import load, problems_with
+
+    problems = problems_with(load(session), nbformat.read(str(course.source_notebook(session)), as_version=4))
+    shipped = path_of(session)
+    if not shipped.exists() or shipped.read_text() != session_facts_text(session):
+        problems.append(f"{shipped.relative_to(course.ROOT)} is not the declaration's (run `make release`)")
+    return problems
 
 
 def filled_in(release_path, source_path) -> nbformat.NotebookNode:

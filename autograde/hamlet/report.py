@@ -10,7 +10,8 @@ from urllib.parse import quote
 
 import jinja2
 
-from .results import BONUS_TASKS, StudentResult
+from .declaration import load
+from .results import StudentResult
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -112,6 +113,7 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
     """
     results = sorted(results, key=lambda result: result.student)
     columns = _columns(results)
+    bonus_tasks = load(session).bonus_tasks
     rows = []
     for result in results:
         scores = result.task_scores()
@@ -130,12 +132,12 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     environment.filters["num"] = _number
     html = environment.from_string(TEMPLATE).render(
-        session=session, results=results, rows=rows, columns=columns, bonus_tasks=BONUS_TASKS,
+        session=session, results=results, rows=rows, columns=columns, bonus_tasks=bonus_tasks,
         generated=generated or datetime.now().strftime("%Y-%m-%d %H:%M"),
         mean=f"{statistics.mean(totals):.1f}" if totals else "–",
         median=f"{statistics.median(totals):g}" if totals else "–",
-        max_total=sum(maximum for task, maximum in columns if task not in BONUS_TASKS),
-        max_bonus=sum(maximum for task, maximum in columns if task in BONUS_TASKS),
+        max_total=sum(maximum for task, maximum in columns if task not in bonus_tasks),
+        max_bonus=sum(maximum for task, maximum in columns if task in bonus_tasks),
         flagged=sum(1 for result in results if result.flags),
         suspicious=sum(1 for result in results if any(flag.startswith("suspicious") for flag in result.flags)),
         missing_protections=[line for line in protections if "NOT available" in line],

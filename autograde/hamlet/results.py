@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-#: tasks whose points count on top of the total (the handout's "additional tasks")
-BONUS_TASKS = ("6a", "6b", "6c", "6d", "6e")
-
-
-def task_of(grade_id: str) -> str:
-    """``"task2d_linear_backward"`` -> ``"2d"``; cells not named after a task -> ``""``."""
-    head = grade_id.split("_", 1)[0]
-    return head[len("task"):] if head.startswith("task") else ""
+from .declaration import load, task_of
 
 
 @dataclass
@@ -30,10 +23,6 @@ class CellScore:
     def task(self) -> str:
         return task_of(self.grade_id)
 
-    @property
-    def bonus(self) -> bool:
-        return self.task in BONUS_TASKS
-
 
 @dataclass
 class StudentResult:
@@ -46,8 +35,8 @@ class StudentResult:
     cells : list of CellScore
         In notebook order.
     flags : list of str
-        Human-readable problems: "timeout in task5_code", "kernel died in task4_code",
-        "edited test cell task2a_linear_forward", "not a notebook: ...".
+        Human-readable problems: "timeout in <cell>", "kernel died in <cell>",
+        "edited test cell <cell>", "not a notebook: ...".
     curves_png : bytes or None
         The loss/accuracy plot from the executed notebook.
     feedback : str or None
@@ -65,7 +54,9 @@ class StudentResult:
     seconds: float = 0.0
 
     def _sum(self, bonus: bool, attribute: str) -> float:
-        return sum(getattr(cell, attribute) or 0.0 for cell in self.cells if cell.bonus == bonus)
+        """Over the regular cells, or the bonus ones (the session's declaration says which)."""
+        bonus_tasks = load(self.session).bonus_tasks
+        return sum(getattr(cell, attribute) or 0.0 for cell in self.cells if (cell.task in bonus_tasks) == bonus)
 
     @property
     def score(self) -> float:

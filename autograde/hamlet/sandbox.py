@@ -124,7 +124,7 @@ def readable_paths() -> list[Path]:
 
     package = Path(hamlet_utils.__file__).resolve().parent
     paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), package,
-             Path(mnist._REPO_DATA_DIR).resolve(), Path(mnist._cache_root()).resolve()}
+             Path(mnist.repository_data_folder()).resolve(), Path(mnist.cache_root()).resolve()}
     return sorted(path for path in paths if path.exists())
 
 

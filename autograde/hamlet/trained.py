@@ -27,26 +27,12 @@ from pathlib import Path
 import numpy as np
 
 
-@dataclass(frozen=True)
-class TrainingTask:
-    """A training task of the notebook, as the grader needs it."""
-
-    task: str
-    history: str  # the History variable it leaves
-    test_cell: str  # the grade_id of its test cell
-    number_epochs: int | None  # what it must ask train(...) for; None: the student's choice
-
-
-#: every training task, the one place they are named
-TRAINING_TASKS = (TrainingTask("4", "history_task4", "task4_training", 100),
-                  TrainingTask("5", "history_task5", "task5_better_network", None),
-                  TrainingTask("6e", "history_task6e", "task6e_softmax_training", 100))
-#: test cell -> the History variable its training task left
-TRAINING_TEST_CELLS = {training.test_cell: training.history for training in TRAINING_TASKS}
-#: the layer classes whose forward pass the outside verdicts compute themselves
-KNOWN_LAYERS = ("Linear", "Sigmoid", "SoftMax")
+#: the layers' math the grading kernel records parameters for (see hamlet.declaration.LAYER_MATH)
+WITH_PARAMETERS = "affine"
+#: the kind of a layer the session does not declare
+OTHER = "other"
 #: what the grading kernel runs after a training task's test cell (silently, no history)
-SNIPPET = "__import__('hamlet.trained', fromlist=['dump']).dump(globals(), {name!r}, {path!r})"
+SNIPPET = "__import__('hamlet.trained', fromlist=['dump']).dump(globals(), {name!r}, {path!r}, {layers!r})"
 #: a file larger than this is not read (the kernel's file-size limit is 64 MiB anyway)
 MAX_BYTES = 64 << 20
 
@@ -57,10 +43,12 @@ def file_for(folder, name: str) -> Path:
 
 # ----------------------------------------------------------------------------- in the kernel
 
-def dump(namespace: dict, name: str, path: str) -> None:
+def dump(namespace: dict, name: str, path: str, layer_math: dict) -> None:
     """Write ``namespace[name]`` (a History) and its network's parameters to ``path``.
 
-    Runs in the student's kernel.  Anything unexpected writes nothing, so the outside
+    ``layer_math`` is the session's ``{class name: (math, ...)}``: a layer whose class is
+    the notebook's class of that name is recorded by that name, with its ``w`` and
+    ``b`` when its math is affine; any other layer as "other".  Runs in the student's kernel.  Anything unexpected writes nothing, so the outside
     verdicts fall back to training in a worker.
     """
     from hamlet_utils.training import History
@@ -79,9 +67,9 @@ def dump(namespace: dict, name: str, path: str) -> None:
         layers = net.layers if isinstance(getattr(net, "layers", None), (list, tuple)) else [net]
         facts["layers"] = []
         for index, layer in enumerate(layers):
-            kind = next((known for known in KNOWN_LAYERS if type(layer) is namespace.get(known)), "other")
+            kind = next((known for known in layer_math if type(layer) is namespace.get(known)), OTHER)
             facts["layers"].append(kind)
-            if kind == "Linear":
+            if WITH_PARAMETERS in layer_math.get(kind, ()):
                 arrays[f"w{index}"] = np.array(layer.w, dtype=np.float64)
                 arrays[f"b{index}"] = np.array(layer.b, dtype=np.float64)
     arrays["facts"] = np.array(json.dumps(facts))
@@ -107,12 +95,15 @@ class TrainedRun:
 
     @property
     def computable(self) -> bool:
-        """Every layer is one whose forward pass the grader computes itself."""
-        return all(kind in KNOWN_LAYERS for kind, _, _ in self.layers)
+        """Every layer is one whose forward pass the grader computes itself (:func:`load` calls
+        every other one "other")."""
+        return all(kind != OTHER for kind, _, _ in self.layers)
 
 
-def load(path) -> TrainedRun | None:
+def load(path, layer_math: dict) -> TrainedRun | None:
     """The run in ``path``, or None when the file is missing, too large or malformed.
+
+    ``layer_math`` as in :func:`dump`: which kinds must come with parameters.
 
     The folder is the kernel's: a link or a special file (a FIFO would block) is refused.
     """
@@ -127,14 +118,14 @@ def load(path) -> TrainedRun | None:
         with os.fdopen(descriptor, "rb", closefd=False) as file, np.load(file, allow_pickle=False) as archive:
             facts = json.loads(str(archive["facts"]))
             arrays = {key: archive[key] for key in archive.files if key != "facts"}
-        return _run(facts, arrays)
+        return _run(facts, arrays, layer_math)
     except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, EOFError, zipfile.BadZipFile):
         return None
     finally:
         os.close(descriptor)
 
 
-def _run(facts: dict, arrays: dict) -> TrainedRun | None:
+def _run(facts: dict, arrays: dict, layer_math: dict) -> TrainedRun | None:
     if not isinstance(facts, dict) or not isinstance(facts.get("name"), str):
         return None
     run = TrainedRun(facts["name"], facts.get("defined") is True, facts.get("is_history") is True)
@@ -151,9 +142,11 @@ def _run(facts: dict, arrays: dict) -> TrainedRun | None:
         if not isinstance(kind, str):
             return None
         w, b = arrays.get(f"w{index}"), arrays.get(f"b{index}")
-        if kind == "Linear" and not (isinstance(w, np.ndarray) and isinstance(b, np.ndarray)
+        if kind not in layer_math:
+            kind = OTHER
+        if WITH_PARAMETERS in layer_math.get(kind, ()) and not (isinstance(w, np.ndarray) and isinstance(b, np.ndarray)
                                      and w.dtype == np.float64 and b.dtype == np.float64
                                      and w.ndim == 2 and b.size == w.shape[0]):
-            kind, w, b = "other", None, None  # not what a Linear layer holds: the worker's forward decides
+            kind, w, b = OTHER, None, None  # not what an affine layer holds: the worker's forward decides
         run.layers.append((kind, w, b))
     return run

@@ -1,16 +1,16 @@
-"""Outside verdicts: every autograded task of Session 6 judged in a process that never runs student code.
+"""Outside verdicts: every autograded task of a session judged in a process that never runs student code.
 
 The student's code -- the given cells of the *release* (not the student's copy of
 them), the student's solution cells and any cells they added -- runs in sandboxed
 workers (:mod:`hamlet.remote`, :mod:`hamlet.sandbox`).  This process holds proxies of
 the student's classes and objects and runs the checks on them:
 
-* classes (2a-2e, 6a-6d, 3a): the visible check and the hidden test, as in the
-  notebook, but here -- a worker that only *defines* the classes answers the calls.
-  Task 3a goes last, since its test hands correct layers to the student's Network.
-* steps (2f, 3b): the hidden tests, on the objects a worker left after running the
-  notebook's code cells in order (training capped at the grading budget).
-* training (4, 5, 6e): the accuracy of the trained network is measured *here*, on
+* definitions (the declaration's ``definition_tasks``: classes and functions): the
+  visible check and the hidden test, as in the notebook, but here -- a worker that
+  only *defines* them answers the calls, in the declared order.
+* steps (``step_tasks``): the hidden tests, on the objects a worker left after running
+  the notebook's code cells in order (training capped at the grading budget).
+* training (``training_tasks``): the accuracy of the trained network is measured *here*, on
   MNIST's 10,000 test images, from the network's parameters and the layers'
   definitions; a History the student built by hand earns nothing.  The parameters
   are those the grading kernel left (:mod:`hamlet.trained`): arrays, which the student
@@ -34,43 +34,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hamlet_utils import checks
-from hamlet_utils.mnist import MNIST
+from hamlet_utils.mnist import MNIST, cache_root
 from hamlet_utils.training import normalisation_table
 
-from . import hidden_tests, trained
+from . import trained
+from .declaration import Declaration, DefinitionTask, StepTask, task_of
 from .remote import RemoteObject, RemoteWorker, StudentError, WorkerDied, WorkerTimeout
-from .results import task_of
 from .sandbox import Limits
 
-#: cells of the release never run for a verdict: they only plot
-SKIPPED_CELLS = ("plot_tasks_4_5", "plot_all")
-#: the class each class task is about, its visible check and its hidden test; 3a last
-CLASS_TASKS = {
-    "2a": ("Linear", checks.check_linear_forward, hidden_tests.linear_forward),
-    "2b": ("MeanSquareError", checks.check_mse_estimate, hidden_tests.mse_estimate),
-    "2c": ("MeanSquareError", checks.check_mse_gradient, hidden_tests.mse_gradient),
-    "2d": ("Linear", checks.check_linear_backward, hidden_tests.linear_backward),
-    "2e": ("Linear", checks.check_linear_update, hidden_tests.linear_update),
-    "6a": ("SoftMax", checks.check_softmax_forward, hidden_tests.softmax_forward),
-    "6b": ("CrossEntropy", checks.check_cross_entropy_estimate, hidden_tests.cross_entropy_estimate),
-    "6c": ("CrossEntropy", checks.check_cross_entropy_gradient, hidden_tests.cross_entropy_gradient),
-    "6d": ("SoftMax", checks.check_softmax_backward, hidden_tests.softmax_backward),
-    "3a": ("Network", None, hidden_tests.network),
-}
-#: the class tasks whose bugs excuse a later task built on them
-BUILT_ON = {
-    "2f": ("2a", "2b", "2c", "2d", "2e"),
-    "3b": ("2a", "2b", "2c", "2d", "2e", "3a"),
-    "4": ("2a", "2b", "2c", "2d", "2e", "3a"),
-    "5": ("2a", "2b", "2c", "2d", "2e", "3a", "6a", "6b", "6c", "6d"),
-    "6e": ("2a", "2d", "2e", "3a", "6a", "6b", "6c", "6d"),
-}
-#: the step tasks' objects, as the notebook names them
-STEP_OBJECTS = ("linear_layer", "sigmoid_layer", "cost_function", "random_input", "random_label", "learning_rate")
-#: every training task: its History variable and the number_epochs it must ask for
-TRAINING_TASKS = {training.task: training for training in trained.TRAINING_TASKS}
-#: the training tasks held to an accuracy table (task 5 must beat task 4 instead)
-MINIMUM_ACCURACY = {"4": checks.TASK4_MINIMUM_ACCURACY, "6e": checks.TASK6E_MINIMUM_ACCURACY}
 NOT_WRITTEN = "not implemented yet"
 
 
@@ -113,11 +84,11 @@ def _defines_only(source: str) -> bool:
     return all(isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)) for node in tree.body)
 
 
-def program(release, submission) -> list[Cell]:
+def program(release, submission, declaration: Declaration) -> list[Cell]:
     """The code cells to run, in order: the release's given cells, the student's solution
     cells (the release's stub where one is missing) and the cells the student added.
-    Test cells stay as the points where their task is judged (no source); plots are left
-    out, and so are the student's copies of given cells."""
+    Test cells stay as the points where their task is judged (no source); the declared
+    plot cells are left out, and so are the student's copies of given cells."""
     released = {_grade_id(cell): cell for cell in release.cells if _grade_id(cell)}
     solutions = {_grade_id(cell): cell.source for cell in submission.cells
                  if cell.cell_type == "code" and _grade_id(cell) in released
@@ -137,19 +108,18 @@ def program(release, submission) -> list[Cell]:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if cell.cell_type == "code" and meta.get("grade"):
             cells.append(Cell(grade_id, "", False, task=task_of(grade_id)))
-        elif cell.cell_type == "code" and grade_id not in SKIPPED_CELLS:
+        elif cell.cell_type == "code" and grade_id not in declaration.plot_cells:
             source = solutions.get(grade_id, cell.source) if meta.get("solution") else cell.source
             cells.append(Cell(grade_id, source, _defines_only(source) or not meta.get("solution")))
         cells.extend(Cell(name, source, _defines_only(source)) for name, source in added.get(grade_id, []))
     return cells
 
 
-def class_cells(cells: list[Cell]) -> list[Cell]:
-    """What the class worker runs: the definitions, no training."""
-    from .course import CLASS_CELLS
-
+def definition_cells(cells: list[Cell], declaration: Declaration) -> list[Cell]:
+    """What the definitions' worker runs: the declared definition cells and the student's
+    own cells that only define things; no training."""
     return [cell for cell in cells if cell.task is None and
-            (cell.name in CLASS_CELLS or (cell.name.startswith("cell ") and cell.defines_only))]
+            (cell.name in declaration.definition_cells or (cell.name.startswith("cell ") and cell.defines_only))]
 
 
 # ----------------------------------------------------------------------------- sessions
@@ -225,7 +195,7 @@ def _quietly(check, *args):
     try:
         with np.errstate(all="ignore"):
             check.__wrapped__(*args)
-    except checks._NotCheckedYet:
+    except checks.NotCheckedYet:
         pass
 
 
@@ -233,49 +203,50 @@ def _failure_text(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-def judge_class_task(task: str):
-    class_name, visible_check, hidden_test = CLASS_TASKS[task]
+def judge_definition_task(judged: DefinitionTask):
+    """The verdict of a class or function task: its visible check, then its hidden test."""
+    task, name = judged.task, judged.name
 
     def judge(worker: RemoteWorker) -> Verdict:
         try:
-            cls = worker.global_(class_name)
+            obj = worker.global_(name)
         except (StudentError, NotImplementedError) as error:
-            return Verdict(task, False, f"{class_name} is not defined ({error})")
+            return Verdict(task, False, f"{name} is not defined ({error})")
         try:
-            if visible_check is not None:
-                _quietly(visible_check, cls)
-            if task == "3a":
-                blocks = worker.define(hidden_tests.BUILDING_BLOCKS, hidden_tests.BUILDING_BLOCK_NAMES)
-                hidden_test(cls, tuple(blocks[name] for name in hidden_tests.BUILDING_BLOCK_NAMES))
+            if judged.check is not None:
+                _quietly(judged.check, obj)
+            if judged.helpers:
+                helpers = worker.define(judged.helpers, judged.helper_names)
+                judged.hidden_test(obj, tuple(helpers[helper] for helper in judged.helper_names))
             else:
-                hidden_test(cls)
+                judged.hidden_test(obj)
         except AssertionError as failure:  # CheckFailed or HiddenTestFailed
             return Verdict(task, False, _failure_text(failure))
         return Verdict(task, True)
     return judge
 
 
-def _bugs(verdicts: dict, task: str) -> list[str]:
-    return [f"task {earlier}: {verdicts[earlier].message}" for earlier in BUILT_ON.get(task, ())
+def _bugs(verdicts: dict, task: str, built_on: dict) -> list[str]:
+    """The earlier tasks' bugs (not "not implemented yet") that excuse ``task``."""
+    return [f"task {earlier}: {verdicts[earlier].message}" for earlier in built_on.get(task, ())
             if earlier in verdicts and not verdicts[earlier].passed and NOT_WRITTEN not in verdicts[earlier].message]
 
 
-def judge_step_task(task: str, verdicts: dict):
+def judge_step_task(step: StepTask, verdicts: dict, built_on: dict):
+    """The verdict of a step task, on the objects the notebook's cells left in the worker."""
+    task = step.task
+
     def judge(worker: RemoteWorker) -> Verdict:
-        names = STEP_OBJECTS if task == "2f" else ("network", "Network") + STEP_OBJECTS
         try:
-            values = {name: worker.global_(name) for name in names}
+            values = {name: worker.global_(name) for name in step.objects}
         except (StudentError, NotImplementedError) as error:
             return Verdict(task, False, f"{error}")
-        excused = bool(_bugs(verdicts, task))
+        bugs = _bugs(verdicts, task, built_on)
         try:
-            if task == "2f":
-                hidden_tests.single_step(**values, excused=lambda **_: excused)
-            else:
-                hidden_tests.network_step(**values, excused=lambda **_: excused)
+            step.hidden_test(**values, excused=lambda **_: bool(bugs))
         except AssertionError as failure:
             return Verdict(task, False, _failure_text(failure))
-        return Verdict(task, True, "excused: " + _bugs(verdicts, task)[0] if excused else "")
+        return Verdict(task, True, "excused: " + bugs[0] if bugs else "")
     return judge
 
 
@@ -301,35 +272,45 @@ def _sigmoid(x):
     return 0.5 * (1.0 + np.tanh(0.5 * x))  # = 1 / (1 + exp(-x)), without overflow warnings
 
 
-def accuracy_of_layers(layers) -> float | None:
-    """Accuracy on the test images of the layers ``[(kind, w, b)]`` (w and b for Linear only),
-    computed here; None when a layer is of another kind or its parameters do not fit."""
+def _softmax(x):
+    exponentials = np.exp(x - np.max(x, axis=1, keepdims=True))
+    return exponentials / np.sum(exponentials, axis=1, keepdims=True)
+
+
+def accuracy_of_layers(layers, layer_math: dict) -> float | None:
+    """Accuracy on the test images of the layers ``[(kind, w, b)]``, computed here with the
+    math the session declares for each kind (``layer_math``, see
+    :data:`hamlet.declaration.LAYER_MATH`; w and b for affine ones); None when a layer is
+    of another kind or its parameters do not fit."""
     images, labels = evaluation_set()
     x = images
     with np.errstate(all="ignore"):
         for kind, w, b in layers:
-            if kind == "Linear":
-                if w.ndim != 2 or w.shape[1] != x.shape[1] or b.size != w.shape[0]:
-                    return None
-                x = x @ w.T + b.reshape(1, -1)
-            elif kind == "Sigmoid":
-                x = _sigmoid(x)
-            elif kind == "SoftMax":
-                x = hidden_tests.reference_softmax(x)
-            else:
+            if kind not in layer_math:
                 return None
+            for step in layer_math[kind]:
+                if step == "affine":
+                    if w is None or w.ndim != 2 or w.shape[1] != x.shape[1] or b.size != w.shape[0]:
+                        return None
+                    x = x @ w.T + b.reshape(1, -1)
+                elif step == "sigmoid":
+                    x = _sigmoid(x)
+                elif step == "softmax":
+                    x = _softmax(x)
+                else:
+                    return None
     return _accuracy(x, labels)
 
 
-def measured_accuracy(worker: RemoteWorker, net) -> tuple[float, str]:
+def measured_accuracy(worker: RemoteWorker, net, layer_math: dict) -> tuple[float, str]:
     """Accuracy of a trained network on the test images, computed here from its parameters.
 
-    Layers are recognised by their class (the notebook's ``Linear``, ``Sigmoid``,
-    ``SoftMax``).  A network with any other layer is run by its own ``forward`` in the
+    Layers are recognised by their class: the notebook's classes the session declares
+    (``layer_math``).  A network with any other layer is run by its own ``forward`` in the
     worker instead, and the note says so.
     """
     known = {}
-    for name in trained.KNOWN_LAYERS:
+    for name in layer_math:
         try:
             known[name] = worker.global_(name)
         except (StudentError, NotImplementedError):
@@ -337,12 +318,12 @@ def measured_accuracy(worker: RemoteWorker, net) -> tuple[float, str]:
     layers = []
     for layer in list(net.layers) if isinstance(net, RemoteObject) and _has(net, "layers") else [net]:
         kind = next((name for name, cls in known.items()
-                     if isinstance(layer, RemoteObject) and hidden_tests._class_of(layer) is cls), None)
-        if kind == "Linear":
+                     if isinstance(layer, RemoteObject) and worker.class_of(layer) is cls), None)
+        if kind is not None and trained.WITH_PARAMETERS in layer_math[kind]:
             layers.append((kind, np.asarray(layer.w, dtype=float), np.asarray(layer.b, dtype=float)))
         else:
             layers.append((kind, None, None))
-    accuracy = accuracy_of_layers(layers)
+    accuracy = accuracy_of_layers(layers, layer_math)
     if accuracy is not None:
         return accuracy, ""
     # a layer of its own kind: the student's forward pass, on the test images, gives the outputs
@@ -392,7 +373,7 @@ def refused_claims(name: str, facts: trained.TrainedRun, wanted_epochs: int | No
     return None
 
 
-def examine_run(worker: RemoteWorker, name: str, wanted_epochs: int | None, grading_epochs: int) -> Run:
+def examine_run(worker: RemoteWorker, name: str, wanted_epochs: int | None, layer_math: dict) -> Run:
     try:
         history = worker.global_(name)
         history_class = worker.define("from hamlet_utils.training import History", ["History"])["History"]
@@ -408,21 +389,21 @@ def examine_run(worker: RemoteWorker, name: str, wanted_epochs: int | None, grad
     refused = refused_claims(name, facts, wanted_epochs)
     if refused is not None:
         return refused
-    accuracy, note = measured_accuracy(worker, history.net)
+    accuracy, note = measured_accuracy(worker, history.net, layer_math)
     return Run(True, accuracy=accuracy, note=note)
 
 
-def run_from_kernel(left: trained.TrainedRun, wanted_epochs: int | None) -> Run | None:
+def run_from_kernel(left: trained.TrainedRun, wanted_epochs: int | None, layer_math: dict) -> Run | None:
     """:func:`examine_run` for the run the grading kernel left (:mod:`hamlet.trained`);
     None when its network is not one whose accuracy is computed here."""
     refused = refused_claims(left.name, left, wanted_epochs)
     if refused is not None:
         return refused
-    accuracy = accuracy_of_layers(left.layers)
+    accuracy = accuracy_of_layers(left.layers, layer_math)
     return None if accuracy is None else Run(True, accuracy=accuracy)
 
 
-def kernel_runs(left: dict) -> dict | None:
+def kernel_runs(left: dict, declaration: Declaration) -> dict | None:
     """``{task: Run}`` for the training tasks from the kernel's files ``{name: TrainedRun}``;
     None unless every training task's run is there, computable here and good.
 
@@ -431,51 +412,52 @@ def kernel_runs(left: dict) -> dict | None:
     which outside the kernel costs only that cell's own task.
     """
     runs = {}
-    for task, training in TRAINING_TASKS.items():
+    for training in declaration.training_tasks:
         found = left.get(training.history)
-        run = run_from_kernel(found, training.number_epochs) if found is not None else None
+        run = run_from_kernel(found, training.number_epochs, declaration.layers) if found is not None else None
         if run is None or not run.ok:
             return None
-        runs[task] = run
+        runs[training.task] = run
     return runs
 
 
-def judge_training_task(task: str, verdicts: dict, grading_epochs: int, runs: dict):
+def judge_training_task(task: str, verdicts: dict, declaration: Declaration, runs: dict):
     """The verdict of a training task on the runs a worker left."""
     def judge(worker: RemoteWorker) -> Verdict:
-        return training_verdict(task, verdicts, grading_epochs, runs,
-                                lambda name, wanted: examine_run(worker, name, wanted, grading_epochs))
+        return training_verdict(task, verdicts, declaration, runs,
+                                lambda name, wanted: examine_run(worker, name, wanted, declaration.layers))
     return judge
 
 
-def training_verdict(task: str, verdicts: dict, grading_epochs: int, runs: dict, examine) -> Verdict:
+def training_verdict(task: str, verdicts: dict, declaration: Declaration, runs: dict, examine) -> Verdict:
     """``examine(name, wanted_epochs)`` -> Run: from a worker's objects or the kernel's files."""
-    bugs = _bugs(verdicts, task)
+    bugs = _bugs(verdicts, task, declaration.built_on)
+    training = declaration.training_task(task)
 
     def failed(run: Run, message: str) -> Verdict:
         # as in the notebook: a run that happened may be excused by a class's bug, a missing one not
         return Verdict(task, True, f"excused: {bugs[0]}") if bugs and run.ran else Verdict(task, False, message)
-    if task == "5":
-        better, first = TRAINING_TASKS["5"], TRAINING_TASKS["4"]
-        run, baseline = (runs.get("5") or examine(better.history, better.number_epochs),
-                         runs.get("4") or examine(first.history, first.number_epochs))
-        runs["5"] = run
+    if training.beats:
+        first = declaration.training_task(training.beats)
+        run, baseline = (runs.get(task) or examine(training.history, training.number_epochs),
+                         runs.get(first.task) or examine(first.history, first.number_epochs))
+        runs[task] = run
         if not run.ok:
             return failed(run, run.message)
         if not baseline.ok:
-            return Verdict(task, False, f"task 4's run is needed to compare with: {baseline.message}")
+            return Verdict(task, False, f"task {first.task}'s run is needed to compare with: {baseline.message}")
         if run.accuracy <= baseline.accuracy:
-            return failed(run, f"measured test accuracy {run.accuracy:.4f} does not beat task 4's "
+            return failed(run, f"measured test accuracy {run.accuracy:.4f} does not beat task {first.task}'s "
                                f"{baseline.accuracy:.4f}")
         return Verdict(task, True, f"measured test accuracy {run.accuracy:.4f} > {baseline.accuracy:.4f}"
                                    + (f" ({run.note})" if run.note else ""))
-    training, table = TRAINING_TASKS[task], MINIMUM_ACCURACY[task]
     wanted = training.number_epochs
     run = runs.get(task) or examine(training.history, wanted)
     runs[task] = run
     if not run.ok:
         return failed(run, run.message)
-    minimum = checks.minimum_accuracy(table, min(grading_epochs, wanted))
+    epochs = declaration.grading_epochs if wanted is None else min(declaration.grading_epochs, wanted)
+    minimum = checks.minimum_accuracy(training.minimum_accuracy, epochs)
     if run.accuracy < minimum:
         return failed(run, f"measured test accuracy {run.accuracy:.4f} < {minimum:.2f}")
     return Verdict(task, True, f"measured test accuracy {run.accuracy:.4f} >= {minimum:.2f}"
@@ -484,7 +466,7 @@ def training_verdict(task: str, verdicts: dict, grading_epochs: int, runs: dict,
 
 # ----------------------------------------------------------------------------- all tasks
 
-def outside_verdicts(release, submission, *, grading_epochs: int, timeout: float, slot: int = 0,
+def outside_verdicts(release, submission, declaration: Declaration, *, timeout: float, slot: int = 0,
                      threads: int = 1, limits: Limits = Limits(), tasks=None, left=None) -> OutsideResult:
     """Judge every autograded task of ``submission`` (a NotebookNode) outside its kernel.
 
@@ -496,19 +478,17 @@ def outside_verdicts(release, submission, *, grading_epochs: int, timeout: float
     notebook and trains the networks itself.  The class tasks are judged in a thread of
     their own, beside the notebook's worker.
     """
-    from hamlet_utils.mnist import _cache_root
-
     start = time.monotonic()
     tasks = list(tasks or [task_of(_grade_id(cell)) for cell in release.cells
                            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")])
-    environment = {"HAMLET_MAX_EPOCHS": str(grading_epochs), "HAMLET_PROGRESS": "0", "MPLBACKEND": "Agg",
-                   "HOME": "/tmp", "HAMLET_CACHE": str(_cache_root()), "PYTHONDONTWRITEBYTECODE": "1",
+    environment = {"HAMLET_MAX_EPOCHS": str(declaration.grading_epochs), "HAMLET_PROGRESS": "0",
+                   "MPLBACKEND": "Agg", "HOME": "/tmp", "HAMLET_CACHE": str(cache_root()), "PYTHONDONTWRITEBYTECODE": "1",
                    **{name: str(threads) for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}}
 
     def make_worker():
         return RemoteWorker(slot=slot, limits=limits, environment=environment, timeout=timeout)
 
-    cells = program(release, submission)
+    cells = program(release, submission, declaration)
     # every cell and every task may use its time once, and workers restart
     deadline = start + timeout * (len(cells) + len(tasks)) + 120
     result = OutsideResult()
@@ -519,10 +499,10 @@ def outside_verdicts(release, submission, *, grading_epochs: int, timeout: float
     def judge_classes():
         try:
             with Session(make_worker, deadline) as session:
-                for cell in class_cells(cells):
+                for cell in definition_cells(cells, declaration):
                     session.run(cell)
-                for task in [task for task in CLASS_TASKS if task in tasks]:
-                    class_verdicts[task] = session.probe(task, judge_class_task(task))
+                for judged in [judged for judged in declaration.definition_tasks if judged.task in tasks]:
+                    class_verdicts[judged.task] = session.probe(judged.task, judge_definition_task(judged))
         except BaseException as error:  # noqa: BLE001 -- raised again in the calling thread
             class_errors.append(error)
     classes = threading.Thread(target=judge_classes, name="class-tasks", daemon=True)
@@ -537,7 +517,9 @@ def outside_verdicts(release, submission, *, grading_epochs: int, timeout: float
 
     runs: dict = {}
     from_kernel, waited = None, 0.0
-    last_step = max((index for index, cell in enumerate(cells) if cell.task in ("2f", "3b") and cell.task in tasks),
+    step_tasks = {step.task: step for step in declaration.step_tasks}
+    definition_tasks = {judged.task for judged in declaration.definition_tasks}
+    last_step = max((index for index, cell in enumerate(cells) if cell.task in step_tasks and cell.task in tasks),
                     default=-1)
     with Session(make_worker, deadline) as session:  # the notebook in order, each task at its test cell
         for index, cell in enumerate(cells):
@@ -545,22 +527,23 @@ def outside_verdicts(release, submission, *, grading_epochs: int, timeout: float
                 waiting = time.monotonic()
                 left_runs, left = left(), None
                 waited = time.monotonic() - waiting
-                from_kernel = kernel_runs(left_runs) if left_runs is not None else None
+                from_kernel = kernel_runs(left_runs, declaration) if left_runs is not None else None
                 if from_kernel is not None:  # nothing after the step tasks needs to run
                     runs.update(from_kernel)
                     break
             if cell.task is None:
                 session.run(cell)
-            elif cell.task in tasks and cell.task not in CLASS_TASKS:
+            elif cell.task in tasks and cell.task not in definition_tasks:
                 classes_judged()
-                verdicts[cell.task] = session.probe(cell.task, judge_step_task(cell.task, verdicts)
-                                                    if cell.task in ("2f", "3b") else
-                                                    judge_training_task(cell.task, verdicts, grading_epochs, runs))
+                verdicts[cell.task] = session.probe(
+                    cell.task, judge_step_task(step_tasks[cell.task], verdicts, declaration.built_on)
+                    if cell.task in step_tasks else judge_training_task(cell.task, verdicts, declaration, runs))
         result.problems = [f"{name}: {problem}" for name, problem in session.fatal.items()]
     classes_judged()
     result.trained_in_kernel = from_kernel is not None
-    for task in [task for task in TRAINING_TASKS if from_kernel is not None and task in tasks]:
-        verdicts[task] = training_verdict(task, verdicts, grading_epochs, runs, examine=None)
+    for task in [training.task for training in declaration.training_tasks if from_kernel is not None
+                 and training.task in tasks]:
+        verdicts[task] = training_verdict(task, verdicts, declaration, runs, examine=None)
     result.verdicts = {task: verdicts[task] for task in tasks if task in verdicts}
     result.seconds = time.monotonic() - start - waited  # not the time spent waiting for the kernel
     return result
@@ -580,12 +563,11 @@ SUSPICIOUS_NAMES = {
     "setprofile": "traces the interpreter", "hamlet": "uses the grader's package",
 }
 SUSPICIOUS_TEXT = re.compile(r"gradebook|\bsolutions?/|submitted/|autograded/|grades\.csv|feedback/|\.ipynb")
-#: modules whose attributes student code has no business replacing
-GUARDED_MODULES = ("np", "numpy", "checks", "gradcheck", "hamlet_utils", "training", "sys", "builtins", "os",
-                   "hidden_tests", "math", "warnings")
+#: modules whose attributes student code has no business replacing (and a session's own, declared)
+GUARDED_MODULES = ("np", "numpy", "hamlet_utils", "sys", "builtins", "os", "math", "warnings")
 
 
-def suspicious_code(submission, release) -> list[str]:
+def suspicious_code(submission, release, guarded_names=()) -> list[str]:
     """What the student's own code does that a solution never needs: replacing functions of
     modules, reading frames, the environment or files of the grading, the network."""
     released = {_grade_id(cell): cell for cell in release.cells if _grade_id(cell)}
@@ -597,14 +579,14 @@ def suspicious_code(submission, release) -> list[str]:
             continue  # given and test cells are the release's
         name = grade_id if grade_id in released else f"cell {number}"
         reasons: dict = {}  # one line per cell: each kind of reason once, with its first example
-        for what in _suspicious_in(cell.source):
+        for what in _suspicious_in(cell.source, GUARDED_MODULES + tuple(guarded_names)):
             reasons.setdefault(what.split(": ")[-1].split(" (")[0], what)
         if reasons:
             findings.append(f"suspicious code in {name}: " + "; ".join(reasons.values())[:300])
     return findings
 
 
-def _suspicious_in(source: str) -> list[str]:
+def _suspicious_in(source: str, guarded: tuple) -> list[str]:
     found = []
     try:
         tree = ast.parse(source)
@@ -616,7 +598,7 @@ def _suspicious_in(source: str) -> list[str]:
             if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
-                if isinstance(target, ast.Attribute) and _root_name(target) in GUARDED_MODULES:
+                if isinstance(target, ast.Attribute) and _root_name(target) in guarded:
                     found.append(f"replaces {ast.unparse(target)}")
                 if isinstance(target, ast.Name) and target.id in ("AssertionError", "Exception", "print",
                                                                   "isinstance", "__import__"):
@@ -626,7 +608,7 @@ def _suspicious_in(source: str) -> list[str]:
             if isinstance(node, ast.ClassDef) and node.name in ("AssertionError", "CheckFailed"):
                 found.append(f"redefines {node.name}")
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr")
-                    and node.args and _root_name(node.args[0]) in GUARDED_MODULES):
+                    and node.args and _root_name(node.args[0]) in guarded):
                 found.append(f"replaces attributes of {ast.unparse(node.args[0])}")
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 modules = [alias.name for alias in node.names] if isinstance(node, ast.Import) else [node.module or ""]
