@@ -28,7 +28,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "autograde"))
 
-from hamlet import course, examples, grade  # noqa: E402
+from hamlet import course, examples, pipeline, run_state  # noqa: E402
 
 SESSION = "06_backpropagation"
 from hamlet.execute import execute_notebook  # noqa: E402
@@ -53,9 +53,9 @@ def write_class(folder: Path, size: int) -> Path:
 def grade_class(submissions: Path, jobs: int, timeout: int):
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        results = grade.grade(submissions, out, jobs=jobs, timeout=timeout, log=lambda *a: None)
+        results = pipeline.grade(submissions, out, jobs=jobs, timeout=timeout, log=lambda *a: None)
         total = time.perf_counter() - start
-        students = grade._load_run(Path(out))["students"]
+        students = {name: vars(record) for name, record in run_state.load(Path(out)).students.items()}
     return total, results, students
 
 

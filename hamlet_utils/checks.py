@@ -14,143 +14,37 @@ numbers a student's later cells produce.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import io
-import warnings
-
 import numpy as np
 
 from . import gradcheck, session_facts
+from .checking import (VALUE_TOLERANCE, CheckFailed, NotCheckedYet, array as _array, call as _shared_call,  # noqa: F401
+                       check as _check, error as _error, fail as _fail, history as _shared_history,
+                       implemented as _implemented, minimum_accuracy, one_hot as _one_hot, quietly as _quietly,
+                       rng as _rng, same as _same, unchanged as _unchanged)
 from .training import History
 
 #: the session these checks are for; which task builds on which is its declaration's
 SESSION = "06_backpropagation"
-
-#: equality of values that the student's code and the check compute in different orders
-VALUE_TOLERANCE = 1e-9
-
-
-class CheckFailed(AssertionError):
-    """A task check failed; the message says what is wrong and how far off it is."""
-
-
-class NotCheckedYet(Exception):
-    """This task cannot be judged while an earlier task it builds on fails.
-
-    The check then prints why and does not fail: the mistake costs the points of
-    the task it is in, once, and the autograder's hidden tests judge this task on
-    its own.
-    """
-
-
-# --------------------------------------------------------------------------- helpers
-
-def _check(task: str):
-    """Decorator: own random generator, global random state restored, quiet NumPy warnings."""
-    def decorate(function):
-        @functools.wraps(function)
-        def wrapper(*args, **kwargs):
-            __tracebackhide__ = True  # IPython hides this frame in tracebacks
-            state = np.random.get_state()
-            try:
-                with warnings.catch_warnings(), np.errstate(all="ignore"):
-                    warnings.simplefilter("ignore")
-                    message = function(*args, **kwargs)
-            except NotCheckedYet as deferred:
-                print(f"Task {task} not checked yet: {deferred}")
-                return
-            finally:
-                np.random.set_state(state)
-            print(f"Task {task} passed: {message}")
-        wrapper.task = task
-        return wrapper
-    return decorate
-
-
-def _fail(task: str, message: str, cause: BaseException | None = None):
-    __tracebackhide__ = True
-    error = CheckFailed(f"Task {task}: {message}")
-    if cause is None:
-        raise error from None
-    raise error from cause
+#: what a shape error of a Linear layer's arrays should remind of
+LINEAR_SHAPES = ", x_in is (batch, n_in), w and dw are (n_out, n_in), b and db are (1, n_out)"
 
 
 def _call(task: str, description: str, function, *args):
-    """Call student code; turn whatever it raises into a clear CheckFailed."""
+    """:func:`hamlet_utils.checking.call`, with the Linear layer's shapes in a shape error."""
     __tracebackhide__ = True
-    try:
-        return function(*args)
-    except CheckFailed:
-        raise
-    except NotImplementedError:
-        _fail(task, f"{description} is not implemented yet (it raises NotImplementedError).")
-    except Exception as error:  # student code may raise anything
-        hint = ""
-        text = str(error)
-        if isinstance(error, ValueError) and any(
-                word in text for word in ("shape", "broadcast", "align", "mismatch")):
-            hint = " Check the shapes: the batch is the first dimension"
-            if description.startswith("Linear"):
-                hint += (", x_in is (batch, n_in), w and dw are (n_out, n_in), b and db are "
-                         "(1, n_out)")
-            hint += "."
-        elif isinstance(error, TypeError) and "NoneType" in text:
-            hint = (" Something is None: is every attribute stored before it is used (e.g. in "
-                    "forward or estimate), and every result returned?")
-        _fail(task, f"{description} raised {type(error).__name__}: {text}.{hint}", error)
+    return _shared_call(task, description, function, *args,
+                        shape_hint=LINEAR_SHAPES if description.startswith("Linear") else "")
 
 
-def _array(task: str, description: str, value, shape) -> np.ndarray:
-    """``value`` as a float64 array of ``shape``, or a CheckFailed saying how it differs."""
+def _history(task: str, history, name: str, excuse: bool = True) -> History:
+    """The History in ``name``, or a failure -- or a deferral when an earlier task is to blame."""
     __tracebackhide__ = True
-    if value is None:
-        _fail(task, f"{description} returned None: is there a `return` with the result?")
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        _fail(task, f"{description} returned a {type(value).__name__}, not a numeric array.")
-    if array.shape != tuple(shape):
-        hint = ""
-        if array.shape == tuple(shape)[::-1]:
-            hint = " It looks transposed: the batch must be the first dimension."
-        elif array.ndim == 0:
-            hint = " It is a single number; one value per element of the batch is needed."
-        _fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}.{hint}")
-    if not np.all(np.isfinite(array)):
-        _fail(task, f"{description} contains NaN or inf.")
-    return array
+    def blame(problem):
+        _blame_earlier_tasks(task, history.net, history.cost_function, problem)
+    return _shared_history(task, history, name, blame if excuse else None)
 
 
-def _error(a, b) -> float:
-    return gradcheck.relative_error(a, b)
-
-
-def _same(a, b, tolerance: float = VALUE_TOLERANCE) -> bool:
-    return _error(a, b) <= tolerance
-
-
-def _unchanged(task: str, description: str, original: np.ndarray, now: np.ndarray, what: str = "its input"):
-    __tracebackhide__ = True
-    if not np.array_equal(original, now):
-        _fail(task, f"{description} changed {what} in place. Compute new arrays instead "
-                    f"(e.g. `a = a - b`, not `a -= b`): the caller still needs the input.")
-
-
-def _rng(seed: int) -> np.random.Generator:
-    return np.random.default_rng(seed)
-
-
-def _implemented(task: str, description: str, function, *args):
-    """Fail if ``function`` is still the template's stub; ignore any other error (checked later)."""
-    __tracebackhide__ = True
-    try:
-        function(*args)
-    except NotImplementedError:
-        _fail(task, f"{description} is not implemented yet (it raises NotImplementedError).")
-    except Exception:  # e.g. missing state on a fresh object: the real check comes later
-        pass
-
+# --------------------------------------------------------------------------- helpers
 
 def _prerequisite(task: str, what: str, cls):
     """Run the checks of the same class that ``task`` builds on (the session's declaration
@@ -183,12 +77,6 @@ def _probabilities(rng, shape) -> np.ndarray:
     """Rows of positive numbers summing to one, none close to zero."""
     values = rng.uniform(0.2, 1.0, size=shape)
     return values / values.sum(axis=1, keepdims=True)
-
-
-def _one_hot(rng, n_samples: int, n_classes: int) -> np.ndarray:
-    target = np.zeros((n_samples, n_classes))
-    target[np.arange(n_samples), rng.integers(0, n_classes, n_samples)] = 1.0
-    return target
 
 
 def _report_gradients(task: str, description: str, comparisons: dict, hints: dict | None = None) -> float:
@@ -679,25 +567,6 @@ TASK4_MINIMUM_ACCURACY = {1: 0.35, 2: 0.45, 3: 0.50, 5: 0.60, 10: 0.70, 20: 0.82
 TASK6E_MINIMUM_ACCURACY = {1: 0.40, 2: 0.55, 3: 0.65, 5: 0.70, 10: 0.78, 20: 0.83, 50: 0.87, 100: 0.895}
 
 
-def minimum_accuracy(table: dict, epochs: int) -> float:
-    """The threshold of the largest epoch count in ``table`` not above ``epochs``."""
-    reached = [count for count in table if count <= epochs]
-    return table[max(reached)] if reached else 0.0
-
-
-def _quietly(check, *args) -> str | None:
-    """Run a check without printing; its failure message, or None when it passes."""
-    try:
-        with contextlib.redirect_stdout(io.StringIO()) as printed:
-            check(*args)
-    except CheckFailed as failure:
-        return str(failure)
-    except Exception as error:  # a class so broken that even building it fails
-        return f"{type(error).__name__}: {error}"
-    text = printed.getvalue()
-    return text.strip() if "not checked yet" in text else None
-
-
 def _parts(net) -> list:
     """One instance of every class a network is built of: itself, its layers, nested networks."""
     parts, stack = [], [net]
@@ -732,26 +601,6 @@ def prerequisite_failures(net, cost_function, task: str | None = None) -> list[s
         checks += [(by_task[judged], type(part)) for judged, name in facts.definitions.items()
                    if judged in earlier and name in names and judged in by_task]
     return [message for message in (_quietly(check, cls) for check, cls in checks) if message]
-
-
-def _history(task: str, history, name: str, excuse: bool = True) -> History:
-    """The History in ``name``, or a failure -- or a deferral when an earlier task is to blame."""
-    __tracebackhide__ = True
-    if not isinstance(history, History):
-        _fail(task, f"`{name}` must hold what train(...) returns, e.g. `{name} = train(...)`; "
-                    f"it is a {type(history).__name__}.")
-    problem = None
-    if history.failure:
-        problem = f"training stopped ({history.failure})"
-    elif len(history) == 0:
-        _fail(task, f"`{name}` has no epochs: was training run?")
-    elif not all(np.isfinite(history.cost)):
-        problem = f"the training cost of `{name}` became NaN or inf"
-    if problem:
-        if excuse:
-            _blame_earlier_tasks(task, history.net, history.cost_function, problem)
-        _fail(task, f"{problem}: the learning rate may be too large, or the layers do not fit together.")
-    return history
 
 
 def earlier_task_bugs(net, cost_function, task: str | None = None) -> list[str]:

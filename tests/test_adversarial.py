@@ -15,9 +15,9 @@ import time
 
 import pytest
 
-from cheat_corpus import CHEATERS, CONTROLS, write_corpus
+from cheat_corpus import CHEATERS, CONTROLS, SESSION, write_corpus
 from fault_corpus import FAULTS, FILE_FAULTS, write_faults
-from hamlet import grade, sandbox
+from hamlet import outputs, pipeline, run_state, sandbox
 from hamlet.examples import autograded_scores, expected_scores
 
 pytestmark = [pytest.mark.skipif(sandbox.bubblewrap() is None, reason="bubblewrap is needed to grade untrusted code"),
@@ -41,7 +41,7 @@ def _sandbox_processes(wait: float = 10.0) -> list[str]:
 @pytest.fixture(scope="module")
 def cheat_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cheats")
-    results = grade.grade(write_corpus(folder / "submissions"), folder / "out", jobs=2, timeout=TIMEOUT,
+    results = pipeline.grade(write_corpus(folder / "submissions"), folder / "out", jobs=2, timeout=TIMEOUT,
                           log=lambda *args: None)
     return {result.student: result for result in results}, folder / "out"
 
@@ -49,7 +49,7 @@ def cheat_run(tmp_path_factory):
 @pytest.fixture(scope="module")
 def fault_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("faults")
-    results = grade.grade(write_faults(folder / "submissions", CONTROLS), folder / "out", jobs=2, timeout=TIMEOUT,
+    results = pipeline.grade(write_faults(folder / "submissions", CONTROLS), folder / "out", jobs=2, timeout=TIMEOUT,
                           log=lambda *args: None)
     return {result.student: result for result in results}, folder / "out"
 
@@ -58,7 +58,7 @@ def fault_run(tmp_path_factory):
 def test_a_cheat_earns_nothing_and_is_flagged(cheat_run, student):
     results, _ = cheat_run
     result = results[student.name]
-    assert autograded_scores(result) == expected_scores(student), result.flags
+    assert autograded_scores(result) == expected_scores(student, SESSION), result.flags
     assert any(flag.startswith("suspicious") for flag in result.flags), result.flags
 
 
@@ -66,7 +66,7 @@ def test_a_cheat_earns_nothing_and_is_flagged(cheat_run, student):
 def test_honest_students_beside_cheaters_are_unaffected(cheat_run, student):
     results, _ = cheat_run
     result = results[student.name]
-    assert autograded_scores(result) == expected_scores(student)
+    assert autograded_scores(result) == expected_scores(student, SESSION)
     assert not [flag for flag in result.flags if flag.startswith("suspicious")]
 
 
@@ -88,7 +88,7 @@ def test_cheats_left_no_trace_in_the_results(cheat_run):
 def test_a_fault_is_survived_and_reported(fault_run, student):
     results, _ = fault_run
     result = results[student.name]
-    assert autograded_scores(result) == expected_scores(student), result.flags
+    assert autograded_scores(result) == expected_scores(student, SESSION), result.flags
     for expected in student.flags:
         assert any(expected in flag for flag in result.flags), (expected, result.flags)
 
@@ -102,7 +102,7 @@ def test_a_broken_submission_is_reported(fault_run, name):
 @pytest.mark.parametrize("student", CONTROLS, ids=lambda student: student.name)
 def test_honest_students_beside_faults_are_unaffected(fault_run, student):
     results, _ = fault_run
-    assert autograded_scores(results[student.name]) == expected_scores(student)
+    assert autograded_scores(results[student.name]) == expected_scores(student, SESSION)
     assert not _sandbox_processes()
 
 
@@ -117,19 +117,18 @@ def test_an_interrupted_run_resumes(tmp_path):
     command = [sys.executable, "-m", "hamlet.cli", "grade", str(submissions), "--out", str(tmp_path / "out"),
                "--jobs", "1", "--timeout", str(TIMEOUT)]
     first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    run_file = tmp_path / "out" / grade.RUN_FILE
+    run_file = tmp_path / "out" / run_state.RUN_FILE
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
-        run = grade._load_run(tmp_path / "out") or {}
-        if sum(facts.get("done", False) for facts in run.get("students", {}).values()) >= 1:
+        run = run_state.load(tmp_path / "out")
+        if run is not None and len(run.done) >= 1:
             break
         time.sleep(1)
     first.send_signal(signal.SIGINT)
     output, _ = first.communicate(timeout=120)
     assert first.returncode != 0 and "run the same command again" in output, output
     assert run_file.exists()
-    done_before = {student for student, facts in grade._load_run(tmp_path / "out")["students"].items()
-                   if facts["done"]}
+    done_before = run_state.load(tmp_path / "out").done
     assert 1 <= len(done_before) < 4
     assert not _sandbox_processes()
     with sqlite3.connect(tmp_path / "out" / "gradebook.db") as database:
@@ -141,9 +140,9 @@ def test_an_interrupted_run_resumes(tmp_path):
     graded_again = {line.split()[1] for line in second.stdout.splitlines() if line.strip().startswith("graded ")
                     and " in " in line and not line.startswith("graded 4")}
     assert not graded_again & done_before
-    expected = {student.name: expected_scores(student) for student in CONTROLS}
-    run = grade._load_run(tmp_path / "out")
-    assert run["complete"] and len(run["students"]) == 4
-    results = {result.student: result for result in grade.report(tmp_path / "out")}
+    expected = {student.name: expected_scores(student, SESSION) for student in CONTROLS}
+    run = run_state.load(tmp_path / "out")
+    assert run.complete and len(run.students) == 4
+    results = {result.student: result for result in outputs.report(tmp_path / "out")}
     for name, result in results.items():
         assert autograded_scores(result) == expected[name if name in expected else "control_complete"], name

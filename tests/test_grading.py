@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from conftest import SOURCE
 
-from hamlet import examples, grade
+from hamlet import course_folder, examples, outputs, pipeline, run_state, submissions
 
 SESSION = "06_backpropagation"
 FOLDER = examples.folder(SESSION)
@@ -25,7 +25,7 @@ from hamlet.release import HIDDEN_REGION
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     out = tmp_path_factory.mktemp("graded")
-    results = grade.grade(FOLDER / "submissions", out, jobs=2, timeout=120, log=lambda *a: None)
+    results = pipeline.grade(FOLDER / "submissions", out, jobs=2, timeout=120, log=lambda *a: None)
     return out, {result.student: result for result in results}
 
 
@@ -54,7 +54,7 @@ def test_training_is_judged_on_the_networks_the_kernel_trained(graded):
     """No network is trained twice where the kernel's runs are good; where one is not
     (the untouched notebook, the endless loop), a worker trains them outside."""
     out, _ = graded
-    students = json.loads((out / grade.RUN_FILE).read_text())["students"]
+    students = json.loads((out / run_state.RUN_FILE).read_text())["students"]
     in_kernel = {student for student, facts in students.items() if facts["outside"]["trained_in_kernel"]}
     assert {"ada_complete", "gia_unusual", "finn_edits_tests"} <= in_kernel
     assert not {"cleo_untouched", "dan_endless_loop"} & in_kernel
@@ -143,20 +143,20 @@ def write(path, notebook=None):
 def test_collect_flat_folder_nbgrader_layout_and_zip(tmp_path):
     flat = tmp_path / "flat"
     write(flat / "anna.ipynb"), write(flat / "bo b.ipynb")
-    found = {s.student: s for s in grade.collect_submissions(flat, "06_backpropagation", tmp_path)}
+    found = {s.student: s for s in submissions.collect_submissions(flat, "06_backpropagation", tmp_path)}
     assert set(found) == {"anna", "bo_b"} and all(s.problem is None for s in found.values())
 
     layout = tmp_path / "course" / "submitted"
     write(layout / "carl" / "06_backpropagation" / "06_backpropagation.ipynb")
     (layout / "dora" / "06_backpropagation").mkdir(parents=True)
-    found = {s.student: s for s in grade.collect_submissions(tmp_path / "course", "06_backpropagation", tmp_path)}
+    found = {s.student: s for s in submissions.collect_submissions(tmp_path / "course", "06_backpropagation", tmp_path)}
     assert found["carl"].notebook.name == "06_backpropagation.ipynb"
     assert found["dora"].notebook is None and "no notebook" in found["dora"].problem
 
     archive = tmp_path / "export.zip"
     with zipfile.ZipFile(archive, "w") as bundle:
         bundle.write(flat / "anna.ipynb", "export/anna.ipynb")
-    found = grade.collect_submissions(archive, "06_backpropagation", tmp_path / "scratch")
+    found = submissions.collect_submissions(archive, "06_backpropagation", tmp_path / "scratch")
     assert [s.student for s in found] == ["anna"]
 
 
@@ -165,13 +165,13 @@ def test_collect_refuses_zip_entries_outside_the_folder(tmp_path):
     with zipfile.ZipFile(archive, "w") as bundle:
         bundle.writestr("../../escaped.ipynb", json.dumps({}))
     with pytest.raises(ValueError, match="outside the folder"):
-        grade.collect_submissions(archive, "06_backpropagation", tmp_path / "scratch")
+        submissions.collect_submissions(archive, "06_backpropagation", tmp_path / "scratch")
 
 
 def test_duplicate_student_is_flagged(tmp_path):
     write(tmp_path / "in" / "anna.ipynb")
     write(tmp_path / "in" / "anna" / "06_backpropagation.ipynb")
-    (found,) = grade.collect_submissions(tmp_path / "in", "06_backpropagation", tmp_path)
+    (found,) = submissions.collect_submissions(tmp_path / "in", "06_backpropagation", tmp_path)
     assert "more than once" in found.problem
 
 
@@ -180,8 +180,8 @@ def test_broken_notebook_is_flagged_not_graded(tmp_path):
     broken.parent.mkdir()
     broken.write_text("{ this is not json")
     release = nbformat.read(str(SOURCE), as_version=4)
-    (submission,) = grade.collect_submissions(tmp_path / "in", "06_backpropagation", tmp_path)
-    flags = grade.place_submission(tmp_path / "course", "06_backpropagation", submission, release)
+    (submission,) = submissions.collect_submissions(tmp_path / "in", "06_backpropagation", tmp_path)
+    flags = course_folder.place_submission(tmp_path / "course", "06_backpropagation", submission, release)
     assert any(re.match("not a readable notebook", flag) for flag in flags)
     assert not (tmp_path / "course" / "submitted" / "zed").exists()
 
@@ -207,7 +207,7 @@ def test_report_after_manual_grading(graded):
         mark = gradebook.find_grade("task1a_formulas", "06_backpropagation", "06_backpropagation", "ada_complete")
         mark.manual_score = 3.0
         gradebook.db.commit()
-    after = {result.student: result for result in grade.report(out)}
+    after = {result.student: result for result in outputs.report(out)}
     assert after["ada_complete"].score == before["ada_complete"].score + 3
     assert after["finn_edits_tests"].flags == before["finn_edits_tests"].flags  # kept from the run
     with open(out / "grades.csv", newline="") as handle:
@@ -218,7 +218,7 @@ def test_report_after_manual_grading(graded):
 
 def test_report_needs_a_grading_run(tmp_path):
     with pytest.raises(FileNotFoundError, match="run `hamlet grade` first"):
-        grade.report(tmp_path)
+        outputs.report(tmp_path)
 
 
 def test_the_gradebook_revision_read_in_process_is_alembics(monkeypatch):

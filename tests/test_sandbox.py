@@ -16,8 +16,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from hamlet import course, examples, sandbox, verdicts
-from hamlet.grade import restore_grading_metadata
+from hamlet import course, examples, outside_program, sandbox, suspicious
+from hamlet.course_folder import restore_grading_metadata
 from hamlet.remote import RemoteWorker, StudentError, WorkerDied, WorkerTimeout
 from hamlet.worker import read_frame
 
@@ -293,22 +293,22 @@ def _release():
 def test_the_program_takes_given_cells_from_the_release_and_keeps_added_cells():
     release = _release()
     submission = examples.notebook_of(STUDENTS[0], SESSION)
-    given = next(cell for cell in submission.cells if verdicts._grade_id(cell) == "given_sigmoid_layer")
+    given = next(cell for cell in submission.cells if outside_program.grade_id_of(cell) == "given_sigmoid_layer")
     given.source = "Sigmoid = None  # a student's edit of given code"
-    index = next(number for number, cell in enumerate(submission.cells) if verdicts._grade_id(cell) == "linear")
+    index = next(number for number, cell in enumerate(submission.cells) if outside_program.grade_id_of(cell) == "linear")
     submission.cells.insert(index + 1, nbformat.v4.new_code_cell("def helper():\n    return 1"))
-    cells = verdicts.program(release, submission, DECLARATION)
+    cells = outside_program.program(release, submission, DECLARATION)
     names = [cell.name for cell in cells]
     assert "Sigmoid = None" not in next(cell.source for cell in cells if cell.name == "given_sigmoid_layer")
     assert names.index(f"cell {index + 1}") == names.index("linear") + 1
     assert [cell.task for cell in cells if cell.task][:3] == ["2a", "2b", "2c"]
     assert not any(cell.name in DECLARATION.plot_cells for cell in cells)
-    assert f"cell {index + 1}" in [cell.name for cell in verdicts.definition_cells(cells, DECLARATION)]
+    assert f"cell {index + 1}" in [cell.name for cell in outside_program.definition_cells(cells, DECLARATION)]
 
 
 @pytest.mark.parametrize("student", STUDENTS, ids=lambda student: student.name)
 def test_honest_code_is_not_called_suspicious(student):
-    assert verdicts.suspicious_code(examples.notebook_of(student, SESSION), _release(), DECLARATION.guarded_names) == []
+    assert suspicious.suspicious_code(examples.notebook_of(student, SESSION), _release(), DECLARATION.guarded_names) == []
 
 
 @pytest.mark.parametrize("code, finding", [
@@ -327,14 +327,14 @@ def test_cheating_code_is_called_suspicious(code, finding):
     release = _release()
     submission = examples.notebook_of(STUDENTS[0], SESSION)
     submission.cells.append(nbformat.v4.new_code_cell(code))
-    assert any(finding in line for line in verdicts.suspicious_code(submission, release, DECLARATION.guarded_names)), \
-        verdicts.suspicious_code(submission, release, DECLARATION.guarded_names)
+    assert any(finding in line for line in suspicious.suspicious_code(submission, release, DECLARATION.guarded_names)), \
+        suspicious.suspicious_code(submission, release, DECLARATION.guarded_names)
 
 
 def test_grading_metadata_comes_back_from_the_release():
     release = _release()
     submission = examples.notebook_of(STUDENTS[0], SESSION)
-    cells = {verdicts._grade_id(cell): cell for cell in submission.cells}
+    cells = {outside_program.grade_id_of(cell): cell for cell in submission.cells}
     cells["task2b_mse_estimate"].metadata["nbgrader"].update(grade=False, points=0)
     cells["linear"].metadata["nbgrader"].update(grade=True, points=50)
     submission.cells.append(nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {"grade_id": "mine",
@@ -344,10 +344,10 @@ def test_grading_metadata_comes_back_from_the_release():
     assert sorted(flags) == sorted(["suspicious: changed the grading metadata of task2b_mse_estimate (restored)",
                                     "suspicious: changed the grading metadata of linear (restored)",
                                     "suspicious: grading metadata on a cell of its own (mine; removed)"])
-    released = {verdicts._grade_id(cell): cell for cell in release.cells}
+    released = {outside_program.grade_id_of(cell): cell for cell in release.cells}
     for cell in submission.cells:
-        if verdicts._grade_id(cell):
-            assert cell.metadata["nbgrader"] == released[verdicts._grade_id(cell)].metadata["nbgrader"]
+        if outside_program.grade_id_of(cell):
+            assert cell.metadata["nbgrader"] == released[outside_program.grade_id_of(cell)].metadata["nbgrader"]
     assert "nbgrader" not in submission.cells[-1].metadata
     assert restore_grading_metadata(submission, release) == []  # a second pass finds nothing
     assert before != submission

@@ -10,7 +10,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from hamlet import course, sandbox, trained, verdicts
+from hamlet import accuracy, course, sandbox, trained
 from hamlet.remote import RemoteWorker
 from hamlet_utils.training import History
 
@@ -38,7 +38,7 @@ LAYERS = DECLARATION.layers
 
 
 def run_from_kernel(left, wanted_epochs):
-    return verdicts.run_from_kernel(left, wanted_epochs, LAYERS)
+    return accuracy.run_from_kernel(left, wanted_epochs, LAYERS)
 
 
 def left_by(namespace, name, folder):
@@ -48,7 +48,7 @@ def left_by(namespace, name, folder):
 
 
 def independent_accuracy(w, b) -> float:
-    images, labels = verdicts.evaluation_set()
+    images, labels = accuracy.evaluation_set()
     outputs = 1.0 / (1.0 + np.exp(-(images @ w.T + b)))
     return float(np.mean(np.argmax(outputs, axis=1) == labels))
 
@@ -85,7 +85,7 @@ def test_a_layer_of_its_own_kind_leaves_the_training_to_a_worker(namespace, tmp_
     left = left_by(namespace, "history_task4", tmp_path)
     assert left.layers[-1][0] == "other" and not left.computable
     assert run_from_kernel(left, 100) is None
-    assert verdicts.kernel_runs({"history_task4": left, "history_task5": left, "history_task6e": left}, DECLARATION) is None
+    assert accuracy.kernel_runs({"history_task4": left, "history_task5": left, "history_task6e": left}, DECLARATION) is None
     # parameters that do not fit the images are no network the grader can run either
     namespace["history_task4"].net.layers[0].w = np.zeros((10, 5))
     namespace["history_task4"].net.layers.pop()
@@ -95,12 +95,12 @@ def test_a_layer_of_its_own_kind_leaves_the_training_to_a_worker(namespace, tmp_
 def test_every_training_run_must_be_there_and_good_to_skip_the_worker(namespace, tmp_path):
     namespace["history_task5"] = namespace["history_task6e"] = namespace["history_task4"]
     runs = {name: left_by(namespace, name, tmp_path) for name in DECLARATION.histories}
-    judged = verdicts.kernel_runs(runs, DECLARATION)
+    judged = accuracy.kernel_runs(runs, DECLARATION)
     assert set(judged) == {"4", "5", "6e"} and all(run.ok for run in judged.values())
-    assert verdicts.kernel_runs({**runs, "history_task6e": None}, DECLARATION) is None
+    assert accuracy.kernel_runs({**runs, "history_task6e": None}, DECLARATION) is None
     # a run that failed in the kernel may have failed for another cell's fault: a worker tries it again
     namespace["history_task5"] = None
-    assert verdicts.kernel_runs({**runs, "history_task5": left_by(namespace, "history_task5", tmp_path)}, DECLARATION) is None
+    assert accuracy.kernel_runs({**runs, "history_task5": left_by(namespace, "history_task5", tmp_path)}, DECLARATION) is None
 
 
 def _npz(path, **arrays):
@@ -172,7 +172,7 @@ def test_a_history_is_judged_alike_in_a_worker_and_from_the_kernels_file(tmp_pat
     with RemoteWorker(timeout=60, limits=sandbox.Limits(memory_bytes=2 * sandbox.GIB)) as worker:
         worker.exec_cell("histories", source + HISTORIES)
         for name in CASES:
-            in_worker = verdicts.examine_run(worker, name, 100, LAYERS)
+            in_worker = accuracy.examine_run(worker, name, 100, LAYERS)
             from_file = run_from_kernel(left_by(namespace, name, tmp_path), 100)
             assert (from_file.ok, from_file.ran) == (in_worker.ok, in_worker.ran), name
             assert in_worker.message.startswith(from_file.message), (name, in_worker.message, from_file.message)

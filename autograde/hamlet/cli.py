@@ -117,7 +117,7 @@ def command_bundle(arguments) -> int:
 
 
 def _print_grades(results, out: Path) -> None:
-    from .grade import GRADING_EPOCHS
+    epochs = course.declaration(results[0].session).grading_epochs if results else None
 
     tasks = list(results[0].task_scores()) if results else []
     header = f"{'student':<22}" + "".join(f"{task or '?':>5}" for task in tasks) + f"{'total':>8}{'bonus':>7}  flags"
@@ -126,7 +126,7 @@ def _print_grades(results, out: Path) -> None:
         scores = result.task_scores()
         row = "".join(f"{'-' if scores[task][0] is None else format(scores[task][0], 'g'):>5}" for task in tasks)
         print(f"{result.student:<22}{row}{result.score:>8g}{result.bonus_score:>7g}  {'; '.join(result.flags)}")
-    print(f"\n(training capped at {GRADING_EPOCHS} epochs; '-' = manually graded, not graded yet)")
+    print(f"\n(training capped at {epochs} epochs; '-' = manually graded, not graded yet)")
     print(f"grades:    {out / 'grades.csv'}\ntotals:    {out / 'totals.csv'}\n"
           f"feedback:  {out / 'feedback'}/<student>.html\ntutor page: {out / 'report.html'}\n"
           f"gradebook: {out / 'gradebook.db'} (manual grading: nbgrader's formgrader in {out / 'course'}, "
@@ -134,7 +134,7 @@ def _print_grades(results, out: Path) -> None:
 
 
 def command_grade(arguments) -> int:
-    from .grade import grade
+    from .pipeline import grade
 
     try:
         results = grade(arguments.submissions, arguments.out, arguments.session, jobs=arguments.jobs,
@@ -149,7 +149,7 @@ def command_grade(arguments) -> int:
 
 
 def command_report(arguments) -> int:
-    from .grade import report
+    from .outputs import report
 
     try:
         results = report(arguments.out)

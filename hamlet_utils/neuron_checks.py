@@ -1,0 +1,664 @@
+"""Student-facing checks, one per task of Session 5 (The sigmoid neuron).
+
+Each ``check_*`` function is called from the short check cell right after its
+task.  On success it prints one line; on failure it raises
+:class:`~hamlet_utils.checks.CheckFailed` naming the wrong quantity, the likely
+mistake and the size of the error.  A task whose check cell also hands over the
+functions it builds on (e.g. ``check_mse_gradients(mse_gradients,
+sigmoid_function, sigmoid_derivative, forward)``) is "not checked yet" while one
+of those has a bug its own check finds: the mistake costs the points of its own
+task, once.  A function that still raises ``NotImplementedError`` excuses nothing.
+
+No check contains a solution: ``sigmoid_function`` and ``forward`` are judged by
+properties that pin them down (the value 1/2 at 0, the symmetry
+``sigma(-x) = 1 - sigma(x)``, values at chosen points computed one by one with
+``math.exp`` of small numbers, ``sigma(x) = e**x`` to float64 rounding for very
+negative ``x``, no overflow warning at +-1000 and +-1e5, the response of the
+logit to zero and unit inputs); derivatives and gradients by finite differences
+(:mod:`hamlet_utils.gradcheck`) of the student's own sigmoid and of the cost's
+definition ``L = 1/2 sum (sigma(x w^T + b) - target)**2``.  The checks use their
+own random generator and restore NumPy's global random state (the ``_check``
+decorator of :mod:`hamlet_utils.checks`), and write nothing to stderr.
+
+Reference accuracies (task 3)
+-----------------------------
+The reference -- the solution notebook's ``SigmoidNeuron`` (784 -> 10, weights
+``0.1 * randn``, zero bias) trained by ``train`` with ``MeanSquareError``,
+batch 600, learning rate 1e-4 -- measured on MNIST (validation accuracy on the
+20,000 held-out images; ``np.random.seed(s)`` before building the neuron and
+``train(..., seed=s)``; see ``solutions/05_sigmoid_neuron/REFERENCE.md``):
+
+======  =====================  ======  ======  ======  ===========  ==========
+epochs  seeds                  min     median  max     median cost  threshold
+======  =====================  ======  ======  ======  ===========  ==========
+1       20 (0-19)              0.3867  0.5020  0.5839  4.089        0.25
+2       20                     0.5383  0.6191  0.6877  2.515        0.40
+3       20                     0.6075  0.7035  0.7821  2.080        0.50
+5       20                     0.6740  0.7754  0.8341  1.565        0.55
+10      5 (0-4)                0.8530  0.8611  0.8676  1.084        0.75
+20      5                      0.8831  0.8848  0.8868  0.884        0.80
+50      5                      0.8981  0.9004  0.9009  0.762        0.85
+100     5                      0.9049  0.9067  0.9087  0.701        0.86
+======  =====================  ======  ======  ======  ===========  ==========
+
+(0.17 s per epoch on one core; 100 epochs in about 17 s.)  As in Session 6's task 4
+-- the same network -- whose threshold after 100 epochs is 0.895.
+
+:data:`TASK3_MINIMUM_ACCURACY` is the worst seed less a margin of at least 0.1
+up to 5 epochs (runs differ most there: other initial weights and data orders),
+and less about 0.05 later, where five seeds agree to within 0.015.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import warnings
+
+import numpy as np
+
+from . import gradcheck, session_facts
+from .checking import (CheckFailed, NotCheckedYet, array as _array, call as _call, check as _check,
+                       error as _error, fail as _fail, history as _history, minimum_accuracy, one_hot as _one_hot,
+                       rng as _rng, same as _same, unchanged as _unchanged)
+from .training import History
+
+#: the session these checks are for; which task builds on which is its declaration's
+SESSION = "05_sigmoid_neuron"
+
+#: lowest acceptable final validation accuracy after n epochs (batch 600, learning rate 1e-4):
+#: the worst measured seed (table above) less a margin
+TASK3_MINIMUM_ACCURACY = {1: 0.25, 2: 0.40, 3: 0.50, 5: 0.55, 10: 0.75, 20: 0.80, 50: 0.85, 100: 0.86}
+
+#: |yours - sigma| allowed: float64 rounding (relative) and a few steps of the subnormal numbers
+RELATIVE_ROUNDING = 1e-12
+SMALLEST_STEPS = 1e-322
+
+#: points where sigma is computed one by one with math.exp (no overflow possible there)
+CHOSEN_POINTS = (-30.0, -12.5, -5.0, -1.0, -0.5, 0.25, 1.0, 2.0, 5.0, 12.5, 30.0)
+#: points where np.exp(-x) (or np.exp(x)) overflows
+LARGE_POINTS = (-1e5, -1000.0, -720.0, -710.0, 710.0, 1000.0, 1e5)
+
+__all__ = ["TASK3_MINIMUM_ACCURACY", "CheckFailed", "check_sigmoid_function", "check_sigmoid_derivative",
+           "check_forward", "check_mse_gradients", "check_sgd_step", "check_single_step", "check_task3"]
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _sigma(value: float) -> float:
+    """sigma at one point: math.exp of a small argument (|value| <= 40), or e**value below -40.
+
+    Below -40, ``1 + e**value`` rounds to 1, so sigma(value) = e**value to float64 rounding;
+    above 40 it rounds to 1.
+    """
+    if value < -40:
+        return math.exp(value)
+    if value > 40:
+        return 1.0
+    return 1.0 / (1.0 + math.exp(-value))
+
+
+def _sigma_array(x: np.ndarray) -> np.ndarray:
+    return np.vectorize(_sigma, otypes=[float])(np.asarray(x, dtype=float))
+
+
+def _exact(values, expected) -> bool:
+    """Equal to float64 rounding, element by element (relative, down to the subnormal numbers)."""
+    values, expected = np.asarray(values, dtype=float), np.asarray(expected, dtype=float)
+    return bool(np.all(np.abs(values - expected) <= RELATIVE_ROUNDING * np.abs(expected) + SMALLEST_STEPS))
+
+
+def _watched(task: str, description: str, function, *args):
+    """Call student code and record NumPy's floating-point warnings: ``(result, [messages])``."""
+    __tracebackhide__ = True
+    with warnings.catch_warnings(record=True) as caught, \
+            np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
+        warnings.simplefilter("always")
+        result = _call(task, description, function, *args)
+    return result, [str(warning.message) for warning in caught]
+
+
+def _stub(task: str, description: str, function, *args):
+    """Fail if ``function`` still raises NotImplementedError; ignore any other error (checked later)."""
+    __tracebackhide__ = True
+    try:
+        function(*args)
+    except NotImplementedError:
+        _fail(task, f"{description} is not implemented yet (it raises NotImplementedError).")
+    except Exception:  # the real check comes later and says what is wrong
+        pass
+
+
+def _earlier_failures(task: str, functions: dict) -> list[tuple[str, str, str]]:
+    """``(task, name, failure)`` of each function ``task`` builds on (the session's declaration
+    says which) whose own check finds a bug.  ``functions`` maps the notebook's names to
+    the student's functions; one not handed over is skipped, one not implemented yet
+    excuses nothing."""
+    facts = session_facts.load(SESSION)
+    found = []
+    for earlier in facts.earlier(task):
+        name = facts.definitions.get(earlier)
+        function, properties = functions.get(name), _PROPERTIES.get(earlier)
+        if function is None or properties is None:
+            continue
+        failure = _failure_of(properties, function, earlier)
+        if failure and "not implemented yet" not in failure:
+            found.append((earlier, name, failure))
+    return found
+
+
+def _builds_on(task: str, **functions) -> None:
+    """Defer ``task`` while a function it builds on has a bug its own check finds."""
+    __tracebackhide__ = True
+    for earlier, name, failure in _earlier_failures(task, functions)[:1]:
+        raise NotCheckedYet(f"{name} (task {earlier}) fails first -- {failure} "
+                            f"Fix that, then run this check again.")
+
+
+def _failure_of(properties, function, task: str) -> str | None:
+    """The message of the CheckFailed ``properties(function, task)`` raises (without 'Task ..: '), or None."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            properties(function, task)
+    except CheckFailed as failure:
+        return str(failure).split(": ", 1)[1]
+    except Exception as error:  # so broken that even the check's own calls fail
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+def _pair(task: str, description: str, value, first: str, second: str):
+    """``value`` as a pair (first, second), or a CheckFailed."""
+    __tracebackhide__ = True
+    if value is None:
+        _fail(task, f"{description} returned None: it must return the pair ({first}, {second}).")
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        _fail(task, f"{description} must return the pair ({first}, {second}), e.g. "
+                    f"`return {first}, {second}`; it returned a {type(value).__name__}"
+                    f"{f' of length {len(value)}' if isinstance(value, (tuple, list)) else ''}.")
+    return value
+
+
+# --------------------------------------------------------------------------- task 2a
+
+def _sigmoid_properties(sigmoid_function, task: str):
+    """Fail unless ``sigmoid_function`` is sigma, element-wise, exact, and quiet for large |x|."""
+    __tracebackhide__ = True
+    rng = _rng(50)
+    half, _ = _watched(task, "sigmoid_function(np.zeros(1))", sigmoid_function, np.zeros(1))
+    half = _array(task, "sigmoid_function(np.zeros(1))", half, (1,))
+    if not _same(half, [0.5], 1e-15):
+        _fail(task, f"sigmoid_function(0) must be 1/2, yours is {half[0]:.6g}.")
+
+    points = np.array(CHOSEN_POINTS)
+    out, _ = _watched(task, "sigmoid_function", sigmoid_function, points.copy())
+    out = _array(task, f"sigmoid_function(x) for x of shape {points.shape}", out, points.shape)
+    expected = _sigma_array(points)
+    if not _exact(out, expected):
+        wrong = int(np.argmax(np.abs(out - expected) / (np.abs(expected) + 1e-300)))
+        hint = ""
+        if _same(out, 1 - expected, 1e-9):
+            hint = " That is sigma(-x) = 1 - sigma(x): check the sign of the exponent, sigma(x) = 1 / (1 + e^-x)."
+        elif _same(out, np.tanh(points), 1e-9):
+            hint = " That is tanh(x), not the sigmoid."
+        elif points[wrong] < 0 and np.all(np.abs(out - expected)[points > 0] <= 1e-12 * expected[points > 0]):
+            hint = (" Only negative x are wrong: 1 - sigma(-x) loses all digits when sigma(x) is tiny; use "
+                    "e^x / (1 + e^x) there.")
+        elif np.all(np.abs(out - expected) < 1e-6):
+            hint = (" It is close but not exact: compute in float64 (not float32), and do not clip x to a small "
+                    "range or round.")
+        elif np.all(np.abs(out - expected)[np.abs(points) <= 5] < 1e-12):
+            hint = (" Only large |x| are wrong: do not clip or approximate x; take np.exp only of numbers that "
+                    "are not positive instead.")
+        _fail(task, f"sigmoid_function({points[wrong]:g}) must be {expected[wrong]:.10g}, yours is "
+                    f"{out[wrong]:.10g}.{hint}")
+
+    for shape in ((5,), (2, 3), (2, 3, 4), (1, 1)):
+        x = 4 * rng.normal(size=shape)
+        original = x.copy()
+        out, _ = _watched(task, "sigmoid_function", sigmoid_function, x)
+        out = _array(task, f"sigmoid_function(x) for x of shape {shape}", out, shape)
+        _unchanged(task, "sigmoid_function", original, x)
+        if not _exact(out, _sigma_array(original)):
+            _fail(task, f"sigmoid_function works element by element on arrays of any shape; for x of shape "
+                        f"{shape} some values are wrong (largest difference "
+                        f"{np.max(np.abs(out - _sigma_array(original))):.2e}).")
+
+    x = 6 * rng.normal(size=(3, 4))
+    mirrored = _array(task, "sigmoid_function(-x)", _call(task, "sigmoid_function", sigmoid_function, -x), x.shape)
+    direct = _array(task, "sigmoid_function(x)", _call(task, "sigmoid_function", sigmoid_function, x), x.shape)
+    if np.max(np.abs(mirrored - (1 - direct))) > 1e-15:
+        _fail(task, "sigmoid_function must be symmetric: sigma(-x) = 1 - sigma(x).")
+
+    large = np.array(LARGE_POINTS)
+    out, caught = _watched(task, "sigmoid_function", sigmoid_function, large.copy())
+    if caught:
+        _fail(task, f"sigmoid_function warns {caught[0]!r} for x in {list(LARGE_POINTS)}: for large |x| "
+                    f"np.exp(-x) or np.exp(x) overflows. Take np.exp only of numbers that are not positive "
+                    f"(e.g. e^-|x|) and choose the formula by the sign of x.")
+    if out is not None and np.shape(out) == large.shape and not np.all(np.isfinite(np.asarray(out, dtype=float))):
+        _fail(task, f"sigmoid_function gives NaN or inf for x in {list(LARGE_POINTS)}: it must be 0 for very "
+                    f"negative and 1 for very positive x.")
+    out = _array(task, f"sigmoid_function(x) for x = {list(LARGE_POINTS)}", out, large.shape)
+    expected = _sigma_array(large)
+    if not _exact(out, expected):
+        wrong = int(np.argmax(np.abs(out - expected) > RELATIVE_ROUNDING * np.abs(expected) + SMALLEST_STEPS))
+        _fail(task, f"sigmoid_function({large[wrong]:g}) must be {expected[wrong]:.6g} (to float64 rounding; "
+                    f"below -40, sigma(x) = e^x), yours is {out[wrong]:.6g}. Do not clip x: compute e^-|x| and "
+                    f"choose the formula by the sign of x.")
+    mixed = np.array([[-1000.0, 0.0, 1000.0], [3.0, -720.0, -3.0]])
+    out, caught = _watched(task, "sigmoid_function", sigmoid_function, mixed.copy())
+    out = _array(task, "sigmoid_function(x) for x mixing large and small values", out, mixed.shape)
+    if caught or not _exact(out, _sigma_array(mixed)):
+        _fail(task, "sigmoid_function must handle an array that mixes large negative, small and large "
+                    "positive values, element by element.")
+
+
+@_check("2a")
+def check_sigmoid_function(sigmoid_function):
+    """Task 2a: sigma element-wise, exact to float64 rounding, no overflow for large |x|."""
+    _sigmoid_properties(sigmoid_function, "2a")
+    return ("sigmoid_function is sigma element by element, exact to float64 rounding, and quiet and "
+            "finite for x = +-1000 and +-1e5.")
+
+
+# --------------------------------------------------------------------------- task 2b
+
+def _derivative_properties(sigmoid_derivative, task: str, sigmoid_function=None):
+    __tracebackhide__ = True
+    rng = _rng(51)
+    quarter = _array(task, "sigmoid_derivative(np.zeros(1))",
+                     _call(task, "sigmoid_derivative", sigmoid_derivative, np.zeros(1)), (1,))
+    points = np.array(CHOSEN_POINTS)
+    sigma = _sigma_array(points)
+    slope = sigma * (1 - sigma)  # the definition, sigma' = sigma (1 - sigma)
+    x = points.copy()
+    out = _array(task, f"sigmoid_derivative(x) for x of shape {points.shape}",
+                 _call(task, "sigmoid_derivative", sigmoid_derivative, x), points.shape)
+    _unchanged(task, "sigmoid_derivative", points, x)
+    close = bool(np.all(np.abs(out - slope) <= 1e-14 + 1e-10 * slope))
+    if not close or not _same(quarter, [0.25], 1e-12):
+        hint = ""
+        if _same(out, -slope, 1e-9):
+            hint = " It has the wrong sign: sigma is increasing, its slope is positive."
+        elif _same(out, points * (1 - points), 1e-9):
+            hint = (" That is x (1 - x): the formula sigma (1 - sigma) needs sigma(x), not x -- x is the "
+                    "input of the sigmoid here, not its output.")
+        elif _same(out, sigma, 1e-9):
+            hint = " That is sigma(x) itself, not its derivative."
+        elif _same(out, sigma ** 2, 1e-9) or _same(out, (1 - sigma) ** 2, 1e-9):
+            hint = " That is a square of sigma or of 1 - sigma; the derivative is sigma(x) (1 - sigma(x))."
+        elif _same(out, sigma * (1 + sigma), 1e-9):
+            hint = " That is sigma (1 + sigma): the derivative is sigma(x) (1 - sigma(x))."
+        elif _same(out, 1 - sigma, 1e-9):
+            hint = " That is 1 - sigma(x) = e^-x / (1 + e^-x); the derivative is e^-x / (1 + e^-x)^2."
+        wrong = int(np.argmax(np.abs(out - slope)))
+        _fail(task, f"sigmoid_derivative({points[wrong]:g}) must be sigma'({points[wrong]:g}) = "
+                    f"{slope[wrong]:.8g}, yours is {out[wrong]:.8g} (and at 0 it must be 1/4, yours is "
+                    f"{quarter[0]:.6g}).{hint}")
+
+    for shape in ((2, 3), (4,), (2, 1, 3)):
+        x = 3 * rng.normal(size=shape)
+        out = _array(task, f"sigmoid_derivative(x) for x of shape {shape}",
+                     _call(task, "sigmoid_derivative", sigmoid_derivative, x.copy()), shape)
+        # the slope of the definition, by central differences
+        probe = x.copy()
+        numeric = np.zeros(shape)
+        for index in np.ndindex(shape):
+            numeric[index] = (_sigma(probe[index] + 1e-6) - _sigma(probe[index] - 1e-6)) / 2e-6
+        if not _same(out, numeric, 1e-6):
+            _fail(task, f"sigmoid_derivative for x of shape {shape} differs from the slope of sigma by finite "
+                        f"differences (relative error {_error(out, numeric):.2e}).")
+        if sigmoid_function is not None:
+            # and the slope of the student's own sigmoid
+            values = [_array(task, "sigmoid_function(x)", _call(task, "sigmoid_function", sigmoid_function,
+                                                               x + sign * 1e-6), shape) for sign in (1, -1)]
+            own = (values[0] - values[1]) / 2e-6
+            if not _same(out, own, 1e-6):
+                _fail(task, f"sigmoid_derivative does not match the slope of your sigmoid_function by finite "
+                            f"differences (relative error {_error(out, own):.2e}).")
+
+    large = np.array(LARGE_POINTS)
+    out, caught = _watched(task, "sigmoid_derivative", sigmoid_derivative, large.copy())
+    if caught:
+        _fail(task, f"sigmoid_derivative warns {caught[0]!r} for x in {list(LARGE_POINTS)}: compute it from "
+                    f"your sigmoid_function, which must not overflow.")
+    out = _array(task, f"sigmoid_derivative(x) for x = {list(LARGE_POINTS)}", out, large.shape)
+    if np.max(np.abs(out)) > 1e-300:
+        _fail(task, f"sigmoid_derivative must be (about) 0 for x in {list(LARGE_POINTS)}; yours gives up to "
+                    f"{np.max(np.abs(out)):.3g}.")
+
+
+@_check("2b")
+def check_sigmoid_derivative(sigmoid_derivative, sigmoid_function=None):
+    """Task 2b: sigma' = sigma (1 - sigma) of the input, against the definition and finite differences.
+
+    With ``sigmoid_function`` (the check cell hands it over), the derivative must also be
+    the slope of the student's sigmoid, and the task waits while task 2a has a bug.
+    """
+    task = "2b"
+    _stub(task, "sigmoid_derivative", sigmoid_derivative, np.zeros(1))
+    _builds_on(task, sigmoid_function=sigmoid_function)
+    if sigmoid_function is not None and _failure_of(_sigmoid_properties, sigmoid_function, "2a"):
+        sigmoid_function = None  # not implemented yet: judge the derivative on its own
+    _derivative_properties(sigmoid_derivative, task, sigmoid_function)
+    return ("sigmoid_derivative is sigma(x) (1 - sigma(x)): it matches the definition and the slope of "
+            "sigma by finite differences, and is 0 for large |x|.")
+
+
+# --------------------------------------------------------------------------- task 2c
+
+def _logit(task: str, description: str, p) -> np.ndarray:
+    """log(p / (1 - p)): the input of the sigmoid that gave ``p``."""
+    __tracebackhide__ = True
+    if np.any(p <= 0) or np.any(p >= 1):
+        hint = " Is forward sigma(x w^T + b), with the sigmoid applied last?"
+        if np.any(p < 0) and np.all(p > -1) and np.all(p < 1):
+            hint += " Values between -1 and 1 look like tanh."
+        _fail(task, f"{description} must lie strictly between 0 and 1 (it is a sigmoid), yours range from "
+                    f"{np.min(p):.4g} to {np.max(p):.4g}.{hint}")
+    return np.log(p) - np.log1p(-p)
+
+
+def _forward_properties(forward, task: str):
+    """Fail unless ``forward(x, w, b)`` is sigma(x w^T + b) with batch first."""
+    __tracebackhide__ = True
+    rng = _rng(52)
+    # the square layer first: there, w in place of w.T gives a wrong value, not a shape error
+    for n_in, n_out, batch in ((4, 4, 1), (5, 3, 4), (3, 6, 2), (784, 10, 3)):
+        scale = 1.0 / math.sqrt(n_in)
+        w, b = scale * rng.normal(size=(n_out, n_in)), 0.5 * rng.normal(size=(1, n_out))
+        x = rng.normal(size=(batch, n_in))
+        originals = x.copy(), w.copy(), b.copy()
+        description = f"forward(x, w, b) for x of shape {x.shape}, w {w.shape}, b {b.shape}"
+        out = _array(task, description, _call(task, "forward", forward, x, w, b), (batch, n_out))
+        for name, original, now in zip(("x", "w", "b"), originals, (x, w, b)):
+            _unchanged(task, "forward", original, now, f"its argument {name}")
+        logit = _logit(task, "the outputs of forward", out)
+
+        zero = _array(task, "forward(zeros, w, b)", _call(task, "forward", forward, np.zeros((1, n_in)), w, b),
+                      (1, n_out))
+        zero_logit = _logit(task, "the outputs of forward", zero)
+        if not _same(zero_logit, b, 1e-9):
+            if _same(zero, b + 0.5, 1e-9):
+                _fail(task, "forward adds b after the sigmoid: it must be sigma(x w^T + b), b inside.")
+            if np.allclose(zero, 0.5, atol=1e-12):
+                _fail(task, "the bias b is not added: forward of an all-zero input must give sigma(b).")
+            _fail(task, f"forward of an all-zero input must give sigma(b) (relative error of its logit "
+                        f"{_error(zero_logit, b):.2e}).")
+        if n_in <= 8:
+            units = _array(task, "forward(identity matrix, w, b)",
+                           _call(task, "forward", forward, np.eye(n_in), w, b), (n_in, n_out))
+            response = _logit(task, "the outputs of forward", units) - zero_logit
+            if not _same(response, w.T, 1e-8):
+                hint = ""
+                if n_in == n_out and _same(response, w, 1e-8):
+                    hint = " Your forward uses w where its transpose belongs (works only by luck of shapes)."
+                elif _same(response, 2 * w.T, 1e-8):
+                    hint = " It is twice w: is the sigmoid 1 / (1 + e^-z), not 1 / (1 + e^-2z)?"
+                _fail(task, f"for a unit input in component j, sigma^-1(output) - b must be column j of w "
+                            f"(w has shape (n_out, n_in)); relative error {_error(response, w.T):.2e}.{hint}")
+        for i in range(batch):  # samples in a batch are independent
+            single = _call(task, "forward", forward, x[i:i + 1], w, b)
+            if not _same(np.asarray(single, dtype=float).reshape(-1), out[i], 1e-12):
+                _fail(task, f"sample {i} of a batch gives another result than the same sample alone: "
+                            f"samples must not mix.")
+        twice = _logit(task, "the outputs of forward", _array(
+            task, description, _call(task, "forward", forward, 2 * x, w, b), (batch, n_out)))
+        if not _same(twice - zero_logit, 2 * (logit - zero_logit), 1e-8):
+            _fail(task, "sigma^-1(forward(x, w, b)) must be affine in x (x w^T + b): doubling x must double "
+                        "x w^T.")
+        other = np.array(w) * -1.0
+        flipped = _logit(task, "the outputs of forward", _array(
+            task, description, _call(task, "forward", forward, x, other, b), (batch, n_out)))
+        if not _same(flipped - zero_logit, -(logit - zero_logit), 1e-8):
+            _fail(task, "forward must use the weights w it is given (not a global variable): negating w must "
+                        "negate x w^T.")
+
+
+@_check("2c")
+def check_forward(forward, sigmoid_function=None):
+    """Task 2c: ``forward(x, w, b)`` is sigma(x w^T + b), batch first."""
+    task = "2c"
+    _stub(task, "forward", forward, np.zeros((1, 2)), np.zeros((1, 2)), np.zeros((1, 1)))
+    _builds_on(task, sigmoid_function=sigmoid_function)
+    _forward_properties(forward, task)
+    return "forward(x, w, b) is sigma(x w^T + b) for a batch of samples, one row each."
+
+
+# --------------------------------------------------------------------------- task 2d
+
+def _cost(x, w, b, target) -> float:
+    """The cost of task 1a, as defined there: 1/2 sum (sigma(x w^T + b) - target)^2 (|z| small here)."""
+    return 0.5 * float(np.sum((1.0 / (1.0 + np.exp(-(x @ w.T + b))) - target) ** 2))
+
+
+def _gradient_hint(name: str, value, x, w, b, target) -> str:
+    """Name a typical mistake behind a wrong ``dw`` or ``db`` (the candidates are wrong answers)."""
+    try:
+        value = np.asarray(value, dtype=float)
+        z = x @ w.T + b
+        p = 1.0 / (1.0 + np.exp(-z))
+        candidates = {
+            "it misses the factor sigma'(z) = sigma(z) (1 - sigma(z)) of the chain rule":
+                p - target,
+            "sigma' is taken of the output p = sigma(z); it belongs to the input z = x w^T + b":
+                (p - target) * (1 / (1 + np.exp(-p))) * (1 - 1 / (1 + np.exp(-p))),
+            "it leaves out the bias b: z = x w^T + b":
+                (1 / (1 + np.exp(-(x @ w.T))) - target) * (1 / (1 + np.exp(-(x @ w.T))))
+                * (1 - 1 / (1 + np.exp(-(x @ w.T)))),
+        }
+        for mistake, delta in candidates.items():
+            wrong = delta.T @ x if name == "dw" else np.sum(delta, axis=0, keepdims=True)
+            if wrong.shape == value.shape and _same(value, wrong, 1e-8):
+                return f" {name} looks like {mistake}."
+    except (TypeError, ValueError):
+        pass
+    return ""
+
+
+GRADIENT_HINTS = {
+    "dw": "dw has the shape of w, (n_out, n_in), summed over the batch.",
+    "db": "db has the shape of b, (1, n_out): sum over the batch, e.g. np.sum(..., axis=0, keepdims=True).",
+}
+
+
+def _gradient_properties(mse_gradients, task: str):
+    """Fail unless ``mse_gradients`` returns (dw, db) of the cost, by finite differences."""
+    __tracebackhide__ = True
+    rng = _rng(53)
+    worst = 0.0
+    # the square layer with a batch of its size: transposed and averaged gradients show as values
+    for n_in, n_out, batch in ((5, 3, 4), (3, 5, 1), (4, 4, 4), (6, 2, 3)):
+        x = rng.normal(size=(batch, n_in))
+        w, b = 0.5 * rng.normal(size=(n_out, n_in)), 0.5 * rng.normal(size=(1, n_out))
+        target = _one_hot(rng, batch, n_out) if batch % 2 else rng.uniform(size=(batch, n_out))
+        originals = x.copy(), w.copy(), b.copy(), target.copy()
+        description = f"mse_gradients(x, w, b, target) for x {x.shape}, w {w.shape}, b {b.shape}"
+        result = _pair(task, description, _call(task, "mse_gradients", mse_gradients, x, w, b, target), "dw", "db")
+        for name, original, now in zip(("x", "w", "b", "target"), originals, (x, w, b, target)):
+            _unchanged(task, "mse_gradients", original, now, f"its argument {name}")
+        dw, db = result
+        if np.shape(dw) == b.shape and np.shape(db) == w.shape:
+            _fail(task, "mse_gradients returns (db, dw): return dw first, then db.")
+        probes = {"dw": w.copy(), "db": b.copy()}
+        numeric = {"dw": gradcheck.numerical_gradient(lambda: _cost(x, probes["dw"], b, target), probes["dw"]),
+                   "db": gradcheck.numerical_gradient(lambda: _cost(x, w, probes["db"], target), probes["db"])}
+        for name, value in (("dw", dw), ("db", db)):
+            comparison = gradcheck.compare(name, None if value is None else _as_array(value), numeric[name], batch)
+            if not comparison.ok:
+                diagnosis = comparison.diagnosis()
+                hint = _gradient_hint(name, value, x, w, b, target)
+                if not hint and "constant factor" in diagnosis and _same(_as_array(value), 2 * numeric[name], 1e-6):
+                    hint = (" Twice the gradient: is the 1/2 of the cost forgotten? d/dp 1/2 (p - t)^2 = p - t.")
+                if not hint and "wrong sign" in diagnosis:
+                    hint = " The cost's derivative is prediction - target, not target - prediction."
+                if not hint and "shape" in diagnosis:
+                    hint = " " + GRADIENT_HINTS[name]
+                _fail(task, f"{description}: {diagnosis}.{hint}")
+            worst = max(worst, comparison.error)
+    return worst
+
+
+def _as_array(value):
+    try:
+        return np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        return value
+
+
+@_check("2d")
+def check_mse_gradients(mse_gradients, sigmoid_function=None, sigmoid_derivative=None, forward=None):
+    """Task 2d: ``(dw, db)`` of the summed mean square error, against finite differences of its definition."""
+    task = "2d"
+    _stub(task, "mse_gradients", mse_gradients, np.zeros((1, 2)), np.zeros((1, 2)), np.zeros((1, 1)),
+          np.zeros((1, 1)))
+    _builds_on(task, sigmoid_function=sigmoid_function, sigmoid_derivative=sigmoid_derivative, forward=forward)
+    worst = _gradient_properties(mse_gradients, task)
+    return (f"mse_gradients matches finite differences of the cost for dw and db (relative error "
+            f"{worst:.1e}), summed over the batch, and leaves its inputs alone.")
+
+
+# --------------------------------------------------------------------------- task 2e
+
+def _sgd_properties(sgd_step, task: str):
+    __tracebackhide__ = True
+    rng = _rng(54)
+    for learning_rate in (0.1, 0.0):
+        w, b = rng.normal(size=(3, 5)), rng.normal(size=(1, 3))
+        dw, db = rng.normal(size=(3, 5)), rng.normal(size=(1, 3))
+        originals = w.copy(), b.copy(), dw.copy(), db.copy()
+        description = "sgd_step(w, b, dw, db, learning_rate)"
+        result = _pair(task, description, _call(task, "sgd_step", sgd_step, w, b, dw, db, learning_rate),
+                       "new w", "new b")
+        for name, original, now in zip(("w", "b", "dw", "db"), originals, (w, b, dw, db)):
+            _unchanged(task, "sgd_step", original, now, f"its argument {name}")
+        if np.shape(result[0]) == b.shape and np.shape(result[1]) == w.shape:
+            _fail(task, "sgd_step returns (b, w): return the new w first, then the new b.")
+        for name, value, before, gradient in (("w", result[0], originals[0], originals[2]),
+                                              ("b", result[1], originals[1], originals[3])):
+            after = _array(task, f"the new {name} of sgd_step", value, before.shape)
+            step, wanted = after - before, -learning_rate * gradient
+            if _same(step, wanted, 1e-12) or (learning_rate == 0 and np.array_equal(after, before)):
+                continue
+            if not np.any(step):
+                _fail(task, f"the new {name} equals the old one: sgd_step must move it.")
+            if _same(step, -wanted, 1e-12):
+                _fail(task, f"{name} moved uphill: gradient descent steps against the gradient (wrong sign).")
+            if learning_rate and _same(step, wanted / learning_rate, 1e-12):
+                _fail(task, f"{name} moved by the whole gradient: multiply it by the learning rate.")
+            _fail(task, f"the new {name} must be {name} - learning_rate * d{name} (learning_rate={learning_rate}); "
+                        f"relative error of the step {_error(step, wanted):.2e}.")
+
+
+@_check("2e")
+def check_sgd_step(sgd_step):
+    """Task 2e: the new ``(w, b)`` is ``(w - learning_rate dw, b - learning_rate db)``, inputs unchanged."""
+    _sgd_properties(sgd_step, "2e")
+    return "sgd_step returns w - learning_rate dw and b - learning_rate db, and leaves its inputs alone."
+
+
+# --------------------------------------------------------------------------- task 2f
+
+@_check("2f")
+def check_single_step(w, b, w_initial, b_initial, random_input, random_label, learning_rate,
+                      mse_gradients=None, sgd_step=None):
+    """Task 2f: ``w, b`` are one gradient descent step from ``w_initial, b_initial`` on the random batch.
+
+    The expected step is computed with the student's ``mse_gradients`` (checked by task
+    2d); while it or ``sgd_step`` has a bug, the task is not checked yet.
+    """
+    task = "2f"
+    _builds_on(task, mse_gradients=mse_gradients, sgd_step=sgd_step)
+    w_initial, b_initial = np.asarray(w_initial, dtype=float), np.asarray(b_initial, dtype=float)
+    w = _array(task, "w", w, w_initial.shape)
+    b = _array(task, "b", b, b_initial.shape)
+    if np.array_equal(w, w_initial) and np.array_equal(b, b_initial):
+        _fail(task, "w and b still hold the initial parameters: compute the gradients with mse_gradients, "
+                    "then assign what sgd_step returns, `w, b = sgd_step(...)` (it returns new arrays).")
+    if mse_gradients is None:
+        _fail(task, "the check needs mse_gradients: run the check cell as given.")
+    x, y = np.asarray(random_input, dtype=float), np.asarray(random_label, dtype=float)
+    dw, db = _pair(task, "mse_gradients(random_input, w_initial, b_initial, random_label)",
+                   _call(task, "mse_gradients", mse_gradients, x, w_initial.copy(), b_initial.copy(), y), "dw", "db")
+    dw = _array(task, "dw", dw, w_initial.shape)
+    db = _array(task, "db", db, b_initial.shape)
+    steps = {"w": (w - w_initial, -learning_rate * dw), "b": (b - b_initial, -learning_rate * db)}
+    if all(_same(step, wanted, 1e-7) for step, wanted in steps.values()):
+        return "w and b took one gradient descent step on random_input and random_label."
+    for name, (step, wanted) in steps.items():
+        if not np.any(step):
+            _fail(task, f"{name} did not change: update both w and b, `w, b = sgd_step(w, b, dw, db, learning_rate)`.")
+    if all(_same(step, -wanted, 1e-7) for step, wanted in steps.values()):
+        _fail(task, "w and b moved uphill: step against the gradient (sgd_step subtracts it).")
+    try:  # two steps: the cell ran twice without the hyperparameter cell in between
+        w_one, b_one = w_initial - learning_rate * dw, b_initial - learning_rate * db
+        dw_one, db_one = (np.asarray(part, dtype=float) for part in mse_gradients(x, w_one, b_one, y))
+        if _same(w, w_one - learning_rate * dw_one, 1e-7) and _same(b, b_one - learning_rate * db_one, 1e-7):
+            _fail(task, "w and b took two steps: run the hyperparameter cell again, then the task 2f cell once.")
+    except CheckFailed:
+        raise
+    except Exception:  # the diagnosis below stands on its own
+        pass
+    _fail(task, f"w and b are not one step of gradient descent from w_initial and b_initial on random_input "
+                f"and random_label with learning_rate (relative error of the step of w "
+                f"{_error(*steps['w']):.2e}). Use mse_gradients(random_input, w, b, random_label) and sgd_step, "
+                f"and run the hyperparameter cell again before this task.")
+
+
+# --------------------------------------------------------------------------- task 3
+
+def earlier_task_bugs(sigmoid_function=None, forward=None, mse_gradients=None, sgd_step=None,
+                      task: str = "3") -> list[str]:
+    """Failures of the visible checks of the functions a run of ``task`` is built of.
+
+    Functions still raising NotImplementedError are left out: an unfinished notebook does
+    not get the later tasks' points for free.
+    """
+    functions = {"sigmoid_function": sigmoid_function, "forward": forward, "mse_gradients": mse_gradients,
+                 "sgd_step": sgd_step}
+    return [f"{name} (task {earlier}): {failure}" for earlier, name, failure in _earlier_failures(task, functions)]
+
+
+@_check("3")
+def check_task3(history_task3, sigmoid_function=None, forward=None, mse_gradients=None, sgd_step=None):
+    """Task 3: the sigmoid neuron trained on MNIST with the given hyperparameters."""
+    task, name = "3", "history_task3"
+    functions = (sigmoid_function, forward, mse_gradients, sgd_step)
+    if not isinstance(history_task3, History):
+        _fail(task, f"`{name}` must hold what train(...) returns, e.g. `{name} = train(...)`; it is a "
+                    f"{type(history_task3).__name__}.")
+    settings = history_task3.settings
+    if len(history_task3) or history_task3.failure:
+        if (settings.get("batch_size") != 600 or not np.isclose(settings.get("learning_rate", 0), 1e-4)
+                or settings.get("number_epochs") != 100):
+            _fail(task, f"train with the given hyperparameters (number_epochs=100, batch_size=600, "
+                        f"learning_rate=0.0001); `{name}` used number_epochs={settings.get('number_epochs')}, "
+                        f"batch_size={settings.get('batch_size')}, learning_rate={settings.get('learning_rate')}.")
+    problem = None
+    if history_task3.failure:
+        problem = f"training stopped ({history_task3.failure})"
+    elif len(history_task3) and not all(np.isfinite(history_task3.cost)):
+        problem = f"the training cost of `{name}` became NaN or inf"
+    elif len(history_task3):
+        wanted = minimum_accuracy(TASK3_MINIMUM_ACCURACY, len(history_task3))
+        if history_task3.final_accuracy < wanted:
+            problem = (f"validation accuracy {history_task3.final_accuracy:.4f} after {len(history_task3)} "
+                       f"epochs is below the {wanted:.2f} the reference reaches")
+    if problem:
+        failures = earlier_task_bugs(*functions)
+        if failures:
+            raise NotCheckedYet(f"{problem}, because an earlier task fails -- {failures[0]} "
+                                 f"Fix that and train again.")
+        _fail(task, f"{problem}: is `neuron` a fresh SigmoidNeuron(input_size, label_size), trained with "
+                    f"MeanSquareError() and the given hyperparameters?")
+    history = _history(task, history_task3, name)
+    wanted = minimum_accuracy(TASK3_MINIMUM_ACCURACY, len(history))
+    return (f"{len(history)} epochs, validation accuracy {history.final_accuracy:.4f} "
+            f"(at least {wanted:.2f} expected).")
+
+
+#: the properties each function task's check is made of, for the checks of the tasks built on it
+_PROPERTIES = {"2a": _sigmoid_properties, "2b": _derivative_properties, "2c": _forward_properties,
+               "2d": _gradient_properties, "2e": _sgd_properties}
