@@ -32,7 +32,7 @@ import numpy as np
 DEFAULT_STEP = 1e-6
 DEFAULT_TOLERANCE = 1e-6
 
-#: parameter attribute -> gradient attribute, as in the course's ``Linear`` layer
+#: parameter attribute -> gradient attribute, as in a layer of the course
 PARAMETER_GRADIENTS = {"w": "dw", "b": "db"}
 
 
@@ -202,7 +202,7 @@ def layer_gradients(layer, x_in: np.ndarray, d_out: np.ndarray, parameters=("w",
     x_in : ndarray of shape (n_samples, n_in), float64
     d_out : ndarray of shape (n_samples, n_out), float64
     parameters : sequence of str
-        Names of the parameter attributes to check (empty for e.g. ``Sigmoid``).
+        Names of the parameter attributes to check (empty for a layer without parameters).
 
     Returns
     -------

@@ -13,7 +13,7 @@ BUILD = ROOT / "build"
 
 
 def sessions() -> list[str]:
-    """Names of the sessions that have a source notebook, in order, e.g. ``["05_sigmoid_neuron", ...]``."""
+    """Names of the sessions that have a source notebook, in order (``NN_name``: by number)."""
     return sorted(folder.name for folder in SOLUTIONS.iterdir()
                   if folder.is_dir() and (folder / f"{folder.name}.ipynb").exists())
 

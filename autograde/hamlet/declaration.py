@@ -109,7 +109,7 @@ class Declaration:
     Attributes
     ----------
     name : str
-        The folder's name, e.g. ``"06_backpropagation"``.
+        The folder's name, ``NN_name``.
     title : str
     tasks : tuple of Task
         In the notebook's order.
@@ -252,7 +252,7 @@ def _nbgrader(cell) -> dict:
 
 
 def task_of(grade_id: str | None) -> str:
-    """``"task2d_linear_backward"`` -> ``"2d"``; cells not named after a task -> ``""``."""
+    """``"task2d_something"`` -> ``"2d"``; cells not named after a task -> ``""``."""
     head = (grade_id or "").split("_", 1)[0]
     return head[len("task"):] if head.startswith("task") else ""
 

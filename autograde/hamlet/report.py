@@ -39,18 +39,18 @@ img.curves.big{position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);wi
  cursor:zoom-out;background:#fff;box-shadow:0 0 0 100vmax #0009}
 .muted{color:#999;font-style:italic} .legend span{padding:1px 6px;margin-right:4px;border-radius:3px}
 </style></head><body>
-<h1>HaMLeT {{ session }} &mdash; grades</h1>
+<h1>HaMLeT {{ session }} &mdash; {{ title }} &mdash; grades</h1>
 <p class="summary">Generated {{ generated }} &middot; <b>{{ results|length }}</b> students &middot;
- mean total <b>{{ mean }}</b>, median <b>{{ median }}</b> of {{ max_total|num }} points (+ bonus)
+ mean total <b>{{ mean }}</b>, median <b>{{ median }}</b> of {{ max_total|num }} points{{ ' (+ bonus)' if max_bonus }}
  &middot; <b>{{ flagged }}</b> flagged, <b>{{ suspicious }}</b> suspicious &middot; <b>{{ to_grade }}</b> manual cells to grade</p>
 {% if missing_protections %}<p class="summary"><b>Grading sandbox incomplete:</b> {{ missing_protections|join("; ") }}</p>{% endif %}
 <p class="legend"><span style="background:#d4f4d4">full</span><span style="background:#ffe8b3">partial</span><span
- style="background:#f9c9c9">0</span><span style="background:#eee">to grade</span> &starf; bonus task &middot; click a header to sort,
+ style="background:#f9c9c9">0</span><span style="background:#eee">to grade</span> {{ '&starf; bonus task &middot; '|safe if max_bonus }}click a header to sort,
  a plot to enlarge</p>
 <table id="grades"><thead><tr>
 <th data-type="text">student</th>
 {% for task, maximum in columns %}<th class="{{ 'bonus' if task in bonus_tasks }}" title="task {{ task }}">{{ task or 'other' }}{{ '\u2605' if task in bonus_tasks }}<small>/{{ maximum|num }}</small></th>{% endfor %}
-<th>total<small>/{{ max_total|num }}</small></th><th class="bonus">bonus<small>/{{ max_bonus|num }}</small></th>
+<th>total<small>/{{ max_total|num }}</small></th>{% if max_bonus %}<th class="bonus">bonus<small>/{{ max_bonus|num }}</small></th>{% endif %}
 <th>flags</th><th>feedback</th><th>curves</th>
 </tr></thead><tbody>
 {% for row in rows %}{% set r = row.result %}<tr class="{{ 'flagged' if r.flags }}">
@@ -58,7 +58,7 @@ img.curves.big{position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);wi
 {% for cell in row.cells %}{% if cell is none %}<td class="none" data-sort="-1">&middot;</td>
 {% elif cell[0] is none %}<td class="todo" data-sort="-0.5">&mdash;<small>to grade</small></td>
 {% else %}<td class="{{ cell[2] }}" data-sort="{{ cell[0] }}">{{ cell[0]|num }}{% if cell[3] %}<small>+ to grade</small>{% endif %}</td>{% endif %}{% endfor %}
-<td class="total" data-sort="{{ r.score }}">{{ r.score|num }}</td><td data-sort="{{ r.bonus_score }}">{{ r.bonus_score|num }}</td>
+<td class="total" data-sort="{{ r.score }}">{{ r.score|num }}</td>{% if max_bonus %}<td data-sort="{{ r.bonus_score }}">{{ r.bonus_score|num }}</td>{% endif %}
 <td class="flags" data-sort="{{ r.flags|length }}">{% for flag in r.flags %}<span class="badge{{ ' suspicious' if flag.startswith('suspicious') }}">{{ flag }}</span>{% endfor %}</td>
 <td data-sort="{{ 1 if r.feedback else 0 }}">{% if r.feedback %}<a href="{{ row.href }}">feedback</a>{% else %}<span class="muted">none</span>{% endif %}</td>
 <td data-sort="{{ 1 if row.image else 0 }}">{% if row.image %}<img class="curves" alt="loss and accuracy of {{ r.student }}" src="data:image/png;base64,{{ row.image }}">{% else %}<span class="muted">no plot</span>{% endif %}</td>
@@ -113,7 +113,8 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
     """
     results = sorted(results, key=lambda result: result.student)
     columns = _columns(results)
-    bonus_tasks = load(session).bonus_tasks
+    declared = load(session)
+    bonus_tasks = declared.bonus_tasks
     rows = []
     for result in results:
         scores = result.task_scores()
@@ -132,7 +133,7 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     environment.filters["num"] = _number
     html = environment.from_string(TEMPLATE).render(
-        session=session, results=results, rows=rows, columns=columns, bonus_tasks=bonus_tasks,
+        session=session, title=declared.title, results=results, rows=rows, columns=columns, bonus_tasks=bonus_tasks,
         generated=generated or datetime.now().strftime("%Y-%m-%d %H:%M"),
         mean=f"{statistics.mean(totals):.1f}" if totals else "–",
         median=f"{statistics.median(totals):g}" if totals else "–",
