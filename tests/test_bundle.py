@@ -83,6 +83,21 @@ def test_unpacked_bundle_works(bundle, tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def test_unpacked_bundle_knows_every_session(bundle, tmp_path):
+    """The checks of every session find what they know of it (its facts) in the bundle alone."""
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(tmp_path)
+    folder = tmp_path / TOP
+    sessions = course.sessions()
+    script = ("import sys; sys.path.insert(0, '.'); from hamlet_utils import session_facts, checks, neuron_checks; "
+              f"facts = [session_facts.load(name) for name in {sessions!r}]; "
+              "assert all(fact.tasks and fact.built_on for fact in facts), facts; "
+              "assert session_facts.FOLDER.is_relative_to(sys.argv[1]), session_facts.FOLDER")
+    result = subprocess.run([sys.executable, "-I", "-c", script, str(folder)], cwd=folder, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
 def test_refuses_a_leaky_release(monkeypatch, tmp_path):
     monkeypatch.setattr("hamlet.bundle.release_problems",
                         lambda source, release: ["task2a: contains the solution line 'return x @ w'"])
