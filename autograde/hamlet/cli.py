@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from . import course
+from .declaration import DeclarationError
 from .execute import cell_errors, execute_notebook
 from .release import declaration_problems, generate_release, release_differences, release_problems, \
     write_session_facts
@@ -213,7 +214,11 @@ def main(argv=None) -> int:
     examples.set_defaults(run=command_examples)
 
     arguments = parser.parse_args(argv)
-    return arguments.run(arguments)
+    try:
+        return arguments.run(arguments)
+    except DeclarationError as error:  # a session folder the instructor is still writing
+        print(f"hamlet {arguments.command}: {error}")
+        return 1
 
 
 if __name__ == "__main__":
