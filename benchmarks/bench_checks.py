@@ -43,7 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
     arguments = parser.parse_args()
-    r = solution_namespace()
+    r = solution_namespace("06_backpropagation")
     net, linear, sigmoid, cost, x, y = one_step_objects(r, True)
     _, linear2, sigmoid2, cost2, _, _ = one_step_objects(r, False)
     run = History(cost=[2.0, 1.0], accuracy=[0.6, 0.7], settings={"batch_size": 600, "learning_rate": 1e-4})

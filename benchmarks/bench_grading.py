@@ -53,7 +53,7 @@ def write_class(folder: Path, size: int) -> Path:
 def grade_class(submissions: Path, jobs: int, timeout: int):
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        results = pipeline.grade(submissions, out, jobs=jobs, timeout=timeout, log=lambda *a: None)
+        results = pipeline.grade(submissions, out, SESSION, jobs=jobs, timeout=timeout, log=lambda *a: None)
         total = time.perf_counter() - start
         students = {name: vars(record) for name, record in run_state.load(Path(out)).students.items()}
     return total, results, students
@@ -65,7 +65,8 @@ def one_submission(complete: Path, repeat: int, timeout: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / complete.name).write_bytes(complete.read_bytes())
         for _ in range(repeat):
-            plain.append(execute_notebook(complete, max_epochs=course.declaration(SESSION).grading_epochs, allow_errors=True)[2])
+            plain.append(execute_notebook(complete, max_epochs=course.declaration(SESSION).grading_epochs,
+                                          allow_errors=True)[2])
             total, results, students = grade_class(Path(folder), 1, timeout)
             graded.append(results[0].seconds)
             whole.append(total)
