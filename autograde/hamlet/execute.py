@@ -68,6 +68,15 @@ def execute_notebook(path, output=None, *, max_epochs=None, timeout=1800, allow_
     return notebook, histories, seconds
 
 
+#: the errors a cell that ran past its time limit leaves (the interrupt, and the timeout itself)
+TIMED_OUT = ("CellTimeoutError", "KeyboardInterrupt", "TimeoutError")
+
+
+def timed_out_cells(notebook) -> set[str]:
+    """The grade ids of the cells that ran past their time limit (cells without one are left out)."""
+    return {name for name, ename, _ in cell_errors(notebook) if ename in TIMED_OUT and not name.startswith("cell ")}
+
+
 def cell_errors(notebook) -> list[tuple[str, str, str]]:
     """``(grade_id or cell number, exception name, message)`` of every cell that raised."""
     errors = []

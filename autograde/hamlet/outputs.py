@@ -14,7 +14,7 @@ import nbformat
 
 from . import course, run_state
 from .course_folder import executed_notebook
-from .execute import cell_errors
+from .execute import TIMED_OUT, cell_errors
 from .gradebook import read_scores
 from .nbgrader_plugins import KERNEL_DIED, OUTPUT_CUT
 from .report import write_report
@@ -43,7 +43,7 @@ def execution_flags(notebook) -> list[str]:
     """Timeouts and dead kernels recorded in an executed notebook."""
     flags = []
     for name, ename, _ in cell_errors(notebook):
-        if ename in ("CellTimeoutError", "KeyboardInterrupt", "TimeoutError"):
+        if ename in TIMED_OUT:
             flag = f"timeout in {name}"
         elif ename == KERNEL_DIED:
             flag = f"kernel died in {name}"

@@ -40,6 +40,7 @@ import nbformat
 from . import course, nbgrader_server, outputs, run_state, sandbox, trained, verdicts
 from .course_folder import executed_notebook, executed_path, place_submission, trained_folder, write_course
 from .declaration import Declaration
+from .execute import timed_out_cells
 from .gradebook import apply_outside_verdicts
 from .nbgrader_commands import RUNNING, end_everything, nbgrader_environment, run_nbgrader
 from .results import StudentResult
@@ -150,8 +151,11 @@ def autograde_and_judge(settings: GradingSettings, slot: Slot, student: str, rel
         if interrupted.is_set():
             raise sandbox.Stopped("grading was interrupted")
         folder = trained_folder(settings.course, student)
-        return {name: trained.load(trained.file_for(folder, name), settings.declaration.layers)
-                for name in settings.declaration.histories}
+        executed = executed_notebook(settings.course, settings.session, student)
+        return verdicts.KernelLeft(
+            {name: trained.load(trained.file_for(folder, name), settings.declaration.layers)
+             for name in settings.declaration.histories},
+            frozenset(timed_out_cells(executed)) if executed is not None else frozenset())
 
     def judge():
         try:

@@ -43,6 +43,14 @@ from .sandbox import Limits
 from .worker_session import WorkerSession
 
 
+@dataclass(frozen=True)
+class KernelLeft:
+    """What the grading kernel left for the outside verdicts once it is done."""
+
+    runs: dict | None  # {history name: TrainedRun or None} (hamlet.trained); None: nothing readable
+    timed_out: frozenset = frozenset()  # grade ids of the cells that ran past the kernel's time limit
+
+
 @dataclass
 class OutsideResult:
     verdicts: dict = field(default_factory=dict)   # task -> Verdict
@@ -56,12 +64,14 @@ def outside_verdicts(release, submission, declaration: Declaration, *, timeout: 
     """Judge every autograded task of ``submission`` (a NotebookNode) outside its kernel.
 
     ``timeout`` bounds each cell and each task's checks, like nbgrader's cell timeout.
-    ``left`` -- a function returning ``{history name: TrainedRun}``, what the grading
-    kernel left (:mod:`hamlet.trained`); it is called once the step tasks are judged, so
-    it may wait for the kernel.  When every training run is there and computable here,
-    the training tasks are judged on them; otherwise the worker goes on through the
-    notebook and trains the networks itself.  The class tasks are judged in a thread of
-    their own, beside the notebook's worker.
+    ``left`` -- a function returning a :class:`KernelLeft`, what the grading kernel left;
+    it is called once the step tasks are judged, so it may wait for the kernel.  When
+    every training run is there and computable here, the training tasks are judged on
+    them; otherwise the worker goes on through the notebook and trains the networks
+    itself -- but does not run again a cell that ran past the kernel's time limit: its
+    tasks fail here too (a timeout only ever costs points, so a forged one gains
+    nothing), without a second wait.  The class tasks are judged in a thread of their
+    own, beside the notebook's worker.
     """
     start = time.monotonic()
     tasks = list(tasks or [task_of(grade_id_of(cell)) for cell in release.cells
@@ -101,7 +111,7 @@ def outside_verdicts(release, submission, declaration: Declaration, *, timeout: 
         verdicts.update(class_verdicts)
 
     runs: dict = {}
-    from_kernel, waited = None, 0.0
+    from_kernel, waited, timed_out = None, 0.0, frozenset()
     step_tasks = {step.task: step for step in declaration.step_tasks}
     definition_tasks = {judged.task for judged in declaration.definition_tasks}
     last_step = max((index for index, cell in enumerate(cells) if cell.task in step_tasks and cell.task in tasks),
@@ -110,13 +120,16 @@ def outside_verdicts(release, submission, declaration: Declaration, *, timeout: 
         for index, cell in enumerate(cells):
             if index > last_step and from_kernel is None and left is not None:
                 waiting = time.monotonic()
-                left_runs, left = left(), None
+                kernel, left = left(), None
                 waited = time.monotonic() - waiting
-                from_kernel = kernel_runs(left_runs, declaration) if left_runs is not None else None
+                timed_out = kernel.timed_out
+                from_kernel = kernel_runs(kernel.runs, declaration) if kernel.runs is not None else None
                 if from_kernel is not None:  # nothing after the step tasks needs to run
                     runs.update(from_kernel)
                     break
-            if cell.task is None:
+            if cell.task is None and cell.name in timed_out:
+                session.fatal[cell.name] = "ran past the time limit in the notebook too; not run again"
+            elif cell.task is None:
                 session.run(cell)
             elif cell.task in tasks and cell.task not in definition_tasks:
                 classes_judged()
