@@ -46,7 +46,7 @@ def kernel_command(connection_file: str, slot: int) -> list[str]:
     writable = [Path(connection_file).parent]
     if os.environ.get("HAMLET_TRAINED_DIR"):
         writable.append(Path(os.environ["HAMLET_TRAINED_DIR"]))
-    return sandbox.wrap([sys.executable, "-m", "ipykernel_launcher", "-f", connection_file],
+    return sandbox.wrap([os.path.abspath(sys.executable), "-m", "ipykernel_launcher", "-f", connection_file],
                         readable=[*sandbox.readable_paths(), Path(hamlet.__file__).resolve().parent, Path.cwd(),
                                   *(path for session in course.sessions() for path in declaration.code_files(session))],
                         writable=writable, chdir=str(Path.cwd()), network=True,

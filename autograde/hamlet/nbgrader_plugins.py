@@ -103,11 +103,18 @@ class RecoveringExecute(Execute):
             return cell, self.resources
 
     def _restart_and_replay(self, index):
-        run_sync(self.km.restart_kernel)(now=True)
-        self.kc.stop_channels()
-        self.kc = self.km.client()
-        self.kc.start_channels()  # synchronous even on the async client
-        run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
+        for attempt in (1, 2):
+            run_sync(self.km.restart_kernel)(now=True)
+            self.kc.stop_channels()
+            self.kc = self.km.client()
+            self.kc.start_channels()  # synchronous even on the async client
+            try:
+                run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
+                break
+            except RuntimeError:  # "kernel died before replying": e.g. a process limit still used up
+                if attempt == 2:
+                    raise
+                self.log.warning("the restarted kernel died while starting; once more")
         for earlier in range(index):
             cell = self.nb.cells[earlier]
             if cell.cell_type != "code" or earlier in self._fatal_cells:

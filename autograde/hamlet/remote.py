@@ -89,7 +89,8 @@ class RemoteWorker:
     def start(self) -> "RemoteWorker":
         # in the sandbox the script stands alone, away from the rest of the grader's package
         script = SANDBOX_SCRIPT if sandbox.bubblewrap() else WORKER_SCRIPT
-        self.process = sandbox.start([sys.executable, "-u", str(script)], self.slot, self.limits,
+        # an absolute path without "..": the sandbox holds the interpreter's folder, not the way to it
+        self.process = sandbox.start([os.path.abspath(sys.executable), "-u", str(script)], self.slot, self.limits,
                                      environment=self.environment, extra_readable=[(WORKER_SCRIPT, SANDBOX_SCRIPT)])
         self.proxies.clear()
         self.watched.clear()
