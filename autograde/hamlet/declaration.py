@@ -135,6 +135,12 @@ class Declaration:
         Cells a tutor grades by hand.
     guarded_names : tuple of str
         Names of the session's own modules that student code has no business patching.
+    stand_ins : dict
+        ``{task: source}``: a correct definition of what a definition task is about, run in
+        the worker *instead of the student's* to judge a later definition task on its own
+        while that task fails with a bug (a function that calls the student's broken one is
+        then judged as if it called a working one; it passes only if it is right itself).
+        Tasks without one excuse nothing this way.
     hidden_tests : module or None
         Set by :func:`load`: the session's ``hidden_tests`` module.
     """
@@ -152,6 +158,7 @@ class Declaration:
     plot_cells: tuple = ()
     manual_cells: tuple = ()
     guarded_names: tuple = ()
+    stand_ins: dict = field(default_factory=dict)
     hidden_tests: types.ModuleType | None = None
 
     # ------------------------------------------------------------------ views
@@ -284,6 +291,8 @@ def problems_with(declaration: Declaration, notebook) -> list[str]:
                                          *declaration.training_tasks)]
     problems += [f"task {task} is judged twice" for task in sorted({task for task in judged if judged.count(task) > 1})]
     problems += [f"task {task} is judged but not declared" for task in judged if task not in declared]
+    problems += [f"stand-in for undeclared definition task {task}" for task in declaration.stand_ins
+                 if declaration.definition_task(task) is None]
     for task, earlier in declaration.built_on.items():
         problems += [f"task {task} builds on undeclared task {name}" for name in earlier if name not in declared]
     for name, math in declaration.layers.items():

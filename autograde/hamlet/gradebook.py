@@ -35,10 +35,15 @@ def apply_outside_verdicts(out: Path, session: str, students: dict, source) -> d
                 except MissingEntry:
                     continue
                 in_notebook = grade.auto_score
-                if in_notebook is not None and abs(in_notebook - score) > 1e-9:
+                # only a notebook that scored higher is what a cheat gains; lower is a note
+                if in_notebook is not None and in_notebook > score + 1e-9:
                     flags.setdefault(student, []).append(
                         f"suspicious: task {task_of(grade_id)} scored {in_notebook:g}/{points:g} in the notebook "
                         f"but {score:g}/{points:g} outside it ({message[:160] or 'passed'})")
+                elif in_notebook is not None and in_notebook < score - 1e-9:
+                    flags.setdefault(student, []).append(
+                        f"note: task {task_of(grade_id)} scored {in_notebook:g}/{points:g} in the notebook; judged "
+                        f"on its own outside it: {score:g}/{points:g} ({message[:160] or 'passed'})")
                 grade.auto_score = score
             gradebook.db.commit()
     return flags

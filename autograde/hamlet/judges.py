@@ -71,7 +71,7 @@ def judge_definition_task(judged: DefinitionTask):
     return judge
 
 
-def _bugs(verdicts: dict, task: str, built_on: dict) -> list[str]:
+def earlier_bugs(verdicts: dict, task: str, built_on: dict) -> list[str]:
     """The earlier tasks' bugs (not "not implemented yet") that excuse ``task``."""
     return [f"task {earlier}: {verdicts[earlier].message}" for earlier in built_on.get(task, ())
             if earlier in verdicts and not verdicts[earlier].passed and NOT_WRITTEN not in verdicts[earlier].message]
@@ -86,7 +86,7 @@ def judge_step_task(step: StepTask, verdicts: dict, built_on: dict):
             values = {name: worker.global_(name) for name in step.objects}
         except (StudentError, NotImplementedError) as error:
             return Verdict(task, False, f"{error}")
-        bugs = _bugs(verdicts, task, built_on)
+        bugs = earlier_bugs(verdicts, task, built_on)
         try:
             step.hidden_test(**values, excused=lambda **_: bool(bugs))
         except AssertionError as failure:
@@ -105,7 +105,7 @@ def judge_training_task(task: str, verdicts: dict, declaration: Declaration, run
 
 def training_verdict(task: str, verdicts: dict, declaration: Declaration, runs: dict, examine) -> Verdict:
     """``examine(name, wanted_epochs)`` -> Run: from a worker's objects or the kernel's files."""
-    bugs = _bugs(verdicts, task, declaration.built_on)
+    bugs = earlier_bugs(verdicts, task, declaration.built_on)
     training = declaration.training_task(task)
 
     def failed(run: Run, message: str) -> Verdict:

@@ -36,8 +36,9 @@ from hamlet_utils.mnist import cache_root
 
 from .accuracy import kernel_runs
 from .declaration import Declaration, task_of
-from .judges import judge_definition_task, judge_step_task, judge_training_task, training_verdict
-from .outside_program import definition_cells, grade_id_of, program
+from .judges import (Verdict, earlier_bugs, judge_definition_task, judge_step_task, judge_training_task,
+                     training_verdict)
+from .outside_program import Cell, definition_cells, grade_id_of, program
 from .remote import RemoteWorker
 from .sandbox import Limits
 from .worker_session import WorkerSession
@@ -98,10 +99,27 @@ def outside_verdicts(release, submission, declaration: Declaration, *, timeout: 
                     session.run(cell)
                 for judged in [judged for judged in declaration.definition_tasks if judged.task in tasks]:
                     class_verdicts[judged.task] = session.probe(judged.task, judge_definition_task(judged))
+            for judged in [judged for judged in declaration.definition_tasks if judged.task in class_verdicts]:
+                class_verdicts[judged.task] = judge_on_its_own(judged, class_verdicts[judged.task], class_verdicts)
         except BaseException as error:  # noqa: BLE001 -- raised again in the calling thread
             class_errors.append(error)
     classes = threading.Thread(target=judge_classes, name="class-tasks", daemon=True)
     classes.start()
+
+    def judge_on_its_own(judged, verdict, judged_so_far):
+        """A failed definition task built on ones that fail with a bug, judged again with the
+        declared stand-ins for them (see :attr:`Declaration.stand_ins`)."""
+        bugs = earlier_bugs(judged_so_far, judged.task, declaration.built_on)
+        failing = [task for task in declaration.built_on.get(judged.task, ())
+                   if task in judged_so_far and not judged_so_far[task].passed]
+        if verdict.passed or not bugs or not all(task in declaration.stand_ins for task in failing):
+            return verdict
+        with WorkerSession(make_worker, deadline) as session:
+            for cell in definition_cells(cells, declaration):
+                session.run(cell)
+            session.run(Cell("stand-ins", "\n\n".join(declaration.stand_ins[task] for task in failing), True))
+            again = session.probe(judged.task, judge_definition_task(judged))
+        return Verdict(judged.task, True, f"excused: {bugs[0]}") if again.passed else verdict
 
     def classes_judged():
         """The class verdicts, which the later tasks' excuses need."""

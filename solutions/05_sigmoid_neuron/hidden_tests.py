@@ -72,6 +72,31 @@ def reference_forward(x, w, b):
     return reference_sigmoid(np.einsum("bi,oi->bo", x, w) + b)
 
 
+#: correct definitions of tasks 2a-2c, each on its own, which the outside verdicts run instead of a
+#: student's broken one to judge a later task that calls it (the declaration's ``stand_ins``)
+STAND_INS = {
+    "2a": """
+def sigmoid_function(x):
+    x = np.asarray(x, dtype=float)
+    small = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
+""",
+    "2b": """
+def sigmoid_derivative(x):
+    x = np.asarray(x, dtype=float)
+    small = np.exp(-np.abs(x))
+    s = np.where(x >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
+    return s * (1.0 - s)
+""",
+    "2c": """
+def forward(x, w, b):
+    z = np.asarray(x, dtype=float) @ np.asarray(w, dtype=float).T + b
+    small = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
+""",
+}
+
+
 def reference_cost(x, w, b, target) -> float:
     """The cost of task 1a: 1/2 sum over the batch and the outputs of (sigma(x w^T + b) - target)^2."""
     return 0.5 * float(np.sum((reference_forward(x, w, b) - target) ** 2))

@@ -40,4 +40,6 @@ DECLARATION = Declaration(
     plot_cells=("plot_task3",),
     manual_cells=("task1a_gradients", "task4_discussion"),
     guarded_names=("checks", "neuron_checks", "gradcheck", "training", "hidden_tests"),
+    # a later function that calls a broken earlier one is judged with a working one instead
+    stand_ins=hidden_tests.STAND_INS,
 )
