@@ -23,7 +23,7 @@ import importlib
 import importlib.util
 import sys
 import types
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -164,18 +164,11 @@ class Declaration:
     # ------------------------------------------------------------------ views
 
     @property
-    def task_ids(self) -> tuple:
-        return tuple(task.id for task in self.tasks)
-
-    @property
     def bonus_tasks(self) -> frozenset:
         return frozenset(task.id for task in self.tasks if task.bonus)
 
     def definition_task(self, task: str) -> DefinitionTask | None:
         return next((judged for judged in self.definition_tasks if judged.task == task), None)
-
-    def step_task(self, task: str) -> StepTask | None:
-        return next((judged for judged in self.step_tasks if judged.task == task), None)
 
     def training_task(self, task: str) -> TrainingTask | None:
         return next((judged for judged in self.training_tasks if judged.task == task), None)
@@ -229,12 +222,6 @@ def load(session: str) -> Declaration:
     hidden = None
     if (where / "hidden_tests.py").is_file():
         hidden = importlib.import_module(f"{package}.hidden_tests")
-    return _with_hidden_tests(declaration, hidden)
-
-
-def _with_hidden_tests(declaration: Declaration, hidden) -> Declaration:
-    from dataclasses import replace
-
     return replace(declaration, hidden_tests=hidden)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hamlet_utils import checks
+from hamlet_utils.checking import NotCheckedYet, minimum_accuracy
 
 from .accuracy import Run, examine_run
 from .declaration import Declaration, DefinitionTask, StepTask
@@ -40,7 +40,7 @@ def _quietly(check, *args):
     try:
         with np.errstate(all="ignore"):
             check.__wrapped__(*args)
-    except checks.NotCheckedYet:
+    except NotCheckedYet:
         pass
 
 
@@ -131,7 +131,7 @@ def training_verdict(task: str, verdicts: dict, declaration: Declaration, runs: 
     if not run.ok:
         return failed(run, run.message)
     epochs = declaration.grading_epochs if wanted is None else min(declaration.grading_epochs, wanted)
-    minimum = checks.minimum_accuracy(training.minimum_accuracy, epochs)
+    minimum = minimum_accuracy(training.minimum_accuracy, epochs)
     if run.accuracy < minimum:
         return failed(run, f"measured test accuracy {run.accuracy:.4f} < {minimum:.2f}")
     return Verdict(task, True, f"measured test accuracy {run.accuracy:.4f} >= {minimum:.2f}"

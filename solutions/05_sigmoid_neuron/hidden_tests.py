@@ -25,6 +25,7 @@ from hamlet.hidden_testing import close as _close
 from hamlet.hidden_testing import hidden as _hidden
 from hamlet.hidden_testing import require as _require
 from hamlet_utils import gradcheck
+from hamlet_utils.checking import minimum_accuracy
 from hamlet_utils.training import History, epoch_cap
 
 #: |yours - sigma| allowed: float64 rounding (relative), and a few steps of the subnormal numbers
@@ -324,15 +325,9 @@ def training(history, name, sigmoid_function=None, forward=None, mse_gradients=N
     cap = epoch_cap()
     _require(len(history) == (wanted_epochs if cap is None else min(cap, wanted_epochs)),
              f"{name}: not every epoch was run")
-    minimum = _minimum(declared.minimum_accuracy, len(history))
+    minimum = minimum_accuracy(declared.minimum_accuracy, len(history))
     if history.final_accuracy < minimum and (excused or _excused("3"))(**functions):
         return
     _require(history.final_accuracy >= minimum, f"{name}: accuracy {history.final_accuracy:.4f} < {minimum:.2f}")
     if len(history) > 1:
         _require(history.cost[-1] < history.cost[0], f"{name}: the cost does not decrease")
-
-
-def _minimum(table: dict, epochs: int) -> float:
-    """The threshold of the largest epoch count in ``table`` not above ``epochs``."""
-    reached = [count for count in table if count <= epochs]
-    return table[max(reached)] if reached else 0.0
