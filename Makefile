@@ -31,12 +31,13 @@ check-release: install
 solution: install
 	$(BIN)/hamlet solution
 
-# the instructor's main job, on every session's example class: release, grade in parallel, report
+# the instructor's main job, on every session's example class: release, grade in parallel into one
+# course (build/demo: one gradebook, the course overview build/demo/report.html), report
 demo: install
 	$(BIN)/hamlet release
 	set -e; for folder in autograde/examples/*/; do \
 	    session=$$(basename $$folder); \
-	    $(BIN)/hamlet grade $$folder/submissions --session $$session --out build/demo/$$session --jobs 2 --timeout 120; \
+	    $(BIN)/hamlet grade $$folder/submissions --session $$session --out build/demo --jobs 2 --timeout 120; \
 	done
 
 examples: install

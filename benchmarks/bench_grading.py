@@ -55,7 +55,7 @@ def grade_class(submissions: Path, jobs: int, timeout: int):
         start = time.perf_counter()
         results = pipeline.grade(submissions, out, SESSION, jobs=jobs, timeout=timeout, log=lambda *a: None)
         total = time.perf_counter() - start
-        students = {name: vars(record) for name, record in run_state.load(Path(out)).students.items()}
+        students = {name: vars(record) for name, record in run_state.load(Path(out)).sessions[SESSION].students.items()}
     return total, results, students
 
 

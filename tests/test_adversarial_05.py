@@ -97,7 +97,7 @@ def test_a_cheat_fails_for_the_mistake_it_hides(cheat_run, name):
     """Not because the trick broke its cell outside: the verdict names the mistake."""
     _, out = cheat_run
     task, phrase = OUTSIDE_REASON[name]
-    passed, message = run_state.load(out).students[name].outside["verdicts"][task]
+    passed, message = run_state.load(out).sessions[SESSION].students[name].outside["verdicts"][task]
     assert not passed and phrase in message, (task, passed, message)
 
 
@@ -141,7 +141,9 @@ def test_cheats_left_no_trace_in_the_results(cheat_run):
     assert totals == {student: (result.score, result.total) for student, result in results.items()}
     assert set(totals) == {student.name for student in CHEATERS + CONTROLS}  # no forged student rows
     forged = f"{FORGED_TOTAL} / {FORGED_TOTAL}"
-    for page in (out / "feedback").glob("*.html"):
+    pages = sorted((out / SESSION / "feedback").glob("*.html"))
+    assert len(pages) == len(results)
+    for page in pages:
         assert forged not in page.read_text(errors="replace"), page.name
     assert not _sandbox_processes()  # nothing a student started outlives grading
 

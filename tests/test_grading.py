@@ -54,11 +54,11 @@ def test_training_is_judged_on_the_networks_the_kernel_trained(graded):
     """No network is trained twice where the kernel's runs are good; where one is not
     (the untouched notebook, the endless loop), a worker trains them outside."""
     out, _ = graded
-    students = json.loads((out / run_state.RUN_FILE).read_text())["students"]
+    students = json.loads((out / run_state.RUN_FILE).read_text())["sessions"][SESSION]["students"]
     in_kernel = {student for student, facts in students.items() if facts["outside"]["trained_in_kernel"]}
     assert {"ada_complete", "gia_unusual", "finn_edits_tests"} <= in_kernel
     assert not {"cleo_untouched", "dan_endless_loop"} & in_kernel
-    left = out / "trained" / "ada_complete"
+    left = out / "trained" / SESSION / "ada_complete"
     assert sorted(path.name for path in left.iterdir()) == ["history_task4.npz", "history_task5.npz",
                                                             "history_task6e.npz"]
 
@@ -69,8 +69,8 @@ def test_the_logs_warn_of_edited_test_cells_only(graded):
     #1961); the log keeps it only for a cell the student changed."""
     out, _ = graded
     changed = re.compile(r"Attribute 'checksum' for cell (\S+) has changed")
-    assert not changed.findall((out / "logs" / "ada_complete.log").read_text())
-    assert changed.findall((out / "logs" / "finn_edits_tests.log").read_text()) == ["task2d_linear_backward"]
+    assert not changed.findall((out / "logs" / SESSION / "ada_complete.log").read_text())
+    assert changed.findall((out / "logs" / SESSION / "finn_edits_tests.log").read_text()) == ["task2d_linear_backward"]
 
 
 @pytest.mark.grading
@@ -106,7 +106,7 @@ def test_feedback_shows_no_hidden_test(graded):
     hidden = {line.strip() for cell in source.cells for region in HIDDEN_REGION.findall(cell.source)
               for line in region.splitlines() if line.strip()}
     assert len(hidden) > 15
-    pages = sorted((out / "feedback").glob("*.html"))
+    pages = sorted((out / SESSION / "feedback").glob("*.html"))
     assert {page.stem for page in pages} == set(results)  # every student gets feedback
     for page in pages:
         text = page.read_text()
@@ -118,14 +118,14 @@ def test_feedback_shows_no_hidden_test(graded):
 @pytest.mark.grading
 def test_feedback_tells_what_is_wrong(graded):
     out, _ = graded
-    text = (out / "feedback" / "ben_typical_bugs.html").read_text()
+    text = (out / SESSION / "feedback" / "ben_typical_bugs.html").read_text()
     assert "averaged over the batch" in text
 
 
 @pytest.mark.grading
 def test_tutor_page_has_every_student_and_their_curves(graded):
     out, results = graded
-    page = (out / "report.html").read_text()
+    page = (out / SESSION / "report.html").read_text()
     for student in results:
         assert student in page
     assert page.count("data:image/png;base64,") >= 4  # complete, bugs, edits, unusual: all plotted
@@ -181,8 +181,8 @@ def test_broken_notebook_is_flagged_not_graded(tmp_path):
     broken.write_text("{ this is not json")
     release = nbformat.read(str(SOURCE), as_version=4)
     (submission,) = submissions.collect_submissions(tmp_path / "in", "06_backpropagation", tmp_path)
-    flags = course_folder.place_submission(tmp_path / "course", "06_backpropagation", submission, release)
-    assert any(re.match("not a readable notebook", flag) for flag in flags)
+    flags, answers = course_folder.place_submission(tmp_path / "course", "06_backpropagation", submission, release)
+    assert any(re.match("not a readable notebook", flag) for flag in flags) and answers is None
     assert not (tmp_path / "course" / "submitted" / "zed").exists()
 
 

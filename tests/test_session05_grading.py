@@ -53,11 +53,11 @@ def test_faults_and_edits_are_flagged_and_only_there(graded):
 @pytest.mark.grading
 def test_training_is_judged_on_the_network_the_kernel_trained(graded):
     out, _ = graded
-    students = run_state.load(out).students
+    students = run_state.load(out).sessions[SESSION].students
     in_kernel = {name for name, record in students.items() if record.outside["trained_in_kernel"]}
     assert {"ada_complete", "gia_unusual"} <= in_kernel
     assert not {"cleo_untouched", "dan_endless_loop"} & in_kernel
-    left = out / "trained" / "ada_complete"
+    left = out / "trained" / SESSION / "ada_complete"
     assert sorted(path.name for path in left.iterdir()) == [f"{name}.npz" for name in DECLARATION.histories]
     assert "measured test accuracy" in students["ada_complete"].outside["verdicts"]["3"][1]
 
@@ -96,19 +96,19 @@ def test_feedback_shows_no_hidden_test_and_tells_what_is_wrong(graded):
     hidden = {line.strip() for cell in source.cells for region in HIDDEN_REGION.findall(cell.source)
               for line in region.splitlines() if line.strip()}
     assert len(hidden) > 5
-    pages = sorted((out / "feedback").glob("*.html"))
+    pages = sorted((out / SESSION / "feedback").glob("*.html"))
     assert {page.stem for page in pages} == set(results)
     for page in pages:
         text = page.read_text()
         assert not [line for line in hidden if line in text], page.name
         assert "hidden_tests" not in text
-    assert re.search(r"Task 2[ade]", (out / "feedback" / "ben_typical_bugs.html").read_text())
+    assert re.search(r"Task 2[ade]", (out / SESSION / "feedback" / "ben_typical_bugs.html").read_text())
 
 
 @pytest.mark.grading
 def test_tutor_page_has_every_student_and_their_curves(graded):
     out, results = graded
-    page = (out / "report.html").read_text()
+    page = (out / SESSION / "report.html").read_text()
     assert all(student in page for student in results)
     assert SESSION in page
     assert results["ada_complete"].curves_png and results["cleo_untouched"].curves_png is None

@@ -4,9 +4,13 @@
     hamlet check-release [SESSION ...]       fail if a release is stale or gives anything away
     hamlet solution [--max-epochs N] [--out DIR]
                                              execute the solution notebook on MNIST, report results
-    hamlet grade SUBMISSIONS --out DIR [--jobs N] [--timeout SECONDS]
-                                             autograde a class: grades.csv, feedback, tutor page
-    hamlet report DIR                        grades.csv, totals, tutor page again (after manual grading)
+    hamlet grade SUBMISSIONS --out DIR [--session S ...] [--student NAME ...] [--force]
+                 [--course-file course.toml] [--jobs N] [--timeout SECONDS]
+                                             grade the new and changed hand-ins into the course DIR:
+                                             gradebook, grades.csv, totals.csv, feedback, tutor pages
+    hamlet report DIR [--course-file F]      grades.csv, totals, tutor pages again (after manual grading)
+    hamlet export DIR --format canvas|moodle|csv --roster FILE
+                                             the totals as the LMS imports them
     hamlet examples                          regenerate the example class from the release
     hamlet bundle [--out PATH]               the zip students get: release, hamlet_utils, MNIST
 """
@@ -118,18 +122,23 @@ def command_bundle(arguments) -> int:
 
 
 def _print_grades(results, out: Path) -> None:
-    epochs = course.declaration(results[0].session).grading_epochs if results else None
-
-    tasks = list(results[0].task_scores()) if results else []
-    header = f"{'student':<22}" + "".join(f"{task or '?':>5}" for task in tasks) + f"{'total':>8}{'bonus':>7}  flags"
-    print("\n" + header)
+    by_session: dict = {}
     for result in results:
-        scores = result.task_scores()
-        row = "".join(f"{'-' if scores[task][0] is None else format(scores[task][0], 'g'):>5}" for task in tasks)
-        print(f"{result.student:<22}{row}{result.score:>8g}{result.bonus_score:>7g}  {'; '.join(result.flags)}")
-    print(f"\n(training capped at {epochs} epochs; '-' = manually graded, not graded yet)")
+        by_session.setdefault(result.session, []).append(result)
+    for session, session_results in by_session.items():
+        tasks = list(session_results[0].task_scores())
+        header = (f"{'student':<22}" + "".join(f"{task or '?':>5}" for task in tasks)
+                  + f"{'total':>8}{'bonus':>7}{'late':>6}  graded  flags")
+        print(f"\n{session} (training capped at {course.declaration(session).grading_epochs} epochs)\n{header}")
+        for result in session_results:
+            scores = result.task_scores()
+            row = "".join(f"{'-' if scores[task][0] is None else format(scores[task][0], 'g'):>5}" for task in tasks)
+            when = "now" if result.graded_this_run else "kept" if result.run else "-"
+            print(f"{result.student:<22}{row}{result.score:>8g}{result.bonus_score:>7g}"
+                  f"{'-' + format(result.penalty, 'g') if result.penalty else '':>6}  {when:<6}  {'; '.join(result.flags)}")
+    print("\n('-' = manually graded, not graded yet; graded 'now' in this run or 'kept' from an earlier one)")
     print(f"grades:    {out / 'grades.csv'}\ntotals:    {out / 'totals.csv'}\n"
-          f"feedback:  {out / 'feedback'}/<student>.html\ntutor page: {out / 'report.html'}\n"
+          f"course:    {out / 'report.html'} (each session's page and feedback: {out}/<session>/)\n"
           f"gradebook: {out / 'gradebook.db'} (manual grading: nbgrader's formgrader in {out / 'course'}, "
           f"then `hamlet report {out}`)")
 
@@ -137,10 +146,14 @@ def _print_grades(results, out: Path) -> None:
 def command_grade(arguments) -> int:
     from .pipeline import grade
 
+    from .backups import GradebookError
+
     try:
         results = grade(arguments.submissions, arguments.out, arguments.session, jobs=arguments.jobs,
-                        timeout=arguments.timeout, log=lambda *line: print(*line, flush=True))
-    except (FileNotFoundError, ValueError) as error:  # no such folder, not a zip, an unsafe zip
+                        timeout=arguments.timeout, students=arguments.student or (), force=arguments.force,
+                        course_file_path=arguments.course_file, log=lambda *line: print(*line, flush=True))
+    except (FileNotFoundError, ValueError, GradebookError) as error:
+        # no such folder, not a zip, an unsafe zip, a bad course file, a damaged gradebook
         print(f"hamlet grade: {error}")
         return 1
     except KeyboardInterrupt:  # grade() ended every process and said how to resume
@@ -150,11 +163,15 @@ def command_grade(arguments) -> int:
 
 
 def command_report(arguments) -> int:
+    from . import backups, course_file
     from .outputs import report
 
+    out = Path(arguments.out).resolve()
     try:
-        results = report(arguments.out)
-    except FileNotFoundError as error:
+        courses_file = course_file.find(out, arguments.course_file) if arguments.course_file else None
+        backups.back_up(out)  # the report writes late penalties and due dates into the gradebook
+        results = report(out, courses_file)
+    except (FileNotFoundError, ValueError, backups.GradebookError) as error:
         print(f"hamlet report: {error}")
         return 1
     _print_grades(results, Path(arguments.out).resolve())
@@ -200,14 +217,26 @@ def main(argv=None) -> int:
     grade = commands.add_parser("grade", help="autograde a class's submissions with nbgrader")
     grade.add_argument("submissions", help="folder (nbgrader submitted/ layout or flat <student>.ipynb) or zip")
     grade.add_argument("--out", required=True, help="output folder: grades.csv, feedback/, report.html, ...")
-    grade.add_argument("--session", default=None, help="session name (default: the one the submissions are for)")
+    grade.add_argument("--session", action="append", default=None,
+                       help="a session to grade (repeatable; default: every session the submissions hold)")
+    grade.add_argument("--student", action="append", default=None, metavar="NAME",
+                       help="grade this student again, and no one else (repeatable)")
+    grade.add_argument("--force", action="store_true",
+                       help="grade everyone again (tutors' grades of answers that did not change stay)")
+    grade.add_argument("--course-file", default=None, metavar="TOML",
+                       help="due dates, late policy, extensions (default: DIR/course.toml, or the one used last)")
     grade.add_argument("--jobs", type=int, default=2, help="students graded in parallel")
     grade.add_argument("--timeout", type=int, default=120, help="seconds per notebook cell")
     grade.set_defaults(run=command_grade)
 
     report = commands.add_parser("report", help="grades.csv and tutor page again, e.g. after manual grading")
     report.add_argument("out", help="the --out folder of a `hamlet grade` run")
+    report.add_argument("--course-file", default=None, metavar="TOML", help="as for `hamlet grade`")
     report.set_defaults(run=command_report)
+
+    from .export import add_command
+
+    add_command(commands)
 
     examples = commands.add_parser("examples", help="regenerate the example class from the release")
     examples.add_argument("sessions", nargs="*")

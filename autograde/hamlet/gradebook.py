@@ -1,66 +1,102 @@
-"""The gradebook: the outside verdicts' scores written into it, every cell's score read from it."""
+"""The course gradebook: the outside verdicts' scores, tutors' grades kept, late penalties; every
+cell's score read back.
+
+Everything here changes only what grading computes (``auto_score``, the late penalty, the due
+date, the hand-in time).  What a tutor entered (``manual_score``, comments) is never written.
+"""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from .declaration import task_of
 from .results import CellScore
 
 
-def apply_outside_verdicts(out: Path, session: str, students: dict, source) -> dict:
-    """Write the outside scores into the gradebook; ``{student: [disagreement flags]}``.
+@contextmanager
+def opened(out: Path):
+    """nbgrader's Gradebook of the course in ``out``."""
+    from nbgrader.api import Gradebook
 
-    ``students`` maps names to :class:`hamlet.run_state.StudentRecord`.
+    with Gradebook(f"sqlite:///{Path(out) / 'gradebook.db'}") as gradebook:
+        yield gradebook
 
-    Run once, after every kernel has ended: whatever a kernel wrote into the
-    gradebook is overwritten here.
+
+def _test_cells(source) -> list[tuple[str, float]]:
+    return [(cell.metadata["nbgrader"]["grade_id"], float(cell.metadata["nbgrader"]["points"]))
+            for cell in source.cells
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")]
+
+
+def apply_outside_verdicts(out: Path, session: str, student: str, outside: dict, source) -> list[str]:
+    """Write one student's outside scores into the gradebook, just after nbgrader autograded
+    them (and before anything reads them); return the disagreement flags.
+
+    ``outside`` is :attr:`hamlet.run_state.StudentRecord.outside`.
     """
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
-    tests = [(cell.metadata["nbgrader"]["grade_id"], float(cell.metadata["nbgrader"]["points"]))
-             for cell in source.cells
-             if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")]
-    flags: dict = {}
-    with Gradebook(f"sqlite:///{out / 'gradebook.db'}") as gradebook:
-        for student, record in students.items():
-            outside = (record.outside or {}).get("verdicts")
-            if outside is None:
+    flags = []
+    with opened(out) as gradebook:
+        for grade_id, points in _test_cells(source):
+            passed, message = outside["verdicts"].get(task_of(grade_id), [False, "not judged"])
+            score = points if passed else 0.0
+            try:
+                grade = gradebook.find_grade(grade_id, session, session, student)
+            except MissingEntry:
                 continue
-            for grade_id, points in tests:
-                passed, message = outside.get(task_of(grade_id), [False, "not judged"])
-                score = points if passed else 0.0
-                try:
-                    grade = gradebook.find_grade(grade_id, session, session, student)
-                except MissingEntry:
-                    continue
-                in_notebook = grade.auto_score
-                # only a notebook that scored higher is what a cheat gains; lower is a note
-                if in_notebook is not None and in_notebook > score + 1e-9:
-                    flags.setdefault(student, []).append(
-                        f"suspicious: task {task_of(grade_id)} scored {in_notebook:g}/{points:g} in the notebook "
-                        f"but {score:g}/{points:g} outside it ({message[:160] or 'passed'})")
-                elif in_notebook is not None and in_notebook < score - 1e-9:
-                    flags.setdefault(student, []).append(
-                        f"note: task {task_of(grade_id)} scored {in_notebook:g}/{points:g} in the notebook; judged "
-                        f"on its own outside it: {score:g}/{points:g} ({message[:160] or 'passed'})")
-                grade.auto_score = score
-            gradebook.db.commit()
+            in_notebook = grade.auto_score
+            # only a notebook that scored higher is what a cheat gains; lower is a note
+            if in_notebook is not None and in_notebook > score + 1e-9:
+                flags.append(f"suspicious: task {task_of(grade_id)} scored {in_notebook:g}/{points:g} in the notebook "
+                             f"but {score:g}/{points:g} outside it ({message[:160] or 'passed'})")
+            elif in_notebook is not None and in_notebook < score - 1e-9:
+                flags.append(f"note: task {task_of(grade_id)} scored {in_notebook:g}/{points:g} in the notebook; judged "
+                             f"on its own outside it: {score:g}/{points:g} ({message[:160] or 'passed'})")
+            grade.auto_score = score
+        gradebook.db.commit()
     return flags
+
+
+def keep_manual_grades(out: Path, session: str, student: str, unchanged: set) -> list[str]:
+    """After nbgrader autograded a student again, the tutor's grades of the cells in
+    ``unchanged`` (their answers are as graded) stand as before.
+
+    nbgrader marks every cell with a manual score "needs manual grade" when it grades again;
+    a cell whose answer changed keeps that mark, and its old manual score, until a tutor
+    grades it again (formgrader clears the mark).  Returns the cells to grade again.
+    """
+    from nbgrader.api import MissingEntry
+
+    again = []
+    with opened(out) as gradebook:
+        try:
+            notebook = gradebook.find_submission_notebook(session, session, student)
+        except MissingEntry:
+            return again
+        for grade in notebook.grades:
+            if grade.manual_score is None:
+                continue
+            if grade.name in unchanged:
+                grade.needs_manual_grade = False
+            else:
+                grade.needs_manual_grade = True
+                again.append(grade.name)
+        gradebook.db.commit()
+    return again
 
 
 def read_scores(gradebook, session: str, student: str, source) -> list[CellScore]:
     """Every graded cell's score from an open nbgrader Gradebook, in notebook order
-    (0 where nothing was saved)."""
+    (0 where nothing was saved).  A manual cell nobody has graded yet, or whose answer changed
+    since a tutor graded it (:func:`keep_manual_grades`), has score None; a test cell whose
+    code changed since a tutor overrode its score counts its new verdict until reviewed."""
     from nbgrader.api import MissingEntry
 
-    graded = {}
+    grades = {}
     try:
-        submission = gradebook.find_submission_notebook(session, session, student)
-        # a manual cell nobody has graded yet has score 0 in nbgrader; it is None here
-        graded = {grade.name: (None if grade.needs_manual_grade and grade.manual_score is None
-                               and grade.auto_score is None else grade.score, grade.max_score)
-                  for grade in submission.grades}
+        grades = {grade.name: grade for grade in gradebook.find_submission_notebook(session, session, student).grades}
     except MissingEntry:
         pass
     scores = []
@@ -69,7 +105,16 @@ def read_scores(gradebook, session: str, student: str, source) -> list[CellScore
         if not meta.get("grade"):
             continue
         manual = meta.get("solution", False) or cell.cell_type == "markdown"
-        score, maximum = graded.get(meta["grade_id"], (0.0, meta.get("points", 0)))
-        scores.append(CellScore(meta["grade_id"], score if (score is not None or manual) else 0.0,
-                                float(maximum), manual))
+        grade = grades.get(meta["grade_id"])
+        again = bool(grade and grade.needs_manual_grade and grade.manual_score is not None)
+        if grade is None:  # nothing handed in (or not gradable): nothing to grade by hand either
+            score = 0.0
+        elif again:
+            score = None if manual else (grade.auto_score or 0.0)
+        elif manual and grade.manual_score is None and grade.auto_score is None:
+            score = None  # nobody has graded it yet (nbgrader would say 0)
+        else:
+            score = grade.score
+        maximum = grade.max_score if grade is not None else meta.get("points", 0)
+        scores.append(CellScore(meta["grade_id"], score, float(maximum), manual, regrade=again))
     return scores

@@ -10,6 +10,8 @@
   ``ClearHiddenTests`` removes it from the cells, this removes it from tracebacks.
 * :class:`RestoreTestCells` -- nbgrader's ``OverwriteCells`` without its false alarm
   for every untouched test cell with hidden tests.
+* :class:`PercentPerDayStarted` -- the late submission plugin of the course file's late
+  policy (:class:`hamlet.course_file.LatePolicy`), for nbgrader's ``AssignLatePenalties``.
 """
 
 from __future__ import annotations
@@ -21,9 +23,12 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
+from nbgrader.plugins import LateSubmissionPlugin
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
+from traitlets import Float, TraitError, validate
 
 from . import declaration, trained
+from .course_file import LatePolicy
 from .release import HIDDEN_REGION
 
 KERNEL_DIED = "DeadKernelError"
@@ -177,3 +182,41 @@ class RestoreTestCells(OverwriteCells):
             self.log.debug("Cell %s is as released; its hidden tests are restored", name)
             return
         super().report_change(name, attr, old, new)
+
+
+class PercentPerDayStarted(LateSubmissionPlugin):
+    """``percent_per_day`` of the notebook's score off per day (24 h) started past the
+    deadline, at most ``cap_percent``; nothing when late by no more than ``grace_minutes``.
+
+    nbgrader's ``AssignLatePenalties`` calls it for a notebook with ``total_seconds_late > 0``
+    (the deadline includes the student's extension).  The arithmetic is
+    :meth:`hamlet.course_file.LatePolicy.fraction`, the same the report's notes use.  Set it up
+    with :meth:`~hamlet.course_file.LatePolicy.nbgrader_config`::
+
+        c.AssignLatePenalties.plugin_class = "hamlet.course_file.PercentPerDayStarted"
+        c.PercentPerDayStarted.percent_per_day = 10.0
+    """
+
+    percent_per_day = Float(0.0, help="Percent of the score off per day (24 h) started past the deadline").tag(
+        config=True)
+    cap_percent = Float(100.0, help="At most this percent of the score off").tag(config=True)
+    grace_minutes = Float(0.0, help="Late by at most this many minutes: no penalty").tag(config=True)
+
+    @validate("percent_per_day", "cap_percent", "grace_minutes")
+    def _check(self, proposal):
+        value = proposal["value"]
+        if not value >= 0 or (proposal["trait"].name != "grace_minutes" and value > 100):
+            raise TraitError(f"PercentPerDayStarted.{proposal['trait'].name} must be "
+                             f"{'0 or more' if proposal['trait'].name == 'grace_minutes' else 'from 0 to 100'}, "
+                             f"got {value!r}")
+        return value
+
+    @property
+    def policy(self) -> LatePolicy:
+        return LatePolicy(self.percent_per_day, self.cap_percent, self.grace_minutes)
+
+    def late_submission_penalty(self, student_id: str, score: float, total_seconds_late: float) -> float:
+        """The points off ``score`` for a notebook ``total_seconds_late`` seconds late."""
+        penalty = max(0.0, score or 0.0) * self.policy.fraction(total_seconds_late)
+        self.log.info("%s: %.0f s late, %g points off %g", student_id, total_seconds_late, penalty, score or 0.0)
+        return penalty

@@ -200,8 +200,24 @@ class Server:
             self.process = None
 
 
+def end_with_grader() -> None:
+    """End at once when the ``hamlet grade`` that started this process is gone (killed with
+    ``kill -9``, the machine's OOM killer): an orphan would go on writing in-notebook scores
+    into the gradebook behind the next run's back.  Its kernels die with it
+    (:func:`hamlet.kernel_launcher.die_with_parent`).  Polled: the parent-death signal
+    fires when the parent's *thread* ends, and slots start their servers from threads."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(70)
+    threading.Thread(target=watch, name="end-with-grader", daemon=True).start()
+
+
 def main(argv=None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
+    end_with_grader()
     if not argv:
         serve()
         return

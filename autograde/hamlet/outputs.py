@@ -1,42 +1,59 @@
-"""A grading run's outputs: grades.csv, totals.csv and the tutor page, from the gradebook and the run's facts.
+"""The course's outputs: grades.csv, totals.csv, the course overview and each session's tutor page,
+from the gradebook, the grading state and the course file.
 
 :func:`report` writes them all; it runs at the end of ``hamlet grade`` and again as
-``hamlet report`` after a tutor has graded the manual cells.
+``hamlet report`` after a tutor has graded the manual cells or an extension was granted.
+
+    OUT/grades.csv, OUT/totals.csv     every student and session of the course
+    OUT/report.html                    the course overview: a row per student, a column per session
+    OUT/<session>/report.html          the session's tutor page
+    OUT/<session>/feedback/<student>.html
 """
 
 from __future__ import annotations
 
 import base64
 import csv
+import os
+from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
 
-from . import course, run_state
+from . import course, course_file, run_state
 from .course_folder import executed_notebook
 from .execute import TIMED_OUT, cell_errors
-from .gradebook import read_scores
+from .gradebook import opened, read_scores
 from .nbgrader_plugins import KERNEL_DIED, OUTPUT_CUT
-from .report import write_report
-from .results import StudentResult
+from .report import write_course_overview, write_report
+from .results import CellScore, StudentResult
+
+
+GRADES_COLUMNS = ["student", "session", "task", "grade_id", "score", "max_score"]
+TOTALS_COLUMNS = ["student", "session", "score", "max_score", "bonus", "bonus_max", "penalty", "total", "submitted",
+                  "late", "needs_manual_grading", "graded", "flags"]
+
+
+def _write_csv(path: Path, header: list, rows) -> None:
+    """Atomically: a killed run leaves the previous file."""
+    partial = path.with_name(f".{path.name}.partial")
+    with open(partial, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    os.replace(partial, path)
 
 
 def write_grades(out: Path, results: list[StudentResult]) -> None:
-    with open(out / "grades.csv", "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["student", "session", "task", "grade_id", "score", "max_score"])
-        for result in results:
-            for cell in result.cells:
-                writer.writerow([result.student, result.session, cell.task, cell.grade_id,
-                                 "" if cell.score is None else f"{cell.score:g}", f"{cell.max_score:g}"])
-    with open(out / "totals.csv", "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["student", "session", "score", "max_score", "bonus", "bonus_max", "total",
-                         "needs_manual_grading", "flags"])
-        for result in results:
-            writer.writerow([result.student, result.session, f"{result.score:g}", f"{result.max_score:g}",
-                             f"{result.bonus_score:g}", f"{result.bonus_max_score:g}", f"{result.total:g}",
-                             sum(cell.score is None for cell in result.cells), "; ".join(result.flags)])
+    _write_csv(out / "grades.csv", GRADES_COLUMNS,
+               ([result.student, result.session, cell.task, cell.grade_id,
+                 "" if cell.score is None else f"{cell.score:g}", f"{cell.max_score:g}"]
+                for result in results for cell in result.cells))
+    _write_csv(out / "totals.csv", TOTALS_COLUMNS,
+               ([result.student, result.session, f"{result.score:g}", f"{result.max_score:g}",
+                 f"{result.bonus_score:g}", f"{result.bonus_max_score:g}", f"{result.penalty:g}", f"{result.total:g}",
+                 result.submitted or "", result.late, sum(cell.score is None for cell in result.cells),
+                 result.graded or "", "; ".join(result.flags)] for result in results))
 
 
 def execution_flags(notebook) -> list[str]:
@@ -70,34 +87,86 @@ def curves_png(notebook, plot_cells) -> bytes | None:
     return None
 
 
-def report(out) -> list[StudentResult]:
-    """grades.csv, totals.csv and report.html from the gradebook of a grading run in ``out``.
+NOT_GRADED = "not graded yet (a run stopped before it): run `hamlet grade` again"
+
+
+def _result(gradebook_, session: str, student: str, record, source, state) -> StudentResult:
+    if record.done:
+        cells = read_scores(gradebook_, session, student, source)
+        flags = list(record.flags)
+    else:  # nbgrader may have scored it, the outside verdicts have not: nothing counts yet
+        cells = [CellScore(cell.grade_id, 0.0, cell.max_score, cell.manual)
+                 for cell in read_scores(gradebook_, session, student, source)]
+        flags = [NOT_GRADED, *record.flags]
+    latest = state.runs[-1]["number"] if state.runs else 0
+    return StudentResult(student, session, cells, flags=flags, seconds=record.seconds, submitted=record.submitted_at,
+                         graded=record.graded_at, run=record.run if record.done else 0,
+                         graded_this_run=record.done and record.run == latest)
+
+
+def _lateness(gradebook_, courses_file, result: StudentResult, record) -> None:
+    """The late penalty, by the course file's policy, in the result and nbgrader's gradebook."""
+    from nbgrader.api import MissingEntry
+
+    submitted = datetime.fromisoformat(record.submitted_at) if record.submitted_at else None
+    late = courses_file.penalty(result.student, result.session, submitted, result.score + result.bonus_score)
+    result.penalty, result.late = late.penalty, late.note
+    if submitted is None and courses_file.due_of(result.session) is not None:
+        result.late = f"{late.note}{f' ({record.time_source})' if record.time_source else ''}"
+    try:
+        submission = gradebook_.find_submission(result.session, result.student)
+    except MissingEntry:
+        return
+    if submitted is not None:
+        submission.timestamp = submitted.astimezone(timezone.utc).replace(tzinfo=None)  # nbgrader: naive UTC
+    extension = courses_file.extension_of(result.student, result.session)
+    submission.extension = extension or None
+    for notebook in submission.notebooks:
+        notebook.late_submission_penalty = late.penalty or None
+
+
+def report(out, courses_file=None) -> list[StudentResult]:
+    """grades.csv, totals.csv, the course overview and the sessions' tutor pages of the course in ``out``.
 
     Run again after a tutor has graded the manual cells (nbgrader's formgrader on
-    ``out/course``): the scores come from the gradebook, flags and times from the run.
+    ``out/course``) or the course file changed: the scores come from the gradebook, flags
+    and times from the grading state, late penalties from the course file.
     """
     out = Path(out).resolve()
-    run = run_state.load(out)
-    if run is None:
-        raise FileNotFoundError(f"{out} holds no grading run ({run_state.RUN_FILE} is missing or broken): "
+    try:
+        state = run_state.load(out)
+    except run_state.BrokenState as error:
+        raise FileNotFoundError(f"{error}: run `hamlet grade` again (it keeps the gradebook)") from error
+    if state is None or not state.sessions:
+        raise FileNotFoundError(f"{out} holds no grading run ({run_state.RUN_FILE} is missing): "
                                 f"run `hamlet grade` first")
-    session = run.session
-    declaration = course.declaration(session)
-    root = out / "course"
-    source = nbformat.read(str(course.source_notebook(session)), as_version=4)
-    from nbgrader.api import Gradebook
-
-    results = []
-    with Gradebook(f"sqlite:///{out / 'gradebook.db'}") as gradebook:
-        for student, record in sorted(run.students.items()):
-            result = StudentResult(student, session, read_scores(gradebook, session, student, source),
-                                   flags=list(record.flags), seconds=record.seconds)
-            executed = executed_notebook(root, session, student)
-            if executed is not None:
-                result.curves_png = curves_png(executed, declaration.plot_cells)
-            if (out / "feedback" / f"{student}.html").exists():
-                result.feedback = f"feedback/{student}.html"
-            results.append(result)
+    if courses_file is None:
+        courses_file = course_file.find(out, None, state.course_file)
+    known = course.sessions()
+    results, by_session = [], {}
+    with opened(out) as gradebook_:
+        for session in [name for name in known if name in state.sessions]:
+            declaration = course.declaration(session)
+            source = nbformat.read(str(course.source_notebook(session)), as_version=4)
+            due = courses_file.due_of(session)
+            gradebook_.update_or_create_assignment(session, duedate=None if due is None else
+                                                   due.astimezone(timezone.utc).replace(tzinfo=None))
+            for student, record in sorted(state.sessions[session].students.items()):
+                result = _result(gradebook_, session, student, record, source, state)
+                _lateness(gradebook_, courses_file, result, record)
+                executed = executed_notebook(out / "course", session, student) if record.done else None
+                if executed is not None:
+                    result.curves_png = curves_png(executed, declaration.plot_cells)
+                if (out / session / "feedback" / f"{student}.html").exists():
+                    result.feedback = f"feedback/{student}.html"
+                results.append(result)
+                by_session.setdefault(session, []).append(result)
+        gradebook_.db.commit()
     write_grades(out, results)
-    write_report(out / "report.html", session, results, protections=run.protections)
+    runs = state.runs
+    for session, session_results in by_session.items():
+        write_report(out / session / "report.html", session, session_results, protections=state.protections,
+                     runs=runs)
+    write_course_overview(out / "report.html", by_session, protections=state.protections, runs=runs,
+                          course_file=courses_file)
     return results

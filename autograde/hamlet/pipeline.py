@@ -1,15 +1,21 @@
-"""Grade a class's submissions of a session with nbgrader, in parallel, and report.
+"""Grade a course's hand-ins, session by session, with nbgrader, in parallel, and report.
 
-The phases of one run (:class:`ClassGrading`), each a small step of its own module::
+``OUT`` is the course: one nbgrader course folder and one gradebook for every session,
+graded again and again over the semester.  A run (:func:`grade`) backs the gradebook up
+(hamlet.backups), then for each session (:class:`ClassGrading`)::
 
-    prepare          collect the submissions (hamlet.submissions); the course folder and its
-                     gradebook entries, made while the slots' nbgrader processes start
-                     (hamlet.course_folder); each student's notebook placed, test cells checked
+    prepare          collect the hand-ins (hamlet.submissions); keep every one graded before
+                     from the same notebook (content hash, hamlet.run_state), unless named
+                     with --student or --force; place the others in the course folder
+                     (hamlet.course_folder), test cells checked, while the slots start
     grade_students   per student, in N slots: ``nbgrader autograde`` in the slot's nbgrader
                      (hamlet.nbgrader_server) beside the outside verdicts (hamlet.verdicts);
-                     the run state saved after each student (hamlet.run_state)
-    finish           the outside scores replace nbgrader's in the gradebook (hamlet.gradebook);
-                     feedback; grades.csv, totals.csv, report.html (hamlet.outputs)
+                     then at once the outside scores replace nbgrader's and the tutors'
+                     grades of unchanged answers stand (hamlet.gradebook); the state saved
+    finish           feedback of the students graded in this run
+
+and last the course's outputs: late penalties (hamlet.course_file), grades.csv, totals.csv,
+the course overview and each session's tutor page (hamlet.outputs).
 
 During grading every training run is capped at the epochs the session's declaration
 gives (``grading_epochs``, the same for every student, so grades are reproducible);
@@ -18,8 +24,8 @@ the declaration's accuracy thresholds are those of that budget.
 Student code runs only in sandboxed processes (:mod:`hamlet.sandbox`): nbgrader's
 kernels through the kernel spec of :mod:`hamlet.kernel_launcher`, the outside
 verdicts' workers through :mod:`hamlet.remote`.  Progress is saved after every
-student: a run stopped with Ctrl-C resumes when started again with the same
-submissions and output folder.
+student: a run stopped at any point resumes when started again, and whatever a person
+entered in the gradebook (manual grades, comments) is never removed.
 """
 
 from __future__ import annotations
@@ -37,21 +43,18 @@ from pathlib import Path
 
 import nbformat
 
-from . import course, nbgrader_server, outputs, run_state, sandbox, trained, verdicts
+from . import backups, course, course_file, gradebook, nbgrader_server, outputs, run_state, sandbox, trained, verdicts
 from .course_folder import executed_notebook, executed_path, place_submission, trained_folder, write_course
 from .declaration import Declaration
 from .execute import timed_out_cells
-from .gradebook import apply_outside_verdicts
 from .nbgrader_commands import RUNNING, end_everything, nbgrader_environment, run_nbgrader
 from .results import StudentResult
-from .run_state import RunState, StudentRecord
-from .submissions import collect_submissions
+from .run_state import CourseState, StudentRecord, content_hash
+from .submissions import collect_submissions, sessions_in
 from .suspicious import suspicious_code
 
 #: the outside verdicts' time limits, as a multiple of the kernel's cell timeout
 OUTSIDE_TIME_FACTOR = 1.5
-#: what a run that does not resume starts without (manual grades go with the gradebook: issue #11)
-STALE_OUTPUTS = ("gradebook.db", "grades.csv", "totals.csv", "report.html", run_state.RUN_FILE)
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,9 @@ class GradingSettings:
     declaration: Declaration
     jobs: int = 2  # grading slots
     timeout: int = 120  # seconds per notebook cell
+    students: tuple = ()  # --student: grade these again, and no one else
+    force: bool = False  # --force: grade everyone again (tutors' grades of unchanged answers stay)
+    timezone: object = None  # the course file's, for LMS times written without one
 
     @property
     def session(self) -> str:
@@ -89,7 +95,12 @@ class GradingSettings:
 
     @property
     def logs(self) -> Path:
-        return self.out / "logs"
+        return self.out / "logs" / self.session
+
+    @property
+    def pages(self) -> Path:
+        """The session's tutor page and feedback."""
+        return self.out / self.session
 
 
 @dataclass(frozen=True)
@@ -106,7 +117,7 @@ def autograde_student(settings: GradingSettings, server: nbgrader_server.Server,
                       cells: int) -> list[str]:
     """``nbgrader autograde`` one student through the slot's nbgrader; flags about what went wrong."""
     limit = settings.timeout * cells + 300  # every cell may time out once, plus kernel start-up
-    folder = trained_folder(settings.course, student)
+    folder = trained_folder(settings.course, settings.session, student)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     # where the kernel leaves its trained networks (hamlet.trained)
@@ -114,12 +125,13 @@ def autograde_student(settings: GradingSettings, server: nbgrader_server.Server,
                             environment={"HAMLET_TRAINED_DIR": str(folder)})
     output = "\n".join(part for part in (answer.get("log"), answer.get("error")) if part)
     (settings.logs / f"{student}.log").write_text(output + "\n")
+    where = settings.logs.relative_to(settings.out) / f"{student}.log"
     if not answer.get("success"):
         lines = [line.strip() for line in output.splitlines() if line.strip()]
         # the exception nbgrader logged, not its "see the above traceback" summary
         causes = [line for line in lines if re.match(r"[\w.]+(Error|Exception|Exit)\b.*:", line)
                   or line.startswith("hamlet: ")]
-        return [f"grading failed: {(causes or lines or ['no output'])[-1][:200]} -- see logs/{student}.log"]
+        return [f"grading failed: {(causes or lines or ['no output'])[-1][:200]} -- see {where}"]
     return []
 
 
@@ -150,7 +162,7 @@ def autograde_and_judge(settings: GradingSettings, slot: Slot, student: str, rel
         autograded.wait()
         if interrupted.is_set():
             raise sandbox.Stopped("grading was interrupted")
-        folder = trained_folder(settings.course, student)
+        folder = trained_folder(settings.course, settings.session, student)
         executed = executed_notebook(settings.course, settings.session, student)
         return verdicts.KernelLeft(
             {name: trained.load(trained.file_for(folder, name), settings.declaration.layers)
@@ -177,35 +189,34 @@ def autograde_and_judge(settings: GradingSettings, slot: Slot, student: str, rel
 
 # ----------------------------------------------------------------------------- the class
 
-class ClassGrading:
-    """One grading run over a class: :meth:`prepare`, :meth:`grade_students`, :meth:`finish`."""
+def grader_hash(session: str) -> str:
+    """Of what a session's grades come from: its notebook, declaration and hidden tests."""
+    from .declaration import code_files
 
-    def __init__(self, settings: GradingSettings, log=print):
-        self.settings, self.log = settings, log
-        self.state: RunState | None = None
-        self.resuming = False
+    files = [course.source_notebook(session), *(path for path in code_files(session) if path.name != "example_class.py")]
+    return content_hash(b"\0".join(path.read_bytes() for path in files))
+
+
+class ClassGrading:
+    """One session's part of a run: :meth:`prepare`, :meth:`grade_students`, :meth:`finish`."""
+
+    def __init__(self, settings: GradingSettings, state: CourseState, log=print):
+        self.settings, self.state, self.log = settings, state, log
+        self.record = state.session(settings.session)
+        self.run = state.current_run
         self.slots: dict = {}  # number -> Slot
         self.release = None
+        self.graded: list[str] = []  # in this run
         self.source = nbformat.read(str(course.source_notebook(settings.session)), as_version=4)
         self.code_cells = sum(cell.cell_type == "code" for cell in self.source.cells)
         self._lock = threading.Lock()
         self._free: queue.Queue = queue.Queue()
         self.interrupted = threading.Event()
 
-    # ---------------------------------------------------------------- prepare
+    def save(self) -> None:
+        run_state.save(self.settings.out, self.state)
 
-    def _start_afresh_or_resume(self) -> None:
-        settings = self.settings
-        previous = run_state.load(settings.out)
-        self.resuming = bool(previous and previous.resumes(settings.session, str(settings.submissions))
-                             and (settings.out / "gradebook.db").exists())
-        if self.resuming:
-            self.state = previous
-            return
-        for stale in STALE_OUTPUTS:
-            (settings.out / stale).unlink(missing_ok=True)
-        shutil.rmtree(settings.out / "feedback", ignore_errors=True)
-        self.state = RunState(settings.session, str(settings.submissions), protections=sandbox.describe())
+    # ---------------------------------------------------------------- prepare
 
     def _start_slots(self) -> None:
         settings = self.settings
@@ -214,41 +225,117 @@ class ClassGrading:
             server = nbgrader_server.Server(settings.course, environment, settings.logs / f"nbgrader-slot{number}.log",
                                             RUNNING)
             self.slots[number] = Slot(number, server)
-            server.warm_up()  # nbgrader's import, while the gradebook is made: no student waits for it
+            server.warm_up()  # nbgrader's import, while the assignment is made: no student waits for it
             self._free.put(number)
 
-    def prepare(self, scratch: Path) -> list[str]:
-        """The course folder, the slots and every submission placed; the students to grade."""
+    def _release(self) -> None:
+        """The session's assignment in the gradebook and course folder: made again only when its
+        notebook changed or it is not there (nbgrader keeps every submission and grade)."""
         settings = self.settings
-        self._start_afresh_or_resume()
-        settings.logs.mkdir(exist_ok=True)
-        submissions = collect_submissions(settings.submissions, settings.session, scratch)
-        done = self.state.done
-        if self.resuming:
-            self.log(f"resuming: {len(done)} of {len(submissions)} submissions were graded before")
-        else:
-            self.log(f"{len(submissions)} submissions of {settings.session}; preparing the course ...")
-            write_course(settings.out, settings.session, settings.timeout)
-        self._start_slots()
-        if not self.resuming:
+        released = settings.course / "release" / settings.session / f"{settings.session}.ipynb"
+        grader = grader_hash(settings.session)
+        if not released.exists() or self.record.grader_hash != grader:
             run_nbgrader(settings.course, settings.declaration, "generate_assignment", settings.session, "--force")
-        self.release = nbformat.read(str(settings.course / "release" / settings.session / f"{settings.session}.ipynb"),
-                                     as_version=4)
+            self.record.grader_hash = grader
+        self.release = nbformat.read(str(released), as_version=4)
+
+    def _wanted(self, student: str, previous: StudentRecord | None, digest: str | None, everyone: bool) -> str | None:
+        """Why ``student``'s hand-in is graded in this run (None: kept as graded before)."""
+        if self.settings.students:
+            return "named" if student in self.settings.students else None
+        if previous is None:
+            return "new"
+        if not previous.done:
+            return "not graded yet"
+        if everyone:
+            return "forced"
+        return "changed" if digest != previous.notebook_hash else None
+
+    def prepare(self, scratch: Path) -> list[str]:
+        """The hand-ins collected and compared with what was graded; the students to grade, placed."""
+        settings, students = self.settings, self.record.students
+        submissions = collect_submissions(settings.submissions, settings.session, scratch, timezone=settings.timezone)
+        unknown = sorted(set(settings.students) - {submission.student for submission in submissions})
+        if unknown:
+            raise ValueError(f"--student {', '.join(unknown)}: no hand-in of {settings.session} in "
+                             f"{settings.submissions}")
+        settings.logs.mkdir(parents=True, exist_ok=True)
+        grader = grader_hash(settings.session)
+        everyone = settings.force or bool(self.record.grader_hash and self.record.grader_hash != grader)
+        if everyone and not settings.force and not settings.students:
+            self.log(f"{settings.session}: its notebook, declaration or hidden tests changed since the last run: "
+                     f"every hand-in is graded again")
+        self.record.submissions = str(settings.submissions)
+        plan: dict = {}
         for submission in submissions:
-            if submission.student in done:
+            digest = content_hash(submission.notebook.read_bytes()) if submission.notebook else None
+            reason = self._wanted(submission.student, students.get(submission.student), digest, everyone)
+            if reason:
+                plan[submission.student] = (submission, digest, reason)
+            elif students[submission.student].submitted_at is None and submission.submitted_at is not None:
+                students[submission.student].submitted_at = submission.submitted_at.isoformat()
+                students[submission.student].time_source = submission.time_source
+        kept = sorted(set(students) - set(plan))
+        reasons = [reason for _, _, reason in plan.values()]
+        self.log(f"{settings.session}: {len(submissions)} hand-ins; {len(plan)} to grade"
+                 + "".join(f", {reasons.count(reason)} {reason}" for reason in dict.fromkeys(reasons))
+                 + f"; {len(kept)} kept as graded before")
+        if not plan:
+            self.save()
+            return []
+        self._start_slots()
+        self._release()
+        gradable = []
+        for student, (submission, digest, reason) in plan.items():
+            previous = students.get(student)
+            flags, answers = (place_submission(settings.course, settings.session, submission, self.release)
+                              if submission.notebook else ([submission.problem], None))
+            if answers is None and previous is not None and previous.done:
+                previous.flag(f"a newer hand-in could not be graded ({'; '.join(filter(None, flags))[:200]}); "
+                              f"the grades of the one graded before are kept")
                 continue
-            flags = (place_submission(settings.course, settings.session, submission, self.release)
-                     if submission.notebook else [submission.problem])
-            self.state.students[submission.student] = StudentRecord(flags=[flag for flag in flags if flag])
-        run_state.save(settings.out, self.state)
-        gradable = [submission.student for submission in submissions if submission.student not in done
-                    and (settings.course / "submitted" / submission.student / settings.session).is_dir()]
-        for submission in submissions:  # nothing to grade: done at once
-            if submission.student not in done and submission.student not in gradable:
-                self.state.students[submission.student].done = True
+            record = StudentRecord(flags=[flag for flag in flags if flag], notebook_hash=digest, answers=answers or {},
+                                   run=self.run["number"], time_source=submission.time_source,
+                                   submitted_at=submission.submitted_at.isoformat() if submission.submitted_at else None)
+            record.unchanged = self._unchanged_answers(previous, record.answers)
+            students[student] = record
+            if answers is None:  # nothing to grade: recorded as it is
+                self._recorded(student, record)
+            else:
+                gradable.append(student)
+        self.save()
         return gradable
 
+    @staticmethod
+    def _unchanged_answers(previous: StudentRecord | None, answers: dict) -> list:
+        """The graded cells whose answers are those of the notebook graded last (a tutor's grade of
+        them stands); through a run that stopped before grading, relative to the one before it."""
+        if previous is None:
+            return []
+        if previous.done:
+            return sorted(grade_id for grade_id, digest in answers.items() if previous.answers.get(grade_id) == digest)
+        return sorted(grade_id for grade_id in previous.unchanged
+                      if answers.get(grade_id) == previous.answers.get(grade_id))
+
+    def _recorded(self, student: str, record: StudentRecord) -> None:
+        record.done, record.graded_at, record.run = True, run_state.now(), self.run["number"]
+        self.run["graded"].setdefault(self.settings.session, []).append(student)
+        self.graded.append(student)
+
     # ---------------------------------------------------------------- grade
+
+    def _into_gradebook(self, student: str, record: StudentRecord, outside: dict | None) -> None:
+        """The outside verdicts replace nbgrader's scores; tutors' grades of unchanged answers stand."""
+        settings = self.settings
+        if outside is not None:
+            record.flag(*gradebook.apply_outside_verdicts(settings.out, settings.session, student, outside,
+                                                          self.source))
+        again = gradebook.keep_manual_grades(settings.out, settings.session, student, set(record.unchanged))
+        if again:
+            record.flag(f"answer changed since a tutor graded it: {', '.join(again)} to grade again")
+        executed = executed_notebook(settings.course, settings.session, student)
+        if executed is not None:
+            record.flag(*outputs.execution_flags(executed))
 
     def grade_student(self, student: str) -> None:
         """Grade one student in the next free slot and record it (unless the run was interrupted)."""
@@ -263,13 +350,15 @@ class ClassGrading:
             if self.interrupted.is_set():  # killed by Ctrl-C, not by the student: graded next time
                 return
             with self._lock:
-                record = self.state.students[student]
+                record = self.record.students[student]
                 record.flags.extend(problems)
                 if outside:
                     record.flags.extend(outside["suspicious"])
                     record.flags.extend(f"outside: {problem}" for problem in outside["problems"])
-                record.outside, record.seconds, record.done = outside, seconds, True
-                run_state.save(self.settings.out, self.state)
+                self._into_gradebook(student, record, outside)
+                record.outside, record.seconds = outside, seconds
+                self._recorded(student, record)
+                self.save()
             self.log(f"  graded {student} in {seconds:.0f} s"
                      f"{' (outside verdicts ' + format(outside['seconds'], '.0f') + ' s)' if outside else ''}"
                      f"{' -- ' + problems[0] if problems else ''}")
@@ -279,6 +368,8 @@ class ClassGrading:
     def grade_students(self, gradable: list[str]) -> None:
         """Every gradable student, ``jobs`` at a time; Ctrl-C ends every process and says how to resume."""
         settings = self.settings
+        if not gradable:
+            return
         self.log(f"grading {len(gradable)} notebooks with {settings.jobs} worker(s), {settings.timeout} s per cell, "
                  f"{settings.declaration.grading_epochs} epochs per training run ...")
         pool = ThreadPoolExecutor(max_workers=settings.slots)
@@ -288,8 +379,8 @@ class ClassGrading:
             self.interrupted.set()
             end_everything()
             pool.shutdown(wait=True, cancel_futures=True)
-            graded = len(self.state.done)
-            self.log(f"interrupted: {graded} of {len(self.state.students)} students graded and saved; "
+            left = sum(not record.done for record in self.record.students.values())
+            self.log(f"interrupted: {len(self.graded)} students graded in this run and saved, {left} still to grade; "
                      f"run the same command again to grade the rest")
             raise
         finally:
@@ -303,53 +394,103 @@ class ClassGrading:
 
     # ---------------------------------------------------------------- finish
 
-    def finish(self) -> list[StudentResult]:
-        """Outside scores into the gradebook, feedback, and every output written."""
-        settings, students = self.settings, self.state.students
-        disagreements = apply_outside_verdicts(settings.out, settings.session, students, self.source)
-        for student, flags in disagreements.items():
-            students[student].flag(*flags)
-        if any(executed_path(settings.course, settings.session, student).exists() for student in students):
-            run_nbgrader(settings.course, settings.declaration, "generate_feedback", settings.session, "--force",
-                         log=settings.logs / "feedback.log")
-        feedback_folder = settings.out / "feedback"
-        shutil.rmtree(feedback_folder, ignore_errors=True)  # a kernel may have written here
-        feedback_folder.mkdir()
-        for student, record in students.items():
-            executed = executed_notebook(settings.course, settings.session, student)
-            if executed is not None:
-                record.flag(*outputs.execution_flags(executed))
+    def finish(self) -> None:
+        """The feedback of the students graded in this run (everyone else's stays as it was)."""
+        settings = self.settings
+        executed = [student for student in self.graded if executed_path(settings.course, settings.session,
+                                                                         student).exists()]
+        if not executed:
+            return
+        only = ["--student", executed[0]] if len(executed) == 1 else []
+        run_nbgrader(settings.course, settings.declaration, "generate_feedback", settings.session, "--force", *only,
+                     log=settings.logs / "feedback.log")
+        folder = settings.pages / "feedback"
+        folder.mkdir(parents=True, exist_ok=True)
+        for student in self.graded:
             html = settings.course / "feedback" / student / settings.session / f"{settings.session}.html"
-            if html.exists():
-                shutil.copy2(html, feedback_folder / f"{student}.html")
-        self.state.complete = True
-        run_state.save(settings.out, self.state)
-        return outputs.report(settings.out)
+            target = folder / f"{student}.html"
+            if html.exists() and student in executed:
+                shutil.copy2(html, target.with_name(target.name + ".partial"))
+                os.replace(target.with_name(target.name + ".partial"), target)
+            else:
+                target.unlink(missing_ok=True)  # a page of an earlier hand-in would mislead
 
 
-def grade(submissions_path, out, session: str | None = None, jobs: int = 2, timeout: int = 120,
-          log=print) -> list[StudentResult]:
-    """Grade every submission in ``submissions_path``; write everything into ``out``.
+# ----------------------------------------------------------------------------- the course
 
-    Returns one StudentResult per student, in student order.  A run that was
-    interrupted (Ctrl-C, a killed process) resumes: students already graded are
-    kept, the others are graded; a finished run is started afresh.
+def sessions_to_grade(submissions, named=None) -> list[str]:
+    """The sessions named, or every session a folder of the nbgrader layout holds, or the one
+    the hand-ins are for (:func:`hamlet.course.session_of`)."""
+    if named:
+        known = course.sessions()
+        for session in named:
+            if session not in known:
+                raise ValueError(f"no session {session!r}; the sessions are {', '.join(known)}")
+        return list(dict.fromkeys(named))
+    found = sessions_in(submissions, course.sessions()) if Path(submissions).is_dir() else []
+    return found or [course.session_of(submissions)]
+
+
+def load_state(out: Path, log) -> CourseState:
+    """The course's grading state; an unreadable one is set aside (never deleted) and every
+    hand-in graded again, the gradebook and its manual grades kept."""
+    try:
+        return run_state.load(out) or CourseState()
+    except run_state.BrokenState as error:
+        aside = out / f"{run_state.RUN_FILE}.unreadable-{time.strftime('%Y%m%dT%H%M%S')}"
+        os.replace(out / run_state.RUN_FILE, aside)
+        log(f"warning: {error}; set aside as {aside.name}: every hand-in is graded again "
+            f"(the gradebook and its manual grades are kept)")
+        return CourseState()
+
+
+def grade(submissions_path, out, sessions=None, jobs: int = 2, timeout: int = 120, students=(), force: bool = False,
+          course_file_path=None, log=print) -> list[StudentResult]:
+    """Grade the hand-ins in ``submissions_path`` into the course in ``out``; write every output.
+
+    ``sessions``: a name or a list of names; by default every session the hand-ins hold.
+    Hand-ins graded before from the same notebook are kept (``students`` names the ones to grade
+    again, ``force`` grades everyone again).  Returns one StudentResult per student and session
+    of the course, in session and student order.
     """
-    session = session or course.session_of(submissions_path)
+    if isinstance(sessions, str):
+        sessions = [sessions]
+    sessions = sessions_to_grade(submissions_path, sessions)
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    settings = GradingSettings(Path(submissions_path).resolve(), out, course.declaration(session), jobs, timeout)
+    backup = backups.back_up(out)  # before anything writes to the gradebook
+    if backup:
+        log(f"gradebook backed up to {backup.relative_to(out)}")
+    state = load_state(out, log)
+    courses_file = course_file.find(out, course_file_path, state.course_file)
+    state.course_file = str(Path(courses_file.path).resolve()) if courses_file.path else None
+    state.protections = sandbox.describe()
+    state.begin_run()
+    run_state.save(out, state)
     start = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(prefix="hamlet-grade-"))
     sandbox.allow_starts()
-    for line in sandbox.describe():
+    for line in state.protections:
         log(f"sandbox: {line}")
-    run = ClassGrading(settings, log)
+    write_course(out, sessions, timeout)
     try:
-        run.grade_students(run.prepare(scratch))
-        results = run.finish()
-        log(f"graded {len(results)} students in {time.perf_counter() - start:.0f} s")
+        for session in sessions:
+            settings = GradingSettings(Path(submissions_path).resolve(), out, course.declaration(session), jobs, timeout,
+                                       tuple(students), force, courses_file.timezone)
+            run = ClassGrading(settings, state, log)
+            try:
+                run.grade_students(run.prepare(scratch))
+                run.finish()
+            finally:
+                run.shutdown()  # already, unless preparing failed
+        state.current_run["finished"] = run_state.now()
+        run_state.save(out, state)
+        results = outputs.report(out, courses_file)
+        graded = {session: names for session, names in state.current_run["graded"].items() if names}
+        log(f"graded {sum(map(len, graded.values()))} hand-ins in {time.perf_counter() - start:.0f} s"
+            + "".join(f"; {session}: {', '.join(sorted(names))}" for session, names in graded.items())
+            + f"; kept {sum(result.session in sessions for result in results) - sum(map(len, graded.values()))}"
+              f" as graded before")
         return results
     finally:
-        run.shutdown()  # already, unless preparing the course failed
         shutil.rmtree(scratch, ignore_errors=True)

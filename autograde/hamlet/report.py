@@ -1,4 +1,5 @@
-"""The tutor page: one self-contained HTML file with every student's scores, flags and curves."""
+"""The tutor pages: a session's page with every student's scores, flags and curves, and the course
+overview with a row per student and a column per session.  Each is one self-contained HTML file."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ td.full{background:#d4f4d4;color:#145214} td.partial{background:#ffe8b3;color:#6
 td.zero{background:#f9c9c9;color:#7a1010} td.todo,td.none{background:#eee;color:#888}
 td.todo small,td small{display:block;font-size:.75em;color:#666} td.total{font-weight:bold}
 tr.flagged td.id,tr.flagged td.flags{background:#fff1e0} tr.flagged td.id{border-left:4px solid #e67e22}
-td.flags{text-align:left;max-width:16em}
+td.flags{text-align:left;max-width:16em} td.late{max-width:10em;color:#7a1010}
 .badge{display:inline-block;background:#e67e22;color:#fff;border-radius:3px;padding:0 5px;margin:1px;font-size:.8em;
  overflow-wrap:anywhere}
 .badge.suspicious{background:#8e0000;font-weight:bold}
@@ -39,10 +40,13 @@ img.curves.big{position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);wi
  cursor:zoom-out;background:#fff;box-shadow:0 0 0 100vmax #0009}
 .muted{color:#999;font-style:italic} .legend span{padding:1px 6px;margin-right:4px;border-radius:3px}
 </style></head><body>
+<p class="summary"><a href="../report.html">&larr; course overview</a></p>
 <h1>HaMLeT {{ session }} &mdash; {{ title }} &mdash; grades</h1>
 <p class="summary">Generated {{ generated }} &middot; <b>{{ results|length }}</b> students &middot;
  mean total <b>{{ mean }}</b>, median <b>{{ median }}</b> of {{ max_total|num }} points{{ ' (+ bonus)' if max_bonus }}
- &middot; <b>{{ flagged }}</b> flagged, <b>{{ suspicious }}</b> suspicious &middot; <b>{{ to_grade }}</b> manual cells to grade</p>
+ &middot; <b>{{ flagged }}</b> flagged, <b>{{ suspicious }}</b> suspicious &middot; <b>{{ to_grade }}</b> manual cells to grade
+ {% if late %}&middot; <b>{{ late }}</b> late{% endif %}</p>
+<p class="summary" id="run">{{ run_line }}</p>
 {% if missing_protections %}<p class="summary"><b>Grading sandbox incomplete:</b> {{ missing_protections|join("; ") }}</p>{% endif %}
 <p class="legend"><span style="background:#d4f4d4">full</span><span style="background:#ffe8b3">partial</span><span
  style="background:#f9c9c9">0</span><span style="background:#eee">to grade</span> {{ '&starf; bonus task &middot; '|safe if max_bonus }}click a header to sort,
@@ -51,15 +55,17 @@ img.curves.big{position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);wi
 <th data-type="text">student</th>
 {% for task, maximum in columns %}<th class="{{ 'bonus' if task in bonus_tasks }}" title="task {{ task }}">{{ task or 'other' }}{{ '\u2605' if task in bonus_tasks }}<small>/{{ maximum|num }}</small></th>{% endfor %}
 <th>total<small>/{{ max_total|num }}</small></th>{% if max_bonus %}<th class="bonus">bonus<small>/{{ max_bonus|num }}</small></th>{% endif %}
-<th>flags</th><th>feedback</th><th>curves</th>
+<th>late</th><th>flags</th><th>graded</th><th>feedback</th><th>curves</th>
 </tr></thead><tbody>
 {% for row in rows %}{% set r = row.result %}<tr class="{{ 'flagged' if r.flags }}">
 <td class="id" data-sort="{{ r.student }}">{{ r.student }}</td>
 {% for cell in row.cells %}{% if cell is none %}<td class="none" data-sort="-1">&middot;</td>
-{% elif cell[0] is none %}<td class="todo" data-sort="-0.5">&mdash;<small>to grade</small></td>
+{% elif cell[0] is none %}<td class="todo" data-sort="-0.5">&mdash;<small>{{ 'to grade again' if cell[4] else 'to grade' }}</small></td>
 {% else %}<td class="{{ cell[2] }}" data-sort="{{ cell[0] }}">{{ cell[0]|num }}{% if cell[3] %}<small>+ to grade</small>{% endif %}</td>{% endif %}{% endfor %}
 <td class="total" data-sort="{{ r.score }}">{{ r.score|num }}</td>{% if max_bonus %}<td data-sort="{{ r.bonus_score }}">{{ r.bonus_score|num }}</td>{% endif %}
+<td class="late" data-sort="{{ r.penalty }}">{% if r.penalty %}<b>&minus;{{ r.penalty|num }}</b><small>{{ r.late }}</small>{% elif r.late and r.late != 'no due date' %}<small>{{ r.late }}</small>{% endif %}</td>
 <td class="flags" data-sort="{{ r.flags|length }}">{% for flag in r.flags %}<span class="badge{{ ' suspicious' if flag.startswith('suspicious') }}">{{ flag }}</span>{% endfor %}</td>
+<td class="graded" data-sort="{{ r.run }}">{% if r.graded_this_run %}<b>this run</b>{% elif r.run %}kept<small>run {{ r.run }}, {{ r.graded[:16]|replace('T', ' ') }}</small>{% else %}<span class="muted">not yet</span>{% endif %}</td>
 <td data-sort="{{ 1 if r.feedback else 0 }}">{% if r.feedback %}<a href="{{ row.href }}">feedback</a>{% else %}<span class="muted">none</span>{% endif %}</td>
 <td data-sort="{{ 1 if row.image else 0 }}">{% if row.image %}<img class="curves" alt="loss and accuracy of {{ r.student }}" src="data:image/png;base64,{{ row.image }}">{% else %}<span class="muted">no plot</span>{% endif %}</td>
 </tr>
@@ -100,8 +106,20 @@ def _state(score: float, maximum: float) -> str:
     return "full" if score >= maximum else "zero" if score <= 0 else "partial"
 
 
+def run_line(runs, results) -> str:
+    """Who the latest run graded and who it kept, in words."""
+    if not runs:
+        return ""
+    latest = runs[-1]
+    graded = sorted({result.student for result in results if result.graded_this_run})
+    kept = sum(1 for result in results if result.run and not result.graded_this_run)
+    return (f"Run {latest['number']} ({latest['started'][:16].replace('T', ' ')} UTC): graded "
+            f"{len(graded)}{': ' + ', '.join(graded) if 0 < len(graded) <= 12 else ''}; "
+            f"kept {kept} as graded before")
+
+
 def write_report(path, session: str, results: list[StudentResult], generated: str | None = None,
-                 protections=()) -> Path:
+                 protections=(), runs=()) -> Path:
     """Write the tutor page for one session to ``path``; return the path.
 
     One self-contained HTML file (inline CSS and JS, plots as data URIs), so it can
@@ -125,7 +143,7 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
             else:
                 score, maximum = scores[task]
                 cells.append((score, maximum, None if score is None else _state(score, maximum),
-                              task in result.pending_tasks()))
+                              task in result.pending_tasks(), task in result.regrade_tasks()))
         image = base64.b64encode(result.curves_png).decode("ascii") if result.curves_png else None
         href = quote(result.feedback, safe="/") if result.feedback else None
         rows.append({"result": result, "cells": cells, "image": image, "href": href})
@@ -142,8 +160,92 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
         flagged=sum(1 for result in results if result.flags),
         suspicious=sum(1 for result in results if any(flag.startswith("suspicious") for flag in result.flags)),
         missing_protections=[line for line in protections if "NOT available" in line],
-        to_grade=sum(1 for result in results for cell in result.cells if cell.score is None))
+        to_grade=sum(1 for result in results for cell in result.cells if cell.score is None),
+        late=sum(1 for result in results if result.penalty), run_line=run_line(runs, results))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(html, encoding="utf-8")
+    partial.replace(path)  # a killed run leaves the previous page
+    return path
+
+
+OVERVIEW = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>HaMLeT course overview</title>
+<style>
+body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1em;color:#222;background:#fafafa}
+h1{font-size:1.4em;margin:0 0 .2em} .summary{color:#444;margin:0 0 1em}
+table{border-collapse:collapse;background:#fff;box-shadow:0 1px 3px #0002}
+th,td{border:1px solid #ddd;padding:3px 6px;text-align:center;vertical-align:middle}
+th{background:#eef1f5;position:sticky;top:0;white-space:nowrap} th small,td small{display:block;font-weight:normal;color:#666}
+td.id{text-align:left;font-family:ui-monospace,monospace} td.total{font-weight:bold} td.none{background:#eee;color:#888}
+.badge{display:inline-block;background:#e67e22;color:#fff;border-radius:3px;padding:0 4px;margin:1px;font-size:.8em}
+.badge.suspicious{background:#8e0000;font-weight:bold} .badge.late{background:#7a1010} .badge.todo{background:#777}
+.badge.unknown{background:#555}
+</style></head><body>
+<h1>HaMLeT course overview</h1>
+<p class="summary">Generated {{ generated }} &middot; <b>{{ students|length }}</b> students &middot; {{ sessions|length }}
+ sessions{% if course_file %} &middot; course file {{ course_file }}{% endif %}</p>
+{% if run_line %}<p class="summary" id="run">{{ run_line }}</p>{% endif %}
+{% if missing_protections %}<p class="summary"><b>Grading sandbox incomplete:</b> {{ missing_protections|join("; ") }}</p>{% endif %}
+<table id="course"><thead><tr><th>student</th>
+{% for session in sessions %}<th><a href="{{ session.href }}">{{ session.name }}</a><small>{{ session.title }}</small>
+<small>/{{ session.max|num }}{{ ' + bonus' if session.bonus }}{% if session.due %}, due {{ session.due }}{% endif %}</small></th>{% endfor %}
+<th>total<small>/{{ max_total|num }}</small></th></tr></thead><tbody>
+{% for row in rows %}<tr><td class="id">{{ row.student }}</td>
+{% for cell in row.cells %}{% if cell is none %}<td class="none">&middot;</td>{% else %}{% set r = cell.result %}<td>
+<a href="{{ cell.page }}">{{ r.total|num }}</a>{% if r.bonus_score %}<small>incl. {{ r.bonus_score|num }} bonus</small>{% endif %}
+{% if r.penalty %}<span class="badge late" title="{{ r.late }}">late &minus;{{ r.penalty|num }}</span>{% elif r.late.startswith('time unknown') %}<span class="badge unknown" title="{{ r.late }}">time unknown</span>{% endif %}
+{% if cell.suspicious %}<span class="badge suspicious">suspicious</span>{% elif r.flags %}<span class="badge" title="{{ r.flags|join('; ') }}">{{ r.flags|length }} flag{{ 's' if r.flags|length > 1 }}</span>{% endif %}
+{% if cell.to_grade %}<span class="badge todo">{{ cell.to_grade }} to grade</span>{% endif %}
+{% if r.feedback %}<small><a href="{{ cell.feedback }}">feedback</a></small>{% endif %}</td>{% endif %}{% endfor %}
+<td class="total">{{ row.total|num }}</td></tr>
+{% endfor %}</tbody></table>
+</body></html>
+"""
+
+
+def write_course_overview(path, by_session: dict, generated: str | None = None, protections=(), runs=(),
+                          course_file=None) -> Path:
+    """The course overview: a row per student, a column per session (total, late marks, flags, a
+    link to the session's page and the feedback); ``by_session`` maps sessions to their results."""
+    from urllib.parse import quote
+
+    students = sorted({result.student for results in by_session.values() for result in results})
+    sessions, rows = [], []
+    for session, results in by_session.items():
+        declared = load(session)
+        maximum = max((result.max_score for result in results), default=0.0)
+        due = course_file.due_of(session) if course_file is not None else None
+        sessions.append({"name": session, "title": declared.title, "href": quote(f"{session}/report.html"),
+                         "max": maximum, "bonus": bool(declared.bonus_tasks),
+                         "due": due.strftime("%Y-%m-%d %H:%M %Z") if due else None})
+    lookup = {(result.session, result.student): result for results in by_session.values() for result in results}
+    for student in students:
+        cells, total = [], 0.0
+        for session in by_session:
+            result = lookup.get((session, student))
+            if result is None:
+                cells.append(None)
+                continue
+            total += result.total
+            cells.append({"result": result, "page": quote(f"{session}/report.html"),
+                          "feedback": quote(f"{session}/{result.feedback}") if result.feedback else None,
+                          "suspicious": any(flag.startswith("suspicious") for flag in result.flags),
+                          "to_grade": sum(1 for cell in result.cells if cell.score is None)})
+        rows.append({"student": student, "cells": cells, "total": total})
+    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    environment.filters["num"] = _number
+    everyone = [result for results in by_session.values() for result in results]
+    html = environment.from_string(OVERVIEW).render(
+        generated=generated or datetime.now().strftime("%Y-%m-%d %H:%M"), students=students, sessions=sessions,
+        rows=rows, max_total=sum(session["max"] for session in sessions), run_line=run_line(runs, everyone),
+        course_file=str(course_file.path) if course_file is not None and course_file.path else None,
+        missing_protections=[line for line in protections if "NOT available" in line])
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(html, encoding="utf-8")
+    partial.replace(path)
     return path

@@ -11,13 +11,15 @@ from .declaration import load, task_of
 class CellScore:
     """One graded cell of one student.
 
-    ``score`` is None for a manually graded cell nobody has graded yet.
+    ``score`` is None for a manually graded cell nobody has graded yet; ``regrade`` when a
+    tutor graded it, but its answer changed since (to grade again).
     """
 
     grade_id: str
     score: float | None
     max_score: float
     manual: bool = False
+    regrade: bool = False
 
     @property
     def task(self) -> str:
@@ -43,6 +45,12 @@ class StudentResult:
         Path of the feedback HTML, relative to the output folder.
     seconds : float
         Wall time spent grading this student.
+    penalty : float
+        Points off for late work (course file's late policy); ``late`` says why, in words.
+    submitted, graded : str or None
+        ISO times of the hand-in (None: unknown) and of its grading, in run ``run``.
+    graded_this_run : bool
+        Graded in the latest run, not kept from an earlier one.
     """
 
     student: str
@@ -52,6 +60,12 @@ class StudentResult:
     curves_png: bytes | None = None
     feedback: str | None = None
     seconds: float = 0.0
+    penalty: float = 0.0
+    late: str = ""
+    submitted: str | None = None
+    graded: str | None = None
+    run: int = 0
+    graded_this_run: bool = False
 
     def _sum(self, bonus: bool, attribute: str) -> float:
         """Over the regular cells, or the bonus ones (the session's declaration says which)."""
@@ -77,8 +91,8 @@ class StudentResult:
 
     @property
     def total(self) -> float:
-        """Regular points plus bonus points."""
-        return self.score + self.bonus_score
+        """Regular points plus bonus points, less the late penalty."""
+        return self.score + self.bonus_score - self.penalty
 
     def task_scores(self) -> dict:
         """``{task: (score or None, max_score)}`` summed over each task's cells, in order.
@@ -97,3 +111,7 @@ class StudentResult:
     def pending_tasks(self) -> set:
         """Tasks with a manually graded cell nobody has graded yet."""
         return {cell.task for cell in self.cells if cell.score is None}
+
+    def regrade_tasks(self) -> set:
+        """Tasks a tutor graded whose answer changed since."""
+        return {cell.task for cell in self.cells if cell.regrade}
