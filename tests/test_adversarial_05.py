@@ -63,7 +63,7 @@ def _sandbox_processes(wait: float = 10.0) -> list[str]:
 
 
 def _grade(folder, submissions):
-    results = pipeline.grade(submissions, folder / "out", session=SESSION, jobs=2, timeout=TIMEOUT,
+    results = pipeline.grade(submissions, folder / "out", sessions=SESSION, jobs=2, timeout=TIMEOUT,
                              log=lambda *args: None)
     return {result.student: result for result in results}, folder / "out"
 

@@ -126,3 +126,38 @@ def test_renders_in_chromium(report, tmp_path):
     pixels = imread(str(shot))
     assert pixels.shape[0] >= 800 and pixels.shape[1] >= 1300
     assert pixels[..., :3].var() > 1e-3, "the screenshot is a single colour"
+
+
+# ----------------------------------------------------------------------------- the course overview
+
+@pytest.fixture
+def overview(tmp_path):
+    from datetime import datetime, timezone
+
+    from hamlet.course_file import CourseFile
+    from hamlet.report import write_course_overview
+
+    session6 = fake_results()
+    session6[0].penalty, session6[0].late = 4.0, "late by 1 day 2 h: -20 % (4 points)"
+    session5 = [StudentResult("ada", "05_sigmoid_neuron", [CellScore("task2a_sigmoid_function", 1.0, 1.0)],
+                              late="time unknown: no penalty applied", feedback="feedback/ada.html"),
+                StudentResult(EVIL, "05_sigmoid_neuron", [CellScore("task2a_sigmoid_function", 0.0, 1.0)],
+                              flags=["suspicious: task 2a scored 1/1 in the notebook but 0/1 outside it"])]
+    due = {"06_backpropagation": datetime(2026, 11, 20, 22, 59, tzinfo=timezone.utc)}
+    return write_course_overview(tmp_path / "report.html", {"05_sigmoid_neuron": session5, SESSION: session6},
+                                 generated="2026-12-01 12:00", course_file=CourseFile(None, due, None, {}, None))
+
+
+def test_the_overview_has_a_row_per_student_and_a_column_per_session(overview):
+    html = overview.read_text()
+    assert html.count('<td class="id">') == len({result.student for result in fake_results()} | {"ada", EVIL})
+    assert 'href="05_sigmoid_neuron/report.html"' in html and f'href="{SESSION}/report.html"' in html
+    assert 'href="05_sigmoid_neuron/feedback/ada.html"' in html
+    assert "late &minus;4" in html and "time unknown" in html and "due 2026-11-20 22:59 UTC" in html
+    assert '<span class="badge suspicious">suspicious</span>' in html
+    assert EVIL not in html
+
+
+@pytest.mark.browser
+def test_the_overview_renders_in_chromium(overview, tmp_path):
+    test_renders_in_chromium(overview, tmp_path)

@@ -147,13 +147,14 @@ def command_grade(arguments) -> int:
     from .pipeline import grade
 
     from .backups import GradebookError
+    from .run_state import Busy
 
     try:
         results = grade(arguments.submissions, arguments.out, arguments.session, jobs=arguments.jobs,
                         timeout=arguments.timeout, students=arguments.student or (), force=arguments.force,
                         course_file_path=arguments.course_file, log=lambda *line: print(*line, flush=True))
-    except (FileNotFoundError, ValueError, GradebookError) as error:
-        # no such folder, not a zip, an unsafe zip, a bad course file, a damaged gradebook
+    except (FileNotFoundError, ValueError, GradebookError, Busy) as error:
+        # no such folder, not a zip, an unsafe zip, a bad course file, a damaged gradebook, a run already on it
         print(f"hamlet grade: {error}")
         return 1
     except KeyboardInterrupt:  # grade() ended every process and said how to resume
@@ -163,15 +164,18 @@ def command_grade(arguments) -> int:
 
 
 def command_report(arguments) -> int:
-    from . import backups, course_file
+    from . import backups, course_file, run_state
     from .outputs import report
 
     out = Path(arguments.out).resolve()
     try:
+        if not out.is_dir():
+            raise FileNotFoundError(f"{out} is not a folder: run `hamlet grade` first")
         courses_file = course_file.find(out, arguments.course_file) if arguments.course_file else None
-        backups.back_up(out)  # the report writes late penalties and due dates into the gradebook
-        results = report(out, courses_file)
-    except (FileNotFoundError, ValueError, backups.GradebookError) as error:
+        with run_state.exclusive(out):
+            backups.back_up(out)  # the report writes late penalties and due dates into the gradebook
+            results = report(out, courses_file)
+    except (FileNotFoundError, ValueError, backups.GradebookError, run_state.Busy) as error:
         print(f"hamlet report: {error}")
         return 1
     _print_grades(results, Path(arguments.out).resolve())

@@ -458,6 +458,13 @@ def grade(submissions_path, out, sessions=None, jobs: int = 2, timeout: int = 12
     sessions = sessions_to_grade(submissions_path, sessions)
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
+    with run_state.exclusive(out):
+        return _grade(Path(submissions_path).resolve(), out, sessions, jobs, timeout, students, force,
+                      course_file_path, log)
+
+
+def _grade(submissions_path: Path, out: Path, sessions: list, jobs: int, timeout: int, students, force: bool,
+           course_file_path, log) -> list[StudentResult]:
     backup = backups.back_up(out)  # before anything writes to the gradebook
     if backup:
         log(f"gradebook backed up to {backup.relative_to(out)}")
@@ -475,7 +482,7 @@ def grade(submissions_path, out, sessions=None, jobs: int = 2, timeout: int = 12
     write_course(out, sessions, timeout)
     try:
         for session in sessions:
-            settings = GradingSettings(Path(submissions_path).resolve(), out, course.declaration(session), jobs, timeout,
+            settings = GradingSettings(submissions_path, out, course.declaration(session), jobs, timeout,
                                        tuple(students), force, courses_file.timezone)
             run = ClassGrading(settings, state, log)
             try:
@@ -483,6 +490,9 @@ def grade(submissions_path, out, sessions=None, jobs: int = 2, timeout: int = 12
                 run.finish()
             finally:
                 run.shutdown()  # already, unless preparing failed
+        for session in sessions:
+            for warning in courses_file.unmatched_extensions(session, state.session(session).students):
+                log(f"warning: {warning}")
         state.current_run["finished"] = run_state.now()
         run_state.save(out, state)
         results = outputs.report(out, courses_file)

@@ -8,9 +8,11 @@ changed ones are graded, so a stopped run resumes and a rerun grades only what i
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -95,6 +97,32 @@ class CourseState:
             if run["number"] == number:
                 return run["started"]
         return None
+
+
+class Busy(RuntimeError):
+    """Another ``hamlet`` command is writing to the same course."""
+
+
+@contextmanager
+def exclusive(out):
+    """Hold the course in ``out`` for one command: two runs at once would each grade and write over
+    the other's state.  The lock goes with the process, however it ends (``kill -9`` too)."""
+    path = Path(out) / ".hamlet.lock"
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            raise Busy(f"another hamlet command is working on {out} ({handle.read().strip() or 'a process'}); "
+                       f"wait for it to end") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}, since {now()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class BrokenState(ValueError):
