@@ -191,6 +191,10 @@ def test_late_work_gets_the_policys_penalty(semester):
     assert float(hal["penalty"]) > 0
     session_page = (out / S5 / "report.html").read_text()
     assert "time unknown" in session_page and "&minus;" in session_page
+    # the feedback says the same: nbgrader's page shows the penalty and the score less it
+    page = (out / S5 / "feedback" / "hal_late.html").read_text()
+    assert f"Late submission penalty (Score: -{round(float(hal['penalty']), 2)})" in page
+    assert f"(Score: {round(float(hal['total']), 2)} / " in page
     # nbgrader's gradebook knows the due date, the extension, the times and the penalty too
     with sqlite3.connect(out / "gradebook.db") as database:
         (penalty,) = database.execute(
@@ -237,6 +241,14 @@ def test_only_the_new_and_changed_notebooks_are_graded(semester):
     assert state.sessions[S6].students["ada_complete"].run == 1
     assert {name: record.run for name, record in state.sessions[S5].students.items() if name != "ada_complete"} == {
         "ben_typical_bugs": 3, "gia_unusual": 3, "hal_late": 3}
+
+
+def test_the_feedback_follows_the_tutors_grades(semester):
+    """After `hamlet report`, a page shows the tutor's points (nbgrader's feedback, made again)."""
+    _, out, steps = semester
+    _, manual, _ = steps["manual"]
+    page = (out / S5 / "feedback" / "ada_complete.html").read_text()
+    assert f"(Score: {round(float(manual[('ada_complete', S5)]['total']), 2)} / " in page
 
 
 def test_the_tutors_comment_survives_every_run(semester):

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import nbformat
 
-from . import course, course_file, run_state
-from .course_folder import executed_notebook
+from . import course, course_file, feedback, run_state
+from .course_folder import executed_notebook, executed_path
 from .execute import TIMED_OUT, cell_errors
 from .gradebook import opened, read_scores
 from .nbgrader_plugins import KERNEL_DIED, OUTPUT_CUT
@@ -125,6 +125,25 @@ def _lateness(gradebook_, courses_file, result: StudentResult, record) -> None:
         notebook.late_submission_penalty = late.penalty or None
 
 
+def _refresh_feedback(out: Path, state, by_session: dict) -> None:
+    """The feedback of every graded student whose total is not the one their page shows."""
+    changed = False
+    for session, session_results in by_session.items():
+        records = state.sessions[session].students
+        stale = [result.student for result in session_results
+                 if records[result.student].done and records[result.student].feedback_total != round(result.total, 6)
+                 and executed_path(out / "course", session, result.student).exists()]
+        if not stale:
+            continue
+        written = feedback.write_feedback(out, session, stale)
+        totals = {result.student: round(result.total, 6) for result in session_results}
+        for student in stale:
+            records[student].feedback_total = totals[student] if student in written else None
+        changed = True
+    if changed:
+        run_state.save(out, state)
+
+
 def report(out, courses_file=None) -> list[StudentResult]:
     """grades.csv, totals.csv, the course overview and the sessions' tutor pages of the course in ``out``.
 
@@ -146,7 +165,6 @@ def report(out, courses_file=None) -> list[StudentResult]:
     results, by_session = [], {}
     with opened(out) as gradebook_:
         for session in [name for name in known if name in state.sessions]:
-            declaration = course.declaration(session)
             source = nbformat.read(str(course.source_notebook(session)), as_version=4)
             due = courses_file.due_of(session)
             gradebook_.update_or_create_assignment(session, duedate=None if due is None else
@@ -154,14 +172,18 @@ def report(out, courses_file=None) -> list[StudentResult]:
             for student, record in sorted(state.sessions[session].students.items()):
                 result = _result(gradebook_, session, student, record, source, state)
                 _lateness(gradebook_, courses_file, result, record)
-                executed = executed_notebook(out / "course", session, student) if record.done else None
-                if executed is not None:
-                    result.curves_png = curves_png(executed, declaration.plot_cells)
-                if (out / session / "feedback" / f"{student}.html").exists():
-                    result.feedback = f"feedback/{student}.html"
                 results.append(result)
                 by_session.setdefault(session, []).append(result)
-        gradebook_.db.commit()
+        gradebook_.db.commit()  # the penalties first: nbgrader's feedback shows the score less them
+    _refresh_feedback(out, state, by_session)
+    for session, session_results in by_session.items():
+        declaration = course.declaration(session)
+        for result in session_results:
+            executed = executed_notebook(out / "course", session, result.student) if result.run else None
+            if executed is not None:
+                result.curves_png = curves_png(executed, declaration.plot_cells)
+            if feedback.page(out, session, result.student).exists():
+                result.feedback = f"feedback/{result.student}.html"
     write_grades(out, results)
     runs = state.runs
     for session, session_results in by_session.items():

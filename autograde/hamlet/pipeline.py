@@ -12,10 +12,10 @@ graded again and again over the semester.  A run (:func:`grade`) backs the grade
                      (hamlet.nbgrader_server) beside the outside verdicts (hamlet.verdicts);
                      then at once the outside scores replace nbgrader's and the tutors'
                      grades of unchanged answers stand (hamlet.gradebook); the state saved
-    finish           feedback of the students graded in this run
 
-and last the course's outputs: late penalties (hamlet.course_file), grades.csv, totals.csv,
-the course overview and each session's tutor page (hamlet.outputs).
+and last the course's outputs (hamlet.outputs): late penalties (hamlet.course_file), the
+feedback of every student whose totals changed (hamlet.feedback), grades.csv, totals.csv,
+the course overview and each session's tutor page.
 
 During grading every training run is capped at the epochs the session's declaration
 gives (``grading_epochs``, the same for every student, so grades are reproducible);
@@ -44,7 +44,7 @@ from pathlib import Path
 import nbformat
 
 from . import backups, course, course_file, gradebook, nbgrader_server, outputs, run_state, sandbox, trained, verdicts
-from .course_folder import executed_notebook, executed_path, place_submission, trained_folder, write_course
+from .course_folder import executed_notebook, place_submission, trained_folder, write_course
 from .declaration import Declaration
 from .execute import timed_out_cells
 from .nbgrader_commands import RUNNING, end_everything, nbgrader_environment, run_nbgrader
@@ -198,7 +198,7 @@ def grader_hash(session: str) -> str:
 
 
 class ClassGrading:
-    """One session's part of a run: :meth:`prepare`, :meth:`grade_students`, :meth:`finish`."""
+    """One session's part of a run: :meth:`prepare`, then :meth:`grade_students`."""
 
     def __init__(self, settings: GradingSettings, state: CourseState, log=print):
         self.settings, self.state, self.log = settings, state, log
@@ -392,29 +392,6 @@ class ClassGrading:
         for slot in self.slots.values():
             slot.server.shutdown()
 
-    # ---------------------------------------------------------------- finish
-
-    def finish(self) -> None:
-        """The feedback of the students graded in this run (everyone else's stays as it was)."""
-        settings = self.settings
-        executed = [student for student in self.graded if executed_path(settings.course, settings.session,
-                                                                         student).exists()]
-        if not executed:
-            return
-        only = ["--student", executed[0]] if len(executed) == 1 else []
-        run_nbgrader(settings.course, settings.declaration, "generate_feedback", settings.session, "--force", *only,
-                     log=settings.logs / "feedback.log")
-        folder = settings.pages / "feedback"
-        folder.mkdir(parents=True, exist_ok=True)
-        for student in self.graded:
-            html = settings.course / "feedback" / student / settings.session / f"{settings.session}.html"
-            target = folder / f"{student}.html"
-            if html.exists() and student in executed:
-                shutil.copy2(html, target.with_name(target.name + ".partial"))
-                os.replace(target.with_name(target.name + ".partial"), target)
-            else:
-                target.unlink(missing_ok=True)  # a page of an earlier hand-in would mislead
-
 
 # ----------------------------------------------------------------------------- the course
 
@@ -487,7 +464,6 @@ def _grade(submissions_path: Path, out: Path, sessions: list, jobs: int, timeout
             run = ClassGrading(settings, state, log)
             try:
                 run.grade_students(run.prepare(scratch))
-                run.finish()
             finally:
                 run.shutdown()  # already, unless preparing failed
         for session in sessions:

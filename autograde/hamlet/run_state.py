@@ -54,6 +54,7 @@ class StudentRecord:
     graded_at: str | None = None
     submitted_at: str | None = None  # ISO time in UTC, when known
     time_source: str | None = None  # where the time came from, or why there is none
+    feedback_total: float | None = None  # the total the feedback page shows (None: none made yet)
 
     def flag(self, *flags: str) -> None:
         """Add each flag once."""
