@@ -339,6 +339,21 @@ def test_bad_roster_lines_are_named(semester, tmp_path):
     assert "ben_typical_bugs" in done.stdout  # handed in, but not on the roster
 
 
+def test_a_tutor_grading_the_changed_answer_again_counts_it(semester):
+    """Last of the semester: gia's changed derivation graded again in formgrader (which clears
+    nbgrader's needs_manual_grade); `hamlet report` counts it, and the feedback follows."""
+    _, out, _ = semester
+    before = totals(out)[("gia_unusual", S5)]
+    tutor_grades(out, {"gia_unusual": 2.0})
+    hamlet("report", out)
+    after = totals(out)[("gia_unusual", S5)]
+    assert scores_of(out, "gia_unusual")[MANUAL] == "2"
+    assert float(after["total"]) == float(before["total"]) + 2
+    assert "to grade again" not in after["flags"] and "to grade again" in before["flags"]
+    page = (out / S5 / "feedback" / "gia_unusual.html").read_text()
+    assert f"(Score: {round(float(after['total']), 2)} / " in page
+
+
 # ----------------------------------------------------------------------------- killed runs
 
 def _kill_when(command, out: Path, pattern: str | None, after: float | None) -> str:

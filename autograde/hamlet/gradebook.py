@@ -87,11 +87,12 @@ def keep_manual_grades(out: Path, session: str, student: str, unchanged: set) ->
     return again
 
 
-def read_scores(gradebook, session: str, student: str, source) -> list[CellScore]:
+def read_scores(gradebook, session: str, student: str, source, regrade=()) -> list[CellScore]:
     """Every graded cell's score from an open nbgrader Gradebook, in notebook order
-    (0 where nothing was saved).  A manual cell nobody has graded yet, or whose answer changed
-    since a tutor graded it (:func:`keep_manual_grades`), has score None; a test cell whose
-    code changed since a tutor overrode its score counts its new verdict until reviewed."""
+    (0 where nothing was saved).  A manual cell nobody has graded yet, or one of ``regrade``
+    (its answer changed since a tutor graded it, :func:`keep_manual_grades`) that no tutor
+    has graded again since (nbgrader's ``needs_manual_grade`` still set), has score None; such
+    a test cell counts its new verdict until reviewed."""
     from nbgrader.api import MissingEntry
 
     grades = {}
@@ -106,7 +107,8 @@ def read_scores(gradebook, session: str, student: str, source) -> list[CellScore
             continue
         manual = meta.get("solution", False) or cell.cell_type == "markdown"
         grade = grades.get(meta["grade_id"])
-        again = bool(grade and grade.needs_manual_grade and grade.manual_score is not None)
+        again = bool(grade and meta["grade_id"] in regrade and grade.needs_manual_grade
+                     and grade.manual_score is not None)
         if grade is None:  # nothing handed in (or not gradable): nothing to grade by hand either
             score = 0.0
         elif again:

@@ -92,8 +92,11 @@ NOT_GRADED = "not graded yet (a run stopped before it): run `hamlet grade` again
 
 def _result(gradebook_, session: str, student: str, record, source, state) -> StudentResult:
     if record.done:
-        cells = read_scores(gradebook_, session, student, source)
+        cells = read_scores(gradebook_, session, student, source, record.regrade)
         flags = list(record.flags)
+        again = [cell.grade_id for cell in cells if cell.regrade]
+        if again:
+            flags.append(f"answer changed since a tutor graded it: {', '.join(again)} to grade again")
     else:  # nbgrader may have scored it, the outside verdicts have not: nothing counts yet
         cells = [CellScore(cell.grade_id, 0.0, cell.max_score, cell.manual)
                  for cell in read_scores(gradebook_, session, student, source)]

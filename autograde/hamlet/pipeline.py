@@ -331,8 +331,7 @@ class ClassGrading:
             record.flag(*gradebook.apply_outside_verdicts(settings.out, settings.session, student, outside,
                                                           self.source))
         again = gradebook.keep_manual_grades(settings.out, settings.session, student, set(record.unchanged))
-        if again:
-            record.flag(f"answer changed since a tutor graded it: {', '.join(again)} to grade again")
+        record.regrade = again  # the tutor page says so until a tutor grades them again
         executed = executed_notebook(settings.course, settings.session, student)
         if executed is not None:
             record.flag(*outputs.execution_flags(executed))

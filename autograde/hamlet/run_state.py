@@ -50,6 +50,7 @@ class StudentRecord:
     notebook_hash: str | None = None
     answers: dict = field(default_factory=dict)
     unchanged: list = field(default_factory=list)  # graded cells whose answers a tutor's grade is of
+    regrade: list = field(default_factory=list)  # cells a tutor graded whose answers changed since
     run: int = 0  # the run that graded it
     graded_at: str | None = None
     submitted_at: str | None = None  # ISO time in UTC, when known
