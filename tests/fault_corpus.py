@@ -74,16 +74,22 @@ def write_faults(folder: Path, controls=()) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for student in [*FAULTS, *controls]:
         nbformat.write(notebook(student), str(folder / f"{student.name}.ipynb"))
+    complete = notebook(controls[0]) if controls else nbformat.v4.new_notebook()
+    return write_file_faults(folder, complete, SESSION)
+
+
+def write_file_faults(folder: Path, complete, session: str) -> Path:
+    """The :data:`FILE_FAULTS` of any session, in ``folder``; ``complete`` is the notebook a
+    student with two notebooks, or one handed in twice, handed in."""
     (folder / "fault_not_json.ipynb").write_text("this is not JSON {")
     (folder / "fault_not_a_notebook.ipynb").write_text('{"hello": "world"}')
     (folder / "fault_empty_file.ipynb").write_text("")
     (folder / "fault_empty_folder").mkdir(exist_ok=True)
     two = folder / "fault_two_notebooks"
     two.mkdir(exist_ok=True)
-    complete = notebook(controls[0]) if controls else nbformat.v4.new_notebook()
     for name in ("draft.ipynb", "final.ipynb"):
         nbformat.write(complete, str(two / name))
     (folder / "fault_twice").mkdir(exist_ok=True)
     nbformat.write(complete, str(folder / "fault_twice.ipynb"))
-    nbformat.write(complete, str(folder / "fault_twice" / f"{SESSION}.ipynb"))
+    nbformat.write(complete, str(folder / "fault_twice" / f"{session}.ipynb"))
     return folder

@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 
 from cheat_corpus_05 import GRADIENTS, SESSION, build
-from fault_corpus import FILE_FAULTS, FORK_BOMB, HUGE_OUTPUT  # noqa: F401 -- FILE_FAULTS is this corpus's too
+from fault_corpus import FILE_FAULTS, FORK_BOMB, HUGE_OUTPUT, write_file_faults  # noqa: F401 -- FILE_FAULTS is this corpus's too
 from hamlet.examples import Student
 
 TASK3_START = "history_task3 = None  # what train(...) returns"
@@ -64,16 +64,5 @@ def write_faults(folder: Path, controls=()) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for student in [*FAULTS, *controls]:
         nbformat.write(notebook(student), str(folder / f"{student.name}.ipynb"))
-    (folder / "fault_not_json.ipynb").write_text("this is not JSON {")
-    (folder / "fault_not_a_notebook.ipynb").write_text('{"hello": "world"}')
-    (folder / "fault_empty_file.ipynb").write_text("")
-    (folder / "fault_empty_folder").mkdir(exist_ok=True)
-    two = folder / "fault_two_notebooks"
-    two.mkdir(exist_ok=True)
     complete = notebook(controls[0]) if controls else nbformat.v4.new_notebook()
-    for name in ("draft.ipynb", "final.ipynb"):
-        nbformat.write(complete, str(two / name))
-    (folder / "fault_twice").mkdir(exist_ok=True)
-    nbformat.write(complete, str(folder / "fault_twice.ipynb"))
-    nbformat.write(complete, str(folder / "fault_twice" / f"{SESSION}.ipynb"))
-    return folder
+    return write_file_faults(folder, complete, SESSION)

@@ -31,11 +31,10 @@ from .release import declaration_problems, generate_release, release_differences
 
 
 def _sessions(names):
-    known = course.sessions()
-    for name in names:
-        if name not in known:
-            raise SystemExit(f"hamlet: no session {name!r}; the sessions are {', '.join(known)}")
-    return names or known
+    try:
+        return course.known_sessions(names) or course.sessions()
+    except ValueError as error:
+        raise SystemExit(f"hamlet: {error}") from None
 
 
 def command_release(arguments) -> int:

@@ -18,6 +18,15 @@ def sessions() -> list[str]:
                   if folder.is_dir() and (folder / f"{folder.name}.ipynb").exists())
 
 
+def known_sessions(names) -> list[str]:
+    """``names`` (each once, in order); ValueError naming the sessions there are for one that is not."""
+    known = sessions()
+    for name in names:
+        if name not in known:
+            raise ValueError(f"no session {name!r}; the sessions are {', '.join(known)}")
+    return list(dict.fromkeys(names))
+
+
 def source_notebook(session: str) -> Path:
     return SOLUTIONS / session / f"{session}.ipynb"
 

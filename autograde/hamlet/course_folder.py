@@ -13,13 +13,13 @@ from __future__ import annotations
 import copy
 import os
 import shutil
-from datetime import timezone
 from pathlib import Path
 
 import nbformat
 
 from . import course
 from .kernel_launcher import write_kernel_spec
+from .submission_times import nbgrader_timestamp
 from .submissions import Submission
 
 CONFIG = '''\
@@ -131,7 +131,7 @@ def write_timestamp(folder: Path, submitted_at) -> None:
     if submitted_at is None:
         stamp.unlink(missing_ok=True)
         return
-    stamp.write_text(submitted_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC") + "\n")
+    stamp.write_text(nbgrader_timestamp(submitted_at) + "\n")
 
 
 def answer_hashes(notebook) -> dict:

@@ -206,7 +206,7 @@ class ClassGrading:
         self.run = state.current_run
         self.slots: dict = {}  # number -> Slot
         self.release = None
-        self.graded: list[str] = []  # in this run
+        self.grader = grader_hash(settings.session)
         self.source = nbformat.read(str(course.source_notebook(settings.session)), as_version=4)
         self.code_cells = sum(cell.cell_type == "code" for cell in self.source.cells)
         self._lock = threading.Lock()
@@ -233,10 +233,9 @@ class ClassGrading:
         notebook changed or it is not there (nbgrader keeps every submission and grade)."""
         settings = self.settings
         released = settings.course / "release" / settings.session / f"{settings.session}.ipynb"
-        grader = grader_hash(settings.session)
-        if not released.exists() or self.record.grader_hash != grader:
+        if not released.exists() or self.record.grader_hash != self.grader:
             run_nbgrader(settings.course, settings.declaration, "generate_assignment", settings.session, "--force")
-            self.record.grader_hash = grader
+            self.record.grader_hash = self.grader
         self.release = nbformat.read(str(released), as_version=4)
 
     def _wanted(self, student: str, previous: StudentRecord | None, digest: str | None, everyone: bool) -> str | None:
@@ -260,8 +259,7 @@ class ClassGrading:
             raise ValueError(f"--student {', '.join(unknown)}: no hand-in of {settings.session} in "
                              f"{settings.submissions}")
         settings.logs.mkdir(parents=True, exist_ok=True)
-        grader = grader_hash(settings.session)
-        everyone = settings.force or bool(self.record.grader_hash and self.record.grader_hash != grader)
+        everyone = settings.force or bool(self.record.grader_hash and self.record.grader_hash != self.grader)
         if everyone and not settings.force and not settings.students:
             self.log(f"{settings.session}: its notebook, declaration or hidden tests changed since the last run: "
                      f"every hand-in is graded again")
@@ -320,7 +318,6 @@ class ClassGrading:
     def _recorded(self, student: str, record: StudentRecord) -> None:
         record.done, record.graded_at, record.run = True, run_state.now(), self.run["number"]
         self.run["graded"].setdefault(self.settings.session, []).append(student)
-        self.graded.append(student)
 
     # ---------------------------------------------------------------- grade
 
@@ -379,7 +376,8 @@ class ClassGrading:
             end_everything()
             pool.shutdown(wait=True, cancel_futures=True)
             left = sum(not record.done for record in self.record.students.values())
-            self.log(f"interrupted: {len(self.graded)} students graded in this run and saved, {left} still to grade; "
+            graded = len(self.run["graded"].get(settings.session, []))
+            self.log(f"interrupted: {graded} students graded in this run and saved, {left} still to grade; "
                      f"run the same command again to grade the rest")
             raise
         finally:
@@ -398,11 +396,7 @@ def sessions_to_grade(submissions, named=None) -> list[str]:
     """The sessions named, or every session a folder of the nbgrader layout holds, or the one
     the hand-ins are for (:func:`hamlet.course.session_of`)."""
     if named:
-        known = course.sessions()
-        for session in named:
-            if session not in known:
-                raise ValueError(f"no session {session!r}; the sessions are {', '.join(known)}")
-        return list(dict.fromkeys(named))
+        return course.known_sessions(named)
     found = sessions_in(submissions, course.sessions()) if Path(submissions).is_dir() else []
     return found or [course.session_of(submissions)]
 

@@ -148,10 +148,8 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
         href = quote(result.feedback, safe="/") if result.feedback else None
         rows.append({"result": result, "cells": cells, "image": image, "href": href})
     totals = [result.score for result in results]
-    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    environment.filters["num"] = _number
-    html = environment.from_string(TEMPLATE).render(
-        session=session, title=declared.title, results=results, rows=rows, columns=columns, bonus_tasks=bonus_tasks,
+    return _render(
+        TEMPLATE, path, session=session, title=declared.title, results=results, rows=rows, columns=columns, bonus_tasks=bonus_tasks,
         generated=generated or datetime.now().strftime("%Y-%m-%d %H:%M"),
         mean=f"{statistics.mean(totals):.1f}" if totals else "–",
         median=f"{statistics.median(totals):g}" if totals else "–",
@@ -162,11 +160,18 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
         missing_protections=[line for line in protections if "NOT available" in line],
         to_grade=sum(1 for result in results for cell in result.cells if cell.score is None),
         late=sum(1 for result in results if result.penalty), run_line=run_line(runs, results))
+
+
+def _render(template: str, path, **values) -> Path:
+    """Render one page (every value escaped) and write it whole: a killed run leaves the previous page."""
+    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    environment.filters["num"] = _number
+    html = environment.from_string(template).render(**values)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     partial.write_text(html, encoding="utf-8")
-    partial.replace(path)  # a killed run leaves the previous page
+    partial.replace(path)
     return path
 
 
@@ -235,17 +240,9 @@ def write_course_overview(path, by_session: dict, generated: str | None = None, 
                           "suspicious": any(flag.startswith("suspicious") for flag in result.flags),
                           "to_grade": sum(1 for cell in result.cells if cell.score is None)})
         rows.append({"student": student, "cells": cells, "total": total})
-    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    environment.filters["num"] = _number
     everyone = [result for results in by_session.values() for result in results]
-    html = environment.from_string(OVERVIEW).render(
-        generated=generated or datetime.now().strftime("%Y-%m-%d %H:%M"), students=students, sessions=sessions,
+    return _render(
+        OVERVIEW, path, generated=generated or datetime.now().strftime("%Y-%m-%d %H:%M"), students=students, sessions=sessions,
         rows=rows, max_total=sum(session["max"] for session in sessions), run_line=run_line(runs, everyone),
         course_file=str(course_file.path) if course_file is not None and course_file.path else None,
         missing_protections=[line for line in protections if "NOT available" in line])
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(html, encoding="utf-8")
-    partial.replace(path)
-    return path
