@@ -351,3 +351,55 @@ def test_grading_metadata_comes_back_from_the_release():
     assert "nbgrader" not in submission.cells[-1].metadata
     assert restore_grading_metadata(submission, release) == []  # a second pass finds nothing
     assert before != submission
+
+
+VALUES = '''
+import numpy as np
+
+class Sub(np.ndarray):
+    def __eq__(self, other):
+        return True
+
+class Wrapped:
+    def __init__(self, data):
+        self.data = data
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.data, dtype=dtype)
+
+class Number:
+    def __float__(self):
+        return 2.5
+
+class Opaque:
+    pass
+
+def subclass():
+    return np.arange(6.0).reshape(2, 3).view(Sub)
+
+def wrapped():
+    return Wrapped([[1.0, 2.0]])
+
+def number():
+    return Number()
+
+def opaque():
+    return Opaque()
+'''
+
+
+@pytest.mark.sandbox
+def test_values_of_the_students_own_kinds_are_judged_as_numbers_or_refused(worker):
+    """An ndarray subclass comes back as the plain array of its data (none of its methods run
+    here); an object that converts is converted in the worker, as np.asarray would in the
+    kernel; one that does not is a NotAnArray (a TypeError), never a crash of the judge."""
+    from hamlet.remote import NotAnArray
+
+    worker.exec_cell("values", VALUES)
+    back = worker.global_("subclass")()
+    assert type(back) is np.ndarray and np.array_equal(back, np.arange(6.0).reshape(2, 3))
+    assert np.array_equal(np.asarray(worker.global_("wrapped")(), dtype=float), [[1.0, 2.0]])
+    assert float(worker.global_("number")()) == 2.5
+    with pytest.raises(NotAnArray, match="Opaque"):
+        np.asarray(worker.global_("opaque")(), dtype=float)
+    with pytest.raises(TypeError):
+        float(worker.global_("opaque")())

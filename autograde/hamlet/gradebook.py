@@ -33,20 +33,33 @@ def apply_outside_verdicts(out: Path, session: str, student: str, outside: dict,
     """Write one student's outside scores into the gradebook, just after nbgrader autograded
     them (and before anything reads them); return the disagreement flags.
 
-    ``outside`` is :attr:`hamlet.run_state.StudentRecord.outside`.
+    ``outside`` is :attr:`hamlet.run_state.StudentRecord.outside`.  A task it could not judge
+    (``outside["review"]``, or absent) scores 0 whatever the notebook scored, and its cells
+    are marked as needing a manual grade: a tutor grants or confirms it in formgrader.
     """
     from nbgrader.api import MissingEntry
 
     flags = []
+    review = outside.get("review", {})
     with opened(out) as gradebook:
         for grade_id, points in _test_cells(source):
-            passed, message = outside["verdicts"].get(task_of(grade_id), [False, "not judged"])
-            score = points if passed else 0.0
+            task = task_of(grade_id)
+            passed, message = outside["verdicts"].get(task, [False, "not judged"])
+            if task not in outside["verdicts"]:
+                review = {**review, task: "not judged"}
+            score = points if passed and task not in review else 0.0
             try:
                 grade = gradebook.find_grade(grade_id, session, session, student)
             except MissingEntry:
                 continue
             in_notebook = grade.auto_score
+            if task in review:  # 0 until a tutor grades it (formgrader lists it as needing a manual grade)
+                grade.auto_score = 0.0
+                if grade.manual_score is None:
+                    grade.needs_manual_grade = True
+                continue
+            if grade.manual_score is None:
+                grade.needs_manual_grade = False  # judged (again): no longer to review
             # only a notebook that scored higher is what a cheat gains; lower is a note
             if in_notebook is not None and in_notebook > score + 1e-9:
                 flags.append(f"suspicious: task {task_of(grade_id)} scored {in_notebook:g}/{points:g} in the notebook "
@@ -87,12 +100,14 @@ def keep_manual_grades(out: Path, session: str, student: str, unchanged: set) ->
     return again
 
 
-def read_scores(gradebook, session: str, student: str, source, regrade=()) -> list[CellScore]:
+def read_scores(gradebook, session: str, student: str, source, regrade=(), review=None) -> list[CellScore]:
     """Every graded cell's score from an open nbgrader Gradebook, in notebook order
     (0 where nothing was saved).  A manual cell nobody has graded yet, or one of ``regrade``
     (its answer changed since a tutor graded it, :func:`keep_manual_grades`) that no tutor
     has graded again since (nbgrader's ``needs_manual_grade`` still set), has score None; such
-    a test cell counts its new verdict until reviewed."""
+    a test cell counts its new verdict until reviewed.  A test cell of a task in ``review``
+    (``{task: why}``, tasks the outside verdicts could not judge) that no tutor has graded
+    since carries ``review=why`` (its score is 0)."""
     from nbgrader.api import MissingEntry
 
     grades = {}
@@ -118,5 +133,8 @@ def read_scores(gradebook, session: str, student: str, source, regrade=()) -> li
         else:
             score = grade.score
         maximum = grade.max_score if grade is not None else meta.get("points", 0)
-        scores.append(CellScore(meta["grade_id"], score, float(maximum), manual, regrade=again))
+        why = (review or {}).get(task_of(meta["grade_id"]), "") if not manual else ""
+        waiting = bool(why and grade is not None and grade.needs_manual_grade and grade.manual_score is None)
+        scores.append(CellScore(meta["grade_id"], score, float(maximum), manual, regrade=again,
+                                review=why if waiting else ""))
     return scores

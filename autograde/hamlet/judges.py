@@ -27,11 +27,19 @@ NOT_WRITTEN = "not implemented yet"
 
 @dataclass
 class Verdict:
-    """One task, judged outside: passed, or why not."""
+    """One task, judged outside: passed, or why not.  ``review``: why no verdict could be
+    computed (an error of the judge's, not a mistake of the student's); such a task scores
+    0 and is listed for a tutor to review, never credited from the notebook."""
 
     task: str
     passed: bool
     message: str = ""
+    review: str = ""
+
+
+def not_judged(task: str, why: str) -> Verdict:
+    """A task the outside verdicts could not judge: 0 points, to review."""
+    return Verdict(task, False, f"could not be judged: {why}", review=why)
 
 
 def _quietly(check, *args):
@@ -73,8 +81,10 @@ def judge_definition_task(judged: DefinitionTask):
 
 def earlier_bugs(verdicts: dict, task: str, built_on: dict) -> list[str]:
     """The earlier tasks' bugs (not "not implemented yet") that excuse ``task``."""
+    # a task that could not be judged excuses nothing: that would credit what nobody verified
     return [f"task {earlier}: {verdicts[earlier].message}" for earlier in built_on.get(task, ())
-            if earlier in verdicts and not verdicts[earlier].passed and NOT_WRITTEN not in verdicts[earlier].message]
+            if earlier in verdicts and not verdicts[earlier].passed and not verdicts[earlier].review
+            and NOT_WRITTEN not in verdicts[earlier].message]
 
 
 def judge_step_task(step: StepTask, verdicts: dict, built_on: dict):

@@ -31,7 +31,7 @@ from .results import CellScore, StudentResult
 
 GRADES_COLUMNS = ["student", "session", "task", "grade_id", "score", "max_score"]
 TOTALS_COLUMNS = ["student", "session", "score", "max_score", "bonus", "bonus_max", "penalty", "total", "submitted",
-                  "late", "needs_manual_grading", "graded", "flags"]
+                  "late", "needs_manual_grading", "graded", "flags", "to_review"]
 
 
 def _write_csv(path: Path, header: list, rows) -> None:
@@ -52,8 +52,8 @@ def write_grades(out: Path, results: list[StudentResult]) -> None:
     _write_csv(out / "totals.csv", TOTALS_COLUMNS,
                ([result.student, result.session, f"{result.score:g}", f"{result.max_score:g}",
                  f"{result.bonus_score:g}", f"{result.bonus_max_score:g}", f"{result.penalty:g}", f"{result.total:g}",
-                 result.submitted or "", result.late, sum(cell.score is None for cell in result.cells),
-                 result.graded or "", "; ".join(result.flags)] for result in results))
+                 result.submitted or "", result.late, result.cells_to_grade, result.graded or "", "; ".join(result.flags),
+                 "; ".join(f"{task}: {why}" for task, why in result.review_tasks().items())] for result in results))
 
 
 def execution_flags(notebook) -> list[str]:
@@ -92,11 +92,16 @@ NOT_GRADED = "not graded yet (a run stopped before it): run `hamlet grade` again
 
 def _result(gradebook_, session: str, student: str, record, source, state) -> StudentResult:
     if record.done:
-        cells = read_scores(gradebook_, session, student, source, record.regrade)
+        cells = read_scores(gradebook_, session, student, source, record.regrade,
+                            review=(record.outside or {}).get("review", {}))
         flags = list(record.flags)
         again = [cell.grade_id for cell in cells if cell.regrade]
         if again:
             flags.append(f"answer changed since a tutor graded it: {', '.join(again)} to grade again")
+        review = sorted({cell.task for cell in cells if cell.review})
+        if review:
+            flags.append(f"to review: task{'s' if len(review) > 1 else ''} {', '.join(review)} could not be judged "
+                         f"(0 until a tutor grades {'them' if len(review) > 1 else 'it'} in formgrader)")
     else:  # nbgrader may have scored it, the outside verdicts have not: nothing counts yet
         cells = [CellScore(cell.grade_id, 0.0, cell.max_score, cell.manual)
                  for cell in read_scores(gradebook_, session, student, source)]

@@ -45,9 +45,10 @@ import nbformat
 
 from . import backups, course, course_file, gradebook, nbgrader_server, outputs, run_state, sandbox, trained, verdicts
 from .course_folder import executed_notebook, place_submission, trained_folder, write_course
-from .declaration import Declaration
+from .declaration import Declaration, task_of
 from .execute import timed_out_cells
 from .nbgrader_commands import RUNNING, end_everything, nbgrader_environment, run_nbgrader
+from .outside_program import grade_id_of
 from .results import StudentResult
 from .run_state import CourseState, StudentRecord, content_hash
 from .submissions import collect_submissions, sessions_in
@@ -142,19 +143,38 @@ def judge_outside(settings: GradingSettings, slot: int, student: str, release, l
     path = settings.course / "submitted" / student / session / f"{session}.ipynb"
     submission = nbformat.read(str(path), as_version=4)
     result = verdicts.outside_verdicts(release, submission, declaration, timeout=settings.outside_timeout,
-                                       slot=slot, threads=settings.threads, left=left)
+                                       slot=slot, left=left)
     return {"verdicts": {task: [verdict.passed, verdict.message] for task, verdict in result.verdicts.items()},
+            "review": {task: verdict.review for task, verdict in result.verdicts.items() if verdict.review},
             "problems": result.problems, "seconds": round(result.seconds, 2),
             "trained_in_kernel": result.trained_in_kernel,
             "suspicious": suspicious_code(submission, release, declaration.guarded_names)}
+
+
+def not_judged_facts(settings: GradingSettings, student: str, release, error: BaseException) -> dict:
+    """The outside facts when the outside verdicts failed as a whole: every autograded task
+    scores 0 and waits for a tutor's review -- the in-notebook scores never count."""
+    why = f"the outside verdicts failed ({type(error).__name__}: {str(error)[:300]})"
+    tasks = list(dict.fromkeys(task_of(grade_id_of(cell)) for cell in release.cells
+                               if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")))
+    try:
+        path = settings.course / "submitted" / student / settings.session / f"{settings.session}.ipynb"
+        findings = suspicious_code(nbformat.read(str(path), as_version=4), release,
+                                   settings.declaration.guarded_names)
+    except Exception:  # noqa: BLE001 -- the scan is extra; the scores are already closed
+        findings = []
+    return {"verdicts": {task: [False, f"could not be judged: {why}"] for task in tasks},
+            "review": {task: why for task in tasks}, "problems": [], "seconds": 0.0,
+            "trained_in_kernel": False, "suspicious": findings}
 
 
 def autograde_and_judge(settings: GradingSettings, slot: Slot, student: str, release, cells: int,
                         interrupted: threading.Event) -> tuple[list, dict | None]:
     """nbgrader's autograde and the outside verdicts of one student, side by side: the
     outside verdicts' definition and step tasks need no kernel, their training tasks wait
-    for the networks the kernel leaves.  Returns the flags and the outside facts (None when
-    the outside verdicts failed, which the flags then say)."""
+    for the networks the kernel leaves.  Returns the flags and the outside facts; when the
+    outside verdicts failed, facts that judge every task "to review" (scored 0), and None
+    only when the run was interrupted (the student is then graded next time)."""
     autograded = threading.Event()
     outcome: dict = {}
 
@@ -181,9 +201,13 @@ def autograde_and_judge(settings: GradingSettings, slot: Slot, student: str, rel
     finally:
         autograded.set()
     judging.join()
-    if "error" in outcome:  # our failure, not the student's: say so loudly
+    if "error" in outcome:  # ours, not the student's: loudly, and nothing is credited from the notebook
         error = outcome["error"]
-        problems.append(f"outside verdicts failed ({type(error).__name__}: {error}); the in-notebook scores stand")
+        if interrupted.is_set():
+            return problems, None
+        problems.append(f"ERROR: the outside verdicts failed ({type(error).__name__}: {str(error)[:200]}); "
+                        f"every autograded task scores 0 until a tutor reviews it")
+        return problems, not_judged_facts(settings, student, release, error)
     return problems, outcome.get("facts")
 
 
@@ -324,9 +348,7 @@ class ClassGrading:
     def _into_gradebook(self, student: str, record: StudentRecord, outside: dict | None) -> None:
         """The outside verdicts replace nbgrader's scores; tutors' grades of unchanged answers stand."""
         settings = self.settings
-        if outside is not None:
-            record.flag(*gradebook.apply_outside_verdicts(settings.out, settings.session, student, outside,
-                                                          self.source))
+        record.flag(*gradebook.apply_outside_verdicts(settings.out, settings.session, student, outside, self.source))
         again = gradebook.keep_manual_grades(settings.out, settings.session, student, set(record.unchanged))
         record.regrade = again  # the tutor page says so until a tutor grades them again
         executed = executed_notebook(settings.course, settings.session, student)
@@ -343,20 +365,19 @@ class ClassGrading:
             problems, outside = autograde_and_judge(self.settings, self.slots[number], student, self.release,
                                                     self.code_cells, self.interrupted)
             seconds = time.perf_counter() - begin
-            if self.interrupted.is_set():  # killed by Ctrl-C, not by the student: graded next time
+            if self.interrupted.is_set() or outside is None:  # killed by Ctrl-C, not by the student: graded next time
                 return
             with self._lock:
                 record = self.record.students[student]
                 record.flags.extend(problems)
-                if outside:
-                    record.flags.extend(outside["suspicious"])
-                    record.flags.extend(f"outside: {problem}" for problem in outside["problems"])
+                record.flags.extend(outside["suspicious"])
+                record.flags.extend(f"outside: {problem}" for problem in outside["problems"])
                 self._into_gradebook(student, record, outside)
                 record.outside, record.seconds = outside, seconds
                 self._recorded(student, record)
                 self.save()
             self.log(f"  graded {student} in {seconds:.0f} s"
-                     f"{' (outside verdicts ' + format(outside['seconds'], '.0f') + ' s)' if outside else ''}"
+                     f" (outside verdicts {outside['seconds']:.0f} s)"
                      f"{' -- ' + problems[0] if problems else ''}")
         finally:
             self._free.put(number)
@@ -470,6 +491,13 @@ def _grade(submissions_path: Path, out: Path, sessions: list, jobs: int, timeout
             + "".join(f"; {session}: {', '.join(sorted(names))}" for session, names in graded.items())
             + f"; kept {sum(result.session in sessions for result in results) - sum(map(len, graded.values()))}"
               f" as graded before")
+        review = [f"{result.student} ({result.session}) task {task}: {why}" for result in results
+                  if result.session in sessions for task, why in result.review_tasks().items()]
+        if review:  # an error of ours: loudly, in the summary, every time until a tutor has looked
+            log(f"ERROR: {len(review)} task{'s' if len(review) > 1 else ''} could not be judged; each scores 0 "
+                f"until a tutor grades it in formgrader (listed 'to review' on the tutor page):")
+            for line in review:
+                log(f"  {line}")
         return results
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -11,13 +11,29 @@ here.
 Failures of the worker surface as exceptions of this process:
 :class:`StudentError` (the student's code raised; ``NotImplementedError`` and
 ``AttributeError`` keep their types, so the tests treat them as in the kernel),
+:class:`NotAnArray` (a value the checks need as numbers is none),
 :class:`WorkerTimeout` and :class:`WorkerDied`.
+
+Student code shares the worker's process, so it could write answers of its own into
+the pipe.  This side therefore trusts an answer only when
+
+* it carries the request's id, drawn at random for each request (an answer written
+  ahead of time cannot know it);
+* nothing was waiting in the pipe before the request was sent;
+* no thread or process of the student's runs beside the worker when a request is sent
+  (read from ``/proc`` here, where student code cannot reach): nothing can then
+  answer a request while the worker handles it but the code the request itself runs;
+* it is well-formed and within :data:`ANSWER_LIMIT`.
+
+Any other answer is refused: the worker is killed and only the task being judged
+fails (:class:`WorkerDied`).
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import secrets
 import select
 import signal
 import sys
@@ -35,6 +51,10 @@ SANDBOX_SCRIPT = Path("/opt/hamlet-worker/worker.py")
 GRACE_SECONDS = 3
 #: what one answer may weigh: ample for MNIST-sized outputs
 ANSWER_LIMIT = 512 << 20
+BLAS_THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+#: how long threads or processes the student's code started may take to end before the
+#: worker's answers are refused
+STRAGGLER_SECONDS = 2.0
 
 
 class StudentError(Exception):
@@ -43,6 +63,11 @@ class StudentError(Exception):
     def __init__(self, kind: str, message: str):
         super().__init__(f"{kind}: {message}")
         self.kind, self.message = kind, message
+
+
+class NotAnArray(TypeError):
+    """A value of the student's that the checks need as a numeric array is none (a TypeError,
+    as ``np.asarray`` raises for such a value in the kernel)."""
 
 
 class WorkerTimeout(BaseException):
@@ -84,19 +109,25 @@ class RemoteWorker:
         self.proxies: dict[int, RemoteObject] = {}
         self.watched: dict[int, np.ndarray] = {}
         self.tokens = itertools.count(1)
+        self.watch: Beside | None = None
 
     # ------------------------------------------------------------------ life
     def start(self) -> "RemoteWorker":
         # in the sandbox the script stands alone, away from the rest of the grader's package
         script = SANDBOX_SCRIPT if sandbox.bubblewrap() else WORKER_SCRIPT
         # an absolute path without "..": the sandbox holds the interpreter's folder, not the way to it
+        # one BLAS thread (OpenBLAS's pool comes and goes with forks): every other thread is the student's
+        environment = dict(self.environment, **{name: "1" for name in BLAS_THREADS})
+        if sandbox.bubblewrap():  # in its own PID namespace the worker may end every other process there
+            environment["HAMLET_WORKER_NAMESPACE"] = "1"
         self.process = sandbox.start([os.path.abspath(sys.executable), "-u", str(script)], self.slot, self.limits,
-                                     environment=self.environment, extra_readable=[(WORKER_SCRIPT, SANDBOX_SCRIPT)])
+                                     environment=environment, extra_readable=[(WORKER_SCRIPT, SANDBOX_SCRIPT)])
         self.proxies.clear()
         self.watched.clear()
         header, _ = self._read(time.monotonic() + 120)
         if not header.get("ready"):
             raise WorkerDied("the worker did not start")
+        self.watch = Beside.of(self.process.pid, header.get("pid"))
         return self
 
     def close(self) -> None:
@@ -127,7 +158,9 @@ class RemoteWorker:
             raise
         except (EOFError, ValueError, OSError) as error:
             self.close_with_reason()
-            raise WorkerDied(self._death_reason(error)) from None
+            reason = self._death_reason(error)
+            self.close()  # one that still runs sent something that is no answer: it is not asked again
+            raise WorkerDied(reason) from None
 
     def _death_reason(self, error) -> str:
         code = self.process.poll() if self.process else None
@@ -145,12 +178,29 @@ class RemoteWorker:
             except Exception:  # noqa: BLE001
                 pass
 
+    def _refuse(self, why: str):
+        """Kill a worker whose answers cannot be trusted; only the task being judged fails."""
+        self.close()
+        raise WorkerDied(why)
+
+    def _alone(self) -> None:
+        """Refuse to go on unless the worker runs alone and nothing waits in its pipe."""
+        if select.select([self.process.stdout], [], [], 0)[0] and self.alive:
+            self._refuse("your code wrote into the grader's pipe between two requests; its answers are refused")
+        if self.watch is not None:
+            others = self.watch.others(STRAGGLER_SECONDS)
+            if others:
+                self._refuse(f"your code left {others} running beside the grader's requests (not allowed while "
+                             f"grading: its answers cannot be trusted)")
+
     def request(self, header: dict, arrays: list | None = None, timeout: float | None = None) -> dict:
         if not self.alive:
             raise WorkerDied("the process running your code is no longer running")
+        self._alone()
         arrays = list(arrays or [])
         seconds = self.timeout if timeout is None else timeout
-        header = dict(header, timeout=seconds)
+        number = secrets.token_hex(8)
+        header = dict(header, timeout=seconds, id=number)
         try:
             write_frame(self.process.stdin, header, arrays)
         except (BrokenPipeError, OSError):
@@ -161,6 +211,17 @@ class RemoteWorker:
         except TimeoutError:
             self.close()
             raise WorkerTimeout(f"no answer within {seconds:g} s") from None
+        if reply.get("id") != number:
+            self._refuse("an answer that was not for the request being run came from your code's process "
+                         "(written into the grader's pipe); it is refused")
+        try:
+            return self._answer(header, reply, answer_arrays, seconds)
+        except (KeyError, IndexError, TypeError, ValueError, RecursionError) as error:
+            if isinstance(error, NotAnArray):
+                raise
+            self._refuse(f"a malformed answer came from your code's process ({type(error).__name__}); it is refused")
+
+    def _answer(self, header: dict, reply: dict, answer_arrays: list, seconds: float):
         changed = reply.get("changed")
         for token, index in (changed.items() if isinstance(changed, dict) else ()):
             # the answer comes from beside student code: only what fits is written back
@@ -179,8 +240,13 @@ class RemoteWorker:
                 raise NotImplementedError(message)
             if kind == "AttributeError" and header["op"] == "getattr":
                 raise AttributeError(message)
+            if kind == "NotAnArray" and header["op"] == "array":
+                raise NotAnArray(message)
             raise StudentError(kind, message)
-        return self.decode(reply.get("value", {"v": None}), answer_arrays)
+        value = reply.get("value", {"v": None})
+        if not isinstance(value, dict):
+            raise ValueError("a malformed value")
+        return self.decode(value, answer_arrays)
 
     # ------------------------------------------------------------------ values
     def _token(self, array: np.ndarray) -> int:
@@ -264,6 +330,17 @@ class RemoteWorker:
         arrays: list = []
         return int(self.request({"op": "len", "target": self.encode(target, arrays)}, arrays))
 
+    def as_array(self, target, dtype=None) -> np.ndarray:
+        """``np.asarray(target, dtype)`` computed in the worker: a plain numeric array, or NotAnArray."""
+        arrays: list = []
+        value = self.request({"op": "array", "target": self.encode(target, arrays),
+                              "dtype": None if dtype is None else np.dtype(dtype).str}, arrays)
+        if type(value) is not np.ndarray:  # a number comes back as itself
+            value = np.asarray(value)
+        if value.dtype.kind not in "biufc":
+            raise NotAnArray(f"{target!r} is not a numeric array")
+        return value if dtype is None else value.astype(dtype, copy=False)
+
 
 class RemoteObject:
     """An object that lives in a worker: attributes, calls and ``len`` are requests to it."""
@@ -292,9 +369,108 @@ class RemoteObject:
     def __repr__(self):
         return f"<{self._class_name} in the sandbox>"
 
+    # a value the checks use as numbers: converted in the worker, as np.asarray would in the kernel
+    def __array__(self, dtype=None, copy=None):
+        return self._worker.as_array(self, dtype)
+
+    def __float__(self):
+        return float(self._scalar())
+
+    def __int__(self):
+        return int(self._scalar())
+
+    def _scalar(self):
+        array = self._worker.as_array(self, np.float64)
+        if array.size != 1:
+            raise NotAnArray(f"{self!r} is not a single number (its shape is {array.shape})")
+        return array.reshape(-1)[0]
+
     # the hidden tests' questions about an object's class, answered by the worker
     def __hamlet_class__(self):
         return self._worker.class_of(self)
 
     def __hamlet_isinstance__(self, cls) -> bool:
         return self._worker.isinstance(self, cls)
+
+
+class Beside:
+    """What runs beside a sandboxed worker, read from ``/proc`` outside the sandbox.
+
+    bubblewrap gives the worker a PID namespace of its own (its init is 1, the worker 2);
+    ``/proc/<worker>/root/proc`` is that namespace's process list, ``/proc/<worker>/task``
+    the worker's threads.  Without bubblewrap only the threads are known.
+    """
+
+    def __init__(self, host_pid: int, threads: int, namespace: bool):
+        self.host_pid, self.threads, self.namespace = host_pid, threads, namespace
+
+    @classmethod
+    def of(cls, started_pid: int, inner_pid) -> "Beside | None":
+        """The worker's own process among those ``started_pid`` started (found by its pid inside
+        the sandbox), with its threads now as the baseline (OpenBLAS's); None when not found."""
+        inner = str(inner_pid)
+        for pid in _descendants(started_pid):
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            ids = next((line.split()[1:] for line in status.splitlines() if line.startswith("NSpid:")), [])
+            if ids and ids[-1] == inner:
+                watch = cls(pid, 0, namespace=len(ids) > 1)
+                watch.threads = watch.count_threads()
+                return watch if watch.threads else None
+        return None
+
+    def count_threads(self) -> int:
+        try:
+            return len(os.listdir(f"/proc/{self.host_pid}/task"))
+        except OSError:
+            return 0
+
+    def processes(self) -> int:
+        """Processes of the sandbox's namespace besides its init and the worker (not zombies)."""
+        root = f"/proc/{self.host_pid}/root/proc"
+        try:
+            entries = [entry for entry in os.listdir(root) if entry.isdigit() and entry not in ("1", "2")]
+        except OSError:
+            return 0
+        return sum(not _ended(f"{root}/{entry}/stat") for entry in entries)
+
+    def others(self, wait: float) -> str:
+        """What runs beside the worker after ``wait`` seconds at most ("" when nothing does)."""
+        deadline = time.monotonic() + wait
+        while True:
+            threads = self.count_threads() - self.threads
+            processes = self.processes() if self.namespace else 0
+            if (threads <= 0 and processes <= 0) or time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
+        parts = ([f"{threads} thread{'s' if threads > 1 else ''}"] if threads > 0 else []) + \
+                ([f"{processes} process{'es' if processes > 1 else ''}"] if processes > 0 else [])
+        return " and ".join(parts)
+
+
+def _ended(stat: str) -> bool:
+    """A process that is gone, or a zombie, which can do nothing more."""
+    try:
+        return Path(stat).read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return True
+
+
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (from the parent ids in ``/proc``)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, ()))
+    return found

@@ -34,7 +34,8 @@ tr.flagged td.id,tr.flagged td.flags{background:#fff1e0} tr.flagged td.id{border
 td.flags{text-align:left;max-width:16em} td.late{max-width:10em;color:#7a1010}
 .badge{display:inline-block;background:#e67e22;color:#fff;border-radius:3px;padding:0 5px;margin:1px;font-size:.8em;
  overflow-wrap:anywhere}
-.badge.suspicious{background:#8e0000;font-weight:bold}
+.badge.suspicious{background:#8e0000;font-weight:bold} .badge.review{background:#5b2c83;font-weight:bold}
+td.review{background:#eadcf5;color:#5b2c83}
 img.curves{width:300px;cursor:zoom-in;display:block}
 img.curves.big{position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);width:min(1000px,95vw);z-index:9;
  cursor:zoom-out;background:#fff;box-shadow:0 0 0 100vmax #0009}
@@ -45,9 +46,13 @@ img.curves.big{position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);wi
 <p class="summary">Generated {{ generated }} &middot; <b>{{ results|length }}</b> students &middot;
  mean total <b>{{ mean }}</b>, median <b>{{ median }}</b> of {{ max_total|num }} points{{ ' (+ bonus)' if max_bonus }}
  &middot; <b>{{ flagged }}</b> flagged, <b>{{ suspicious }}</b> suspicious &middot; <b>{{ to_grade }}</b> manual cells to grade
+ {% if to_review %}&middot; <b class="review">{{ to_review }}</b> tasks to review{% endif %}
  {% if late %}&middot; <b>{{ late }}</b> late{% endif %}</p>
 <p class="summary" id="run">{{ run_line }}</p>
 {% if missing_protections %}<p class="summary"><b>Grading sandbox incomplete:</b> {{ missing_protections|join("; ") }}</p>{% endif %}
+{% if review_list %}<div class="summary" id="to-review"><b>To review</b> &mdash; tasks the grader could not judge score 0
+ until a tutor grades them in formgrader (they are listed there as needing a manual grade), then run <code>hamlet report</code>:
+<ul>{% for student, task, why in review_list %}<li>{{ student }}, task {{ task }}: {{ why }}</li>{% endfor %}</ul></div>{% endif %}
 <p class="legend"><span style="background:#d4f4d4">full</span><span style="background:#ffe8b3">partial</span><span
  style="background:#f9c9c9">0</span><span style="background:#eee">to grade</span> {{ '&starf; bonus task &middot; '|safe if max_bonus }}click a header to sort,
  a plot to enlarge</p>
@@ -61,10 +66,11 @@ img.curves.big{position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);wi
 <td class="id" data-sort="{{ r.student }}">{{ r.student }}</td>
 {% for cell in row.cells %}{% if cell is none %}<td class="none" data-sort="-1">&middot;</td>
 {% elif cell[0] is none %}<td class="todo" data-sort="-0.5">&mdash;<small>{{ 'to grade again' if cell[4] else 'to grade' }}</small></td>
+{% elif cell[5] %}<td class="review" data-sort="-0.25" title="{{ cell[5] }}">0<small>to review</small></td>
 {% else %}<td class="{{ cell[2] }}" data-sort="{{ cell[0] }}">{{ cell[0]|num }}{% if cell[3] %}<small>+ to grade</small>{% endif %}</td>{% endif %}{% endfor %}
 <td class="total" data-sort="{{ r.score }}">{{ r.score|num }}</td>{% if max_bonus %}<td data-sort="{{ r.bonus_score }}">{{ r.bonus_score|num }}</td>{% endif %}
 <td class="late" data-sort="{{ r.penalty }}">{% if r.penalty %}<b>&minus;{{ r.penalty|num }}</b><small>{{ r.late }}</small>{% elif r.late and r.late != 'no due date' %}<small>{{ r.late }}</small>{% endif %}</td>
-<td class="flags" data-sort="{{ r.flags|length }}">{% for flag in r.flags %}<span class="badge{{ ' suspicious' if flag.startswith('suspicious') }}">{{ flag }}</span>{% endfor %}</td>
+<td class="flags" data-sort="{{ r.flags|length }}">{% for flag in r.flags %}<span class="badge{{ ' suspicious' if flag.startswith('suspicious') }}{{ ' review' if flag.startswith(('to review', 'ERROR')) }}">{{ flag }}</span>{% endfor %}</td>
 <td class="graded" data-sort="{{ r.run }}">{% if r.graded_this_run %}<b>this run</b>{% elif r.run %}kept<small>run {{ r.run }}, {{ r.graded[:16]|replace('T', ' ') }}</small>{% else %}<span class="muted">not yet</span>{% endif %}</td>
 <td data-sort="{{ 1 if r.feedback else 0 }}">{% if r.feedback %}<a href="{{ row.href }}">feedback</a>{% else %}<span class="muted">none</span>{% endif %}</td>
 <td data-sort="{{ 1 if row.image else 0 }}">{% if row.image %}<img class="curves" alt="loss and accuracy of {{ r.student }}" src="data:image/png;base64,{{ row.image }}">{% else %}<span class="muted">no plot</span>{% endif %}</td>
@@ -143,7 +149,8 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
             else:
                 score, maximum = scores[task]
                 cells.append((score, maximum, None if score is None else _state(score, maximum),
-                              task in result.pending_tasks(), task in result.regrade_tasks()))
+                              task in result.pending_tasks(), task in result.regrade_tasks(),
+                              result.review_tasks().get(task, "")))
         image = base64.b64encode(result.curves_png).decode("ascii") if result.curves_png else None
         href = quote(result.feedback, safe="/") if result.feedback else None
         rows.append({"result": result, "cells": cells, "image": image, "href": href})
@@ -159,6 +166,8 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
         suspicious=sum(1 for result in results if any(flag.startswith("suspicious") for flag in result.flags)),
         missing_protections=[line for line in protections if "NOT available" in line],
         to_grade=sum(1 for result in results for cell in result.cells if cell.score is None),
+        to_review=sum(len(result.review_tasks()) for result in results),
+        review_list=[(result.student, task, why) for result in results for task, why in result.review_tasks().items()],
         late=sum(1 for result in results if result.penalty), run_line=run_line(runs, results))
 
 
@@ -187,7 +196,7 @@ th{background:#eef1f5;position:sticky;top:0;white-space:nowrap} th small,td smal
 td.id{text-align:left;font-family:ui-monospace,monospace} td.total{font-weight:bold} td.none{background:#eee;color:#888}
 .badge{display:inline-block;background:#e67e22;color:#fff;border-radius:3px;padding:0 4px;margin:1px;font-size:.8em}
 .badge.suspicious{background:#8e0000;font-weight:bold} .badge.late{background:#7a1010} .badge.todo{background:#777}
-.badge.unknown{background:#555}
+.badge.unknown{background:#555} .badge.review{background:#5b2c83;font-weight:bold}
 </style></head><body>
 <h1>HaMLeT course overview</h1>
 <p class="summary">Generated {{ generated }} &middot; <b>{{ students|length }}</b> students &middot; {{ sessions|length }}
@@ -204,6 +213,7 @@ td.id{text-align:left;font-family:ui-monospace,monospace} td.total{font-weight:b
 {% if r.penalty %}<span class="badge late" title="{{ r.late }}">late &minus;{{ r.penalty|num }}</span>{% elif r.late.startswith('time unknown') %}<span class="badge unknown" title="{{ r.late }}">time unknown</span>{% endif %}
 {% if cell.suspicious %}<span class="badge suspicious">suspicious</span>{% elif r.flags %}<span class="badge" title="{{ r.flags|join('; ') }}">{{ r.flags|length }} flag{{ 's' if r.flags|length > 1 }}</span>{% endif %}
 {% if cell.to_grade %}<span class="badge todo">{{ cell.to_grade }} to grade</span>{% endif %}
+{% if cell.to_review %}<span class="badge review" title="{{ cell.to_review|join('; ') }}">{{ cell.to_review|length }} to review</span>{% endif %}
 {% if r.feedback %}<small><a href="{{ cell.feedback }}">feedback</a></small>{% endif %}</td>{% endif %}{% endfor %}
 <td class="total">{{ row.total|num }}</td></tr>
 {% endfor %}</tbody></table>
@@ -238,7 +248,8 @@ def write_course_overview(path, by_session: dict, generated: str | None = None, 
             cells.append({"result": result, "page": quote(f"{session}/report.html"),
                           "feedback": quote(f"{session}/{result.feedback}") if result.feedback else None,
                           "suspicious": any(flag.startswith("suspicious") for flag in result.flags),
-                          "to_grade": sum(1 for cell in result.cells if cell.score is None)})
+                          "to_grade": sum(1 for cell in result.cells if cell.score is None),
+                          "to_review": [f"task {task}: {why}" for task, why in result.review_tasks().items()]})
         rows.append({"student": student, "cells": cells, "total": total})
     everyone = [result for results in by_session.values() for result in results]
     return _render(

@@ -12,7 +12,8 @@ class CellScore:
     """One graded cell of one student.
 
     ``score`` is None for a manually graded cell nobody has graded yet; ``regrade`` when a
-    tutor graded it, but its answer changed since (to grade again).
+    tutor graded it, but its answer changed since (to grade again); ``review`` why the
+    outside verdicts could not judge it (it scores 0 until a tutor reviews it).
     """
 
     grade_id: str
@@ -20,6 +21,7 @@ class CellScore:
     max_score: float
     manual: bool = False
     regrade: bool = False
+    review: str = ""
 
     @property
     def task(self) -> str:
@@ -115,3 +117,12 @@ class StudentResult:
     def regrade_tasks(self) -> set:
         """Tasks a tutor graded whose answer changed since."""
         return {cell.task for cell in self.cells if cell.regrade}
+
+    def review_tasks(self) -> dict:
+        """``{task: why}``: tasks the outside verdicts could not judge, not yet reviewed by a tutor."""
+        return {cell.task: cell.review for cell in self.cells if cell.review}
+
+    @property
+    def cells_to_grade(self) -> int:
+        """Cells a tutor still has to look at: manual ones not graded yet, and ones to review."""
+        return sum(cell.score is None or bool(cell.review) for cell in self.cells)

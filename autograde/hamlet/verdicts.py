@@ -37,7 +37,7 @@ from hamlet_utils.mnist import cache_root
 from .accuracy import kernel_runs
 from .declaration import Declaration, task_of
 from .judges import (Verdict, earlier_bugs, judge_definition_task, judge_step_task, judge_training_task,
-                     training_verdict)
+                     not_judged, training_verdict)
 from .outside_program import Cell, definition_cells, grade_id_of, program
 from .remote import RemoteWorker
 from .sandbox import Limits
@@ -61,7 +61,7 @@ class OutsideResult:
 
 
 def outside_verdicts(release, submission, declaration: Declaration, *, timeout: float, slot: int = 0,
-                     threads: int = 1, limits: Limits = Limits(), tasks=None, left=None) -> OutsideResult:
+                     limits: Limits = Limits(), tasks=None, left=None) -> OutsideResult:
     """Judge every autograded task of ``submission`` (a NotebookNode) outside its kernel.
 
     ``timeout`` bounds each cell and each task's checks, like nbgrader's cell timeout.
@@ -78,8 +78,7 @@ def outside_verdicts(release, submission, declaration: Declaration, *, timeout: 
     tasks = list(tasks or [task_of(grade_id_of(cell)) for cell in release.cells
                            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")])
     environment = {"HAMLET_MAX_EPOCHS": str(declaration.grading_epochs), "HAMLET_PROGRESS": "0",
-                   "MPLBACKEND": "Agg", "HOME": "/tmp", "HAMLET_CACHE": str(cache_root()), "PYTHONDONTWRITEBYTECODE": "1",
-                   **{name: str(threads) for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}}
+                   "MPLBACKEND": "Agg", "HOME": "/tmp", "HAMLET_CACHE": str(cache_root()), "PYTHONDONTWRITEBYTECODE": "1"}
 
     def make_worker():
         return RemoteWorker(slot=slot, limits=limits, environment=environment, timeout=timeout)
@@ -159,7 +158,11 @@ def outside_verdicts(release, submission, declaration: Declaration, *, timeout: 
     result.trained_in_kernel = from_kernel is not None
     for task in [training.task for training in declaration.training_tasks if from_kernel is not None
                  and training.task in tasks]:
-        verdicts[task] = training_verdict(task, verdicts, declaration, runs, examine=None)
-    result.verdicts = {task: verdicts[task] for task in tasks if task in verdicts}
+        try:
+            verdicts[task] = training_verdict(task, verdicts, declaration, runs, examine=None)
+        except Exception as error:  # noqa: BLE001 -- ours, on the kernel's files: never credit, review
+            verdicts[task] = not_judged(task, f"{type(error).__name__}: {str(error)[:300]}")
+    result.verdicts = {task: verdicts.get(task) or not_judged(task, "the outside verdicts did not reach it")
+                       for task in tasks}
     result.seconds = time.monotonic() - start - waited  # not the time spent waiting for the kernel
     return result

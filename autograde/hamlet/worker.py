@@ -16,9 +16,17 @@ an object array, never a pickle).  Values travel as::
 
 Requests (``"op"``): ``exec`` a cell, ``global`` a name, ``call`` an object or one of
 its methods, ``getattr``, ``setattr``, ``isinstance``, ``class`` of an object,
+``array`` (an object as a numeric array, as ``np.asarray`` makes it),
 ``define`` (the grader's own helper classes, in a namespace of their own).
 After a ``call`` or ``setattr`` the answer also carries every array the grader sent
 that has changed since (``"changed"``), so a test can see a function modify its inputs.
+Every answer carries the ``"id"`` of its request, which the grader draws at random
+for each one (so an answer written ahead of a request cannot match it).
+
+An ndarray subclass travels as the plain array of its data (read without calling any
+of its methods); other objects stay here.  Before answering, the worker ends every
+process the student's code started (the grader refuses answers from a worker beside
+which student code still runs, see :mod:`hamlet.remote`).
 """
 
 from __future__ import annotations
@@ -173,9 +181,12 @@ class Worker:
             return {"v": value[:MAX_STRING]}
         if isinstance(value, np.generic) and value.dtype.kind in "biuf":
             return {"v": value.item()}
-        if type(value) is np.ndarray and value.dtype.kind in "biufc":
-            arrays.append(value)
-            return {"a": len(arrays) - 1}
+        if issubclass(type(value), np.ndarray):  # type(), not isinstance: __class__ can lie
+            # a subclass as the data it holds: np.ndarray's own view, none of the subclass's code
+            plain = value if type(value) is np.ndarray else np.ndarray.view(value, np.ndarray)
+            if plain.dtype.kind in "biufc" and plain.dtype.fields is None:
+                arrays.append(plain)
+                return {"a": len(arrays) - 1}
         if type(value) in (list, tuple) and depth < 4 and len(value) <= 100_000:
             return {"l": [self.encode(item, arrays, depth + 1) for item in value], "t": type(value) is tuple}
         if type(value) is dict and depth < 4 and all(type(key) is str for key in value):
@@ -242,7 +253,80 @@ class Worker:
             return {"value": self.reference(type(target))}, arrays
         if op == "len":
             return {"value": {"v": int(len(target))}}, arrays
+        if op == "array":
+            return {"value": self.encode(_numeric_array(target, header.get("dtype")), arrays)}, arrays
         raise ValueError(f"unknown request {op!r}")
+
+
+class NotAnArray(TypeError):
+    """A value that is no numeric array, where one is needed."""
+
+
+def _numeric_array(value, dtype) -> np.ndarray:
+    """``np.asarray(value[, dtype])`` as a plain numeric array, or NotAnArray saying what it is."""
+    try:
+        name = _safe_text(type(value).__name__)
+    except BaseException:  # noqa: BLE001
+        name = "object"
+    try:
+        array = np.asarray(value, dtype=np.dtype(dtype) if dtype else None)
+    except (TypeError, ValueError) as error:
+        raise NotAnArray(f"a {name} that is not a numeric array ({_safe_text(error)[:200]})") from None
+    if not issubclass(type(array), np.ndarray):
+        raise NotAnArray(f"a {name} that is not a numeric array")
+    array = np.ndarray.view(array, np.ndarray) if type(array) is not np.ndarray else array
+    if array.dtype.kind not in "biufc" or array.dtype.fields is not None:
+        raise NotAnArray(f"a {name} that is not a numeric array (its dtype is {_safe_text(array.dtype)[:40]})")
+    return array
+
+
+def _end_other_processes(rounds: int = 50) -> None:
+    """Kill every process of the sandbox but its init and this worker, and reap them: what the
+    student's code started must not run beside the answers.  ``kill(-1)`` in the sandbox's PID
+    namespace reaches exactly those; again while any is left (one may fork while it runs)."""
+    me = os.getpid()
+    for _ in range(rounds):
+        try:
+            others = [int(entry) for entry in os.listdir("/proc") if entry.isdigit() and int(entry) not in (1, me)]
+        except OSError:
+            return
+        if not others or all(_zombie(pid) for pid in others):
+            break
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            pass
+        _reap()
+    _reap()
+
+
+def _reap() -> None:
+    """This worker's own ended children (init reaps the others)."""
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                return
+        except ChildProcessError:
+            return
+
+
+def _in_sandbox_namespace() -> bool:
+    """This worker is process 2 of bubblewrap's PID namespace, as the grader says it started it."""
+    if os.getpid() != 2 or os.environ.get("HAMLET_WORKER_NAMESPACE") != "1":
+        return False
+    try:
+        with open("/proc/1/comm") as init:
+            return init.read().strip() == "bwrap"
+    except OSError:
+        return False
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return True  # gone
 
 
 def _fingerprint(array: np.ndarray) -> tuple:
@@ -272,6 +356,16 @@ def _deadline(signum, frame):
     raise Deadline
 
 
+def _no_progress_monitor() -> None:
+    """tqdm's monitor thread would run beside the answers (refused, see hamlet.remote):
+    progress bars of the student's own never start one here."""
+    try:
+        import tqdm
+    except ImportError:
+        return
+    tqdm.tqdm.monitor_interval = 0
+
+
 class _NoShell:
     """``get_ipython()`` for cells with magics: they do nothing here."""
 
@@ -293,6 +387,8 @@ def main() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     parent = os.getpid()
     os.register_at_fork(after_in_child=lambda: signal.setitimer(signal.ITIMER_REAL, 0))
+    _no_progress_monitor()
+    sandboxed = _in_sandbox_namespace()  # then every other process there is the student's
     write_frame(answers, {"ready": True, "pid": os.getpid()}, [])
     while True:
         try:
@@ -310,11 +406,14 @@ def main() -> None:
             signal.setitimer(signal.ITIMER_REAL, 0)
         if os.getpid() != parent:  # a child the student forked: only the worker itself answers
             os._exit(0)
+        if sandboxed:
+            _end_other_processes()
+        reply["id"] = header.get("id")
         try:
             write_frame(answers, reply, arrays)
         except BaseException as error:  # noqa: BLE001 -- an answer that cannot be sent (e.g. too much memory)
             write_frame(answers, {"error": f"the answer could not be sent: {_safe_text(error)}",
-                                  "kind": type(error).__name__}, [])
+                                  "kind": type(error).__name__, "id": header.get("id")}, [])
 
 
 if __name__ == "__main__":

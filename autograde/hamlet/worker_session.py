@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from .judges import Verdict
+from .judges import Verdict, not_judged
 from .outside_program import Cell
-from .remote import RemoteWorker, StudentError, WorkerDied, WorkerTimeout
+from .remote import NotAnArray, RemoteWorker, StudentError, WorkerDied, WorkerTimeout
 
 
 class WorkerSession:
@@ -58,7 +58,10 @@ class WorkerSession:
         self._exec(cell)
 
     def probe(self, task: str, judge) -> Verdict:
-        """``judge(worker)`` -> Verdict, where a worker that hangs or dies fails only ``task``."""
+        """``judge(worker)`` -> Verdict, where a worker that hangs or dies fails only ``task``,
+        a value of the student's that is no numbers or an error their code raised where the
+        checks do not expect one fails it too, and an error of the judge's own leaves it
+        not judged (to review, never credited)."""
         try:
             worker = self.ready()
         except (WorkerTimeout, WorkerDied) as error:
@@ -70,3 +73,11 @@ class WorkerSession:
             return Verdict(task, False, f"timed out ({error})")
         except WorkerDied as error:
             return Verdict(task, False, f"{error}")
+        except NotAnArray as error:
+            return Verdict(task, False, f"your code gave {error} where numbers are needed")
+        except StudentError as error:
+            return Verdict(task, False, f"your code raised {error}")
+        except NotImplementedError as error:
+            return Verdict(task, False, f"not implemented yet ({error})")
+        except Exception as error:  # noqa: BLE001 -- the judge's own failure: not the student's, never credit
+            return not_judged(task, f"{type(error).__name__}: {str(error)[:300]}")
