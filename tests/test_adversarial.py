@@ -91,6 +91,8 @@ def test_a_fault_is_survived_and_reported(fault_run, student):
     assert autograded_scores(result) == expected_scores(student, SESSION), result.flags
     for expected in student.flags:
         assert any(expected in flag for flag in result.flags), (expected, result.flags)
+    # a timeout, a dead kernel, a memory or fork bomb is no cheat: never "suspicious"
+    assert not [flag for flag in result.flags if flag.startswith("suspicious")], result.flags
 
 
 @pytest.mark.parametrize("name", sorted(FILE_FAULTS))

@@ -155,6 +155,7 @@ def test_a_fault_is_survived_and_reported(fault_run, student):
     assert autograded_scores(result) == expected_scores(student, SESSION), result.flags
     for expected in student.flags:
         assert any(expected in flag for flag in result.flags), (expected, result.flags)
+    assert not _suspicious(result), result.flags  # a fault is no cheat
 
 
 @pytest.mark.parametrize("name", sorted(FILE_FAULTS))

@@ -35,7 +35,7 @@ td.flags{text-align:left;max-width:16em} td.late{max-width:10em;color:#7a1010}
 .badge{display:inline-block;background:#e67e22;color:#fff;border-radius:3px;padding:0 5px;margin:1px;font-size:.8em;
  overflow-wrap:anywhere}
 .badge.suspicious{background:#8e0000;font-weight:bold} .badge.review{background:#5b2c83;font-weight:bold}
-td.review{background:#eadcf5;color:#5b2c83}
+td.review{background:#eadcf5;color:#5b2c83} .badge.note{background:#8a8f98}
 img.curves{width:300px;cursor:zoom-in;display:block}
 img.curves.big{position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);width:min(1000px,95vw);z-index:9;
  cursor:zoom-out;background:#fff;box-shadow:0 0 0 100vmax #0009}
@@ -62,7 +62,7 @@ img.curves.big{position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);wi
 <th>total<small>/{{ max_total|num }}</small></th>{% if max_bonus %}<th class="bonus">bonus<small>/{{ max_bonus|num }}</small></th>{% endif %}
 <th>late</th><th>flags</th><th>graded</th><th>feedback</th><th>curves</th>
 </tr></thead><tbody>
-{% for row in rows %}{% set r = row.result %}<tr class="{{ 'flagged' if r.flags }}">
+{% for row in rows %}{% set r = row.result %}<tr class="{{ 'flagged' if row.flagged }}">
 <td class="id" data-sort="{{ r.student }}">{{ r.student }}</td>
 {% for cell in row.cells %}{% if cell is none %}<td class="none" data-sort="-1">&middot;</td>
 {% elif cell[0] is none %}<td class="todo" data-sort="-0.5">&mdash;<small>{{ 'to grade again' if cell[4] else 'to grade' }}</small></td>
@@ -70,7 +70,7 @@ img.curves.big{position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);wi
 {% else %}<td class="{{ cell[2] }}" data-sort="{{ cell[0] }}">{{ cell[0]|num }}{% if cell[3] %}<small>+ to grade</small>{% endif %}</td>{% endif %}{% endfor %}
 <td class="total" data-sort="{{ r.score }}">{{ r.score|num }}</td>{% if max_bonus %}<td data-sort="{{ r.bonus_score }}">{{ r.bonus_score|num }}</td>{% endif %}
 <td class="late" data-sort="{{ r.penalty }}">{% if r.penalty %}<b>&minus;{{ r.penalty|num }}</b><small>{{ r.late }}</small>{% elif r.late and r.late != 'no due date' %}<small>{{ r.late }}</small>{% endif %}</td>
-<td class="flags" data-sort="{{ r.flags|length }}">{% for flag in r.flags %}<span class="badge{{ ' suspicious' if flag.startswith('suspicious') }}{{ ' review' if flag.startswith(('to review', 'ERROR')) }}">{{ flag }}</span>{% endfor %}</td>
+<td class="flags" data-sort="{{ r.flags|length }}">{% for flag in r.flags %}<span class="badge{{ ' suspicious' if flag.startswith('suspicious') }}{{ ' review' if flag.startswith(('to review', 'ERROR')) }}{{ ' note' if flag.startswith('note:') }}">{{ flag }}</span>{% endfor %}</td>
 <td class="graded" data-sort="{{ r.run }}">{% if r.graded_this_run %}<b>this run</b>{% elif r.run %}kept<small>run {{ r.run }}, {{ r.graded[:16]|replace('T', ' ') }}</small>{% else %}<span class="muted">not yet</span>{% endif %}</td>
 <td data-sort="{{ 1 if r.feedback else 0 }}">{% if r.feedback %}<a href="{{ row.href }}">feedback</a>{% else %}<span class="muted">none</span>{% endif %}</td>
 <td data-sort="{{ 1 if row.image else 0 }}">{% if row.image %}<img class="curves" alt="loss and accuracy of {{ r.student }}" src="data:image/png;base64,{{ row.image }}">{% else %}<span class="muted">no plot</span>{% endif %}</td>
@@ -106,6 +106,11 @@ def _columns(results) -> list[tuple[str, float]]:
         for task, (_, maximum) in result.task_scores().items():
             columns[task] = max(columns.get(task, 0.0), maximum)
     return list(columns.items())
+
+
+def _flagged(result: StudentResult) -> bool:
+    """Flags beyond notes (a notebook that scored lower than the outside verdict is no problem)."""
+    return any(not flag.startswith("note:") for flag in result.flags)
 
 
 def _state(score: float, maximum: float) -> str:
@@ -153,7 +158,7 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
                               result.review_tasks().get(task, "")))
         image = base64.b64encode(result.curves_png).decode("ascii") if result.curves_png else None
         href = quote(result.feedback, safe="/") if result.feedback else None
-        rows.append({"result": result, "cells": cells, "image": image, "href": href})
+        rows.append({"result": result, "cells": cells, "image": image, "href": href, "flagged": _flagged(result)})
     totals = [result.score for result in results]
     return _render(
         TEMPLATE, path, session=session, title=declared.title, results=results, rows=rows, columns=columns, bonus_tasks=bonus_tasks,
@@ -162,7 +167,7 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
         median=f"{statistics.median(totals):g}" if totals else "–",
         max_total=sum(maximum for task, maximum in columns if task not in bonus_tasks),
         max_bonus=sum(maximum for task, maximum in columns if task in bonus_tasks),
-        flagged=sum(1 for result in results if result.flags),
+        flagged=sum(1 for result in results if _flagged(result)),
         suspicious=sum(1 for result in results if any(flag.startswith("suspicious") for flag in result.flags)),
         missing_protections=[line for line in protections if "NOT available" in line],
         to_grade=sum(1 for result in results for cell in result.cells if cell.score is None),

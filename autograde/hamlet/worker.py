@@ -386,7 +386,9 @@ def main() -> None:
     if hasattr(signal, "SIGXFSZ"):  # a file over the size limit: an error for the student's code, not a kill
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     parent = os.getpid()
-    os.register_at_fork(after_in_child=lambda: signal.setitimer(signal.ITIMER_REAL, 0))
+    forked = []  # os.fork and what calls it (multiprocessing): only then is there anything to end
+    os.register_at_fork(after_in_child=lambda: signal.setitimer(signal.ITIMER_REAL, 0),
+                        after_in_parent=lambda: forked.append(True))
     _no_progress_monitor()
     sandboxed = _in_sandbox_namespace()  # then every other process there is the student's
     write_frame(answers, {"ready": True, "pid": os.getpid()}, [])
@@ -406,7 +408,8 @@ def main() -> None:
             signal.setitimer(signal.ITIMER_REAL, 0)
         if os.getpid() != parent:  # a child the student forked: only the worker itself answers
             os._exit(0)
-        if sandboxed:
+        if sandboxed and forked:  # (a fork that bypassed Python's hooks: the grader refuses the answer)
+            forked.clear()
             _end_other_processes()
         reply["id"] = header.get("id")
         try:
