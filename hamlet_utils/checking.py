@@ -96,9 +96,11 @@ def array(task: str, description: str, value, shape) -> np.ndarray:
     __tracebackhide__ = True
     if value is None:
         fail(task, f"{description} returned None: is there a `return` with the result?")
+    if isinstance(value, (complex, np.complexfloating)) or (isinstance(value, np.ndarray) and value.dtype.kind == "c"):
+        fail(task, f"{description} returned complex numbers; the result must be real.")
     try:
         array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         fail(task, f"{description} returned a {type(value).__name__}, not a numeric array.")
     if array.shape != tuple(shape):
         hint = ""

@@ -109,7 +109,7 @@ class RemoteWorker:
         self.proxies: dict[int, RemoteObject] = {}
         self.watched: dict[int, np.ndarray] = {}
         self.tokens = itertools.count(1)
-        self.watch: Beside | None = None
+        self.watch: Beside | None = None  # what runs beside it (set by start)
 
     # ------------------------------------------------------------------ life
     def start(self) -> "RemoteWorker":
@@ -128,6 +128,9 @@ class RemoteWorker:
         if not header.get("ready"):
             raise WorkerDied("the worker did not start")
         self.watch = Beside.of(self.process.pid, header.get("pid"))
+        if self.watch is None:  # its answers could not be checked: none is taken
+            self.close()
+            raise WorkerDied("the worker's process was not found in /proc, so its answers cannot be checked")
         return self
 
     def close(self) -> None:
@@ -187,11 +190,10 @@ class RemoteWorker:
         """Refuse to go on unless the worker runs alone and nothing waits in its pipe."""
         if select.select([self.process.stdout], [], [], 0)[0] and self.alive:
             self._refuse("your code wrote into the grader's pipe between two requests; its answers are refused")
-        if self.watch is not None:
-            others = self.watch.others(STRAGGLER_SECONDS)
-            if others:
-                self._refuse(f"your code left {others} running beside the grader's requests (not allowed while "
-                             f"grading: its answers cannot be trusted)")
+        others = self.watch.others(STRAGGLER_SECONDS)
+        if others:
+            self._refuse(f"your code left {others} running beside the grader's requests (not allowed while "
+                         f"grading: its answers cannot be trusted)")
 
     def request(self, header: dict, arrays: list | None = None, timeout: float | None = None) -> dict:
         if not self.alive:
@@ -279,7 +281,7 @@ class RemoteWorker:
         raise TypeError(f"cannot send a {type(value).__name__} to the sandbox")
 
     def decode(self, value, arrays: list):
-        return decode_value(value, arrays, array=lambda _, array: array, reference=self._proxy)
+        return _values(decode_value(value, arrays, array=lambda _, array: array, reference=self._proxy))
 
     def _proxy(self, value: dict) -> "RemoteObject":
         """One proxy per object of the worker, so that ``is`` means the same there and here."""
@@ -337,9 +339,47 @@ class RemoteWorker:
                               "dtype": None if dtype is None else np.dtype(dtype).str}, arrays)
         if type(value) is not np.ndarray:  # a number comes back as itself
             value = np.asarray(value)
-        if value.dtype.kind not in "biufc":
-            raise NotAnArray(f"{target!r} is not a numeric array")
+        if value.dtype.kind not in "biuf":
+            raise NotAnArray(f"{target!r} is not a numeric array of real numbers")
         return value if dtype is None else value.astype(dtype, copy=False)
+
+
+class ValueList(list):
+    """A list the student's code gave: used as numbers, it converts or is a NotAnArray (a ragged,
+    self-holding or non-numeric list is a wrong value, not an error of the checks)."""
+
+    def __array__(self, dtype=None, copy=None):
+        return _as_numbers(self, list(self), dtype)
+
+
+class ValueTuple(tuple):
+    """A tuple the student's code gave (see :class:`ValueList`)."""
+
+    def __array__(self, dtype=None, copy=None):
+        return _as_numbers(self, tuple(self), dtype)
+
+
+def _as_numbers(value, plain, dtype) -> np.ndarray:
+    try:
+        array = np.asarray(plain, dtype=dtype)
+    except NotAnArray:
+        raise
+    except (TypeError, ValueError, OverflowError, RecursionError) as error:
+        raise NotAnArray(f"a {type(plain).__name__} that is not a numeric array ({str(error)[:200]})") from None
+    if array.dtype.kind not in "biuf":
+        raise NotAnArray(f"a {type(plain).__name__} that is not a numeric array of real numbers")
+    return array
+
+
+def _values(value):
+    """Decoded lists and tuples as :class:`ValueList` and :class:`ValueTuple`, all the way down."""
+    if type(value) is list:
+        return ValueList(_values(item) for item in value)
+    if type(value) is tuple:
+        return ValueTuple(_values(item) for item in value)
+    if type(value) is dict:
+        return {key: _values(item) for key, item in value.items()}
+    return value
 
 
 class RemoteObject:

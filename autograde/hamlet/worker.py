@@ -43,6 +43,11 @@ import zlib
 import numpy as np
 
 MAX_FRAME = 1 << 30
+#: the kinds of arrays that travel as data: real numbers (complex ones stay here, and are no numbers
+#: to the checks: a right real part must not pass for a right value)
+NUMBERS = "biuf"
+#: ints that travel as numbers (beyond, they stay here: no float holds them)
+INT_LIMIT = 1 << 63
 MAX_STRING = 20_000
 #: arrays up to this size are watched for changes (bigger ones are data, not test inputs)
 WATCHED_SIZE = 1 << 20
@@ -175,16 +180,16 @@ class Worker:
         return {"r": self.references[key], "c": _safe_text(name)}
 
     def encode(self, value, arrays: list, depth: int = 0):
-        if value is None or type(value) in (bool, int, float):
+        if value is None or type(value) in (bool, float) or (type(value) is int and -INT_LIMIT <= value < INT_LIMIT):
             return {"v": value}
         if type(value) is str:
             return {"v": value[:MAX_STRING]}
-        if isinstance(value, np.generic) and value.dtype.kind in "biuf":
+        if isinstance(value, np.generic) and value.dtype.kind in NUMBERS:
             return {"v": value.item()}
         if issubclass(type(value), np.ndarray):  # type(), not isinstance: __class__ can lie
             # a subclass as the data it holds: np.ndarray's own view, none of the subclass's code
             plain = value if type(value) is np.ndarray else np.ndarray.view(value, np.ndarray)
-            if plain.dtype.kind in "biufc" and plain.dtype.fields is None:
+            if plain.dtype.kind in NUMBERS and plain.dtype.fields is None:
                 arrays.append(plain)
                 return {"a": len(arrays) - 1}
         if type(value) in (list, tuple) and depth < 4 and len(value) <= 100_000:
@@ -269,14 +274,21 @@ def _numeric_array(value, dtype) -> np.ndarray:
     except BaseException:  # noqa: BLE001
         name = "object"
     try:
-        array = np.asarray(value, dtype=np.dtype(dtype) if dtype else None)
-    except (TypeError, ValueError) as error:
+        array = np.asarray(value)
+        if array.dtype.kind == "c":
+            raise NotAnArray(f"complex numbers (a {name}), where real ones are needed")
+        if dtype:  # an object array may still convert, element by element (e.g. through __float__)
+            array = np.asarray(value if array.dtype.kind == "O" else array, dtype=np.dtype(dtype))
+    except (TypeError, ValueError, OverflowError) as error:
+        if isinstance(error, NotAnArray):
+            raise
         raise NotAnArray(f"a {name} that is not a numeric array ({_safe_text(error)[:200]})") from None
     if not issubclass(type(array), np.ndarray):
         raise NotAnArray(f"a {name} that is not a numeric array")
     array = np.ndarray.view(array, np.ndarray) if type(array) is not np.ndarray else array
-    if array.dtype.kind not in "biufc" or array.dtype.fields is not None:
-        raise NotAnArray(f"a {name} that is not a numeric array (its dtype is {_safe_text(array.dtype)[:40]})")
+    if array.dtype.kind not in NUMBERS or array.dtype.fields is not None:
+        raise NotAnArray(f"a {name} that is not a numeric array of real numbers "
+                         f"(its dtype is {_safe_text(array.dtype)[:40]})")
     return array
 
 
