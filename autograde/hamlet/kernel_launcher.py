@@ -36,6 +36,76 @@ from . import course, declaration, sandbox
 KERNEL_UID_OFFSET = 100
 
 
+def kernel_user(slot: int) -> int:
+    """The user id the kernels of grading slot ``slot`` run as: one of their own when grading runs
+    as root with bubblewrap, else the grader's."""
+    if sandbox.bubblewrap() and sandbox.can_change_user():
+        return sandbox.SLOT_UID_BASE + KERNEL_UID_OFFSET + slot
+    return os.geteuid()
+
+
+#: the parent of the slots' runtime folders: short, since a unix socket's path has at most 107 bytes
+RUNTIME_PARENT = Path("/tmp")
+#: in a runtime folder, where the kernels create their IPC sockets: the one part of it they may write
+SOCKETS = "sockets"
+
+
+def kernel_manager_settings(runtime_dir, transport: str) -> dict:
+    """The ``KernelManager`` traits of a grading slot's nbgrader (``c.KernelManager`` in the course's
+    ``nbgrader_config.py``), for its runtime folder (``JUPYTER_RUNTIME_DIR``, :class:`RuntimeFolder`).
+
+    The connection file of its kernels (one at a time) is in the runtime folder, not in
+    ``/tmp`` beside every other slot's.  With ``ipc`` the sockets' path prefix (``ip``) is in
+    its ``sockets`` folder: jupyter_client's default (the connection file's path less ``.json``,
+    plus ``-ipc``) would put the sockets beside the grader's connection files, where no kernel
+    may write."""
+    name = f"kernel-{os.getpid()}"  # the name jupyter_client documents as its default, in this folder
+    settings = {"transport": transport, "connection_file": os.path.join(runtime_dir, f"{name}.json")}
+    if transport == "ipc":
+        settings["ip"] = os.path.join(runtime_dir, SOCKETS, f"{name}-ipc")
+    return settings
+
+
+class RuntimeFolder:
+    """The runtime folder (``JUPYTER_RUNTIME_DIR``) of one grading slot's nbgrader, under ``/tmp``.
+
+    The folder, the grader's (mode 0700), holds the connection files of the slot's kernels,
+    each kernel's private copy of its own (``hamlet-kernel-*``, see :func:`main`) and, in
+    :attr:`sockets`, their IPC sockets, apart from every other slot's.  :attr:`sockets`
+    belongs to the slot's kernel user (mode 0700), who must create the sockets; the
+    grader (root) connects to them anyway.  A kernel can write there, so :meth:`empty`
+    clears the folder before every student: nothing one student's kernel leaves reaches
+    the next one's.  :meth:`remove` deletes it, this folder made here and nothing else.
+    """
+
+    def __init__(self, slot: int):
+        self.slot = slot
+        self.path = Path(tempfile.mkdtemp(prefix=f"hamlet-jupyter-slot{slot}-", dir=RUNTIME_PARENT))
+        self.empty()
+
+    @property
+    def sockets(self) -> Path:
+        return self.path / SOCKETS
+
+    def empty(self) -> None:
+        """Everything in the folder removed and :attr:`sockets` made again, while no kernel of the slot runs."""
+        for entry in self.path.iterdir():
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        self.sockets.mkdir(mode=0o700)
+        owner = kernel_user(self.slot)
+        os.chown(self.sockets, owner, owner)
+
+    def remove(self) -> None:
+        """The folder and everything in it removed (again: nothing to do)."""
+        try:
+            shutil.rmtree(self.path)
+        except FileNotFoundError:
+            pass
+
+
 def kernel_command(connection_file: str, slot: int) -> list[str]:
     """ipykernel in a sandbox: the network stays (nbgrader talks to it over TCP), the
     environment nbgrader set up stays, its notebook folder is readable, and so are the
@@ -50,7 +120,7 @@ def kernel_command(connection_file: str, slot: int) -> list[str]:
                         readable=[*sandbox.readable_paths(), Path(hamlet.__file__).resolve().parent, Path.cwd(),
                                   *(path for session in course.sessions() for path in declaration.code_files(session))],
                         writable=writable, chdir=str(Path.cwd()), network=True,
-                        uid=sandbox.SLOT_UID_BASE + KERNEL_UID_OFFSET + slot, clear_environment=False,
+                        uid=kernel_user(slot), clear_environment=False,
                         unset=["JPY_PARENT_PID"],  # its parent is not visible in the sandbox
                         environment={"HOME": "/tmp", "MPLCONFIGDIR": "/tmp", "IPYTHONDIR": "/tmp/ipython"})
 
@@ -84,12 +154,14 @@ def main(argv=None) -> None:
     slot = int(os.environ.get("HAMLET_SLOT", "0"))
     limits = sandbox.Limits(cpu_seconds=int(os.environ.get("HAMLET_KERNEL_CPU_SECONDS", "7200")))
     if sandbox.bubblewrap():
-        # the connection file, readable by the kernel's user alone, in a folder of its own
-        private = Path(tempfile.mkdtemp(prefix="hamlet-kernel-"))
+        connection = json.loads(Path(connection_file).read_text())
+        # the connection file, readable by the kernel's user alone, in a folder of its own beside the
+        # grader's (in a slot's runtime folder: emptied before the next student, removed with the slot)
+        private = Path(tempfile.mkdtemp(prefix="hamlet-kernel-", dir=Path(connection_file).parent))
         copy = private / "connection.json"
-        copy.write_text(json.dumps(json.loads(Path(connection_file).read_text())))
+        copy.write_text(json.dumps(connection))
         if sandbox.can_change_user():
-            uid = sandbox.SLOT_UID_BASE + KERNEL_UID_OFFSET + slot
+            uid = kernel_user(slot)
             for path in (private, copy):
                 os.chown(path, uid, uid)
             if os.environ.get("HAMLET_TRAINED_DIR"):
