@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 
 from . import course
-from .kernel_launcher import write_kernel_spec
+from .kernel_launcher import kernel_transport, write_kernel_spec
 from .submission_times import nbgrader_timestamp
 from .submissions import Submission
 
@@ -40,7 +40,8 @@ c.CourseDirectory.course_id = "hamlet"
 c.Execute.timeout = {timeout}
 c.Execute.interrupt_on_timeout = True
 c.Execute.startup_timeout = 120
-# the kernels' connection files in the grading slot's runtime folder, JUPYTER_RUNTIME_DIR (hamlet.kernel_launcher)
+# the kernels' connection files (and sockets) in the grading slot's runtime folder, JUPYTER_RUNTIME_DIR;
+# "ipc" where the kernels have no network (hamlet.kernel_launcher)
 c.KernelManager.update(kernel_manager_settings(jupyter_runtime_dir(), {transport!r}))
 c.OverwriteCells.add_missing_cells = True
 c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreTestCells,
@@ -63,7 +64,7 @@ def write_course(out: Path, sessions, timeout: int) -> Path:
         os.replace(partial, target)
     db_url = f"sqlite:///{(out / 'gradebook.db').resolve()}"
     (root / "nbgrader_config.py").write_text(CONFIG.format(root=str(root.resolve()), db_url=db_url, timeout=timeout,
-                                                           transport="tcp"))
+                                                           transport=kernel_transport()))
     write_kernel_spec(out / "jupyter")  # nbgrader's kernels start sandboxed
     return root
 

@@ -8,15 +8,21 @@ which starts ``ipykernel`` under the protections of :mod:`hamlet.sandbox`:
 * with bubblewrap: a filesystem holding only Python, the environment's packages,
   ``hamlet_utils``, the ``hamlet`` package (the hidden tests import it), the MNIST
   files and the student's own notebook folder -- no solutions, no other students,
-  no gradebook, no output folder; writable only its connection file's folder and the
-  folder where it leaves its trained networks (``HAMLET_TRAINED_DIR``,
-  :mod:`hamlet.trained`) -- and a PID namespace, so nothing the student starts
-  outlives the kernel (a detached process dies with it);
+  no gradebook, no output folder; writable only the folder of its sockets, its own
+  copy of its connection file and the folder where it leaves its trained networks
+  (``HAMLET_TRAINED_DIR``, :mod:`hamlet.trained`) -- a PID namespace, so nothing the
+  student starts outlives the kernel (a detached process dies with it), and a
+  network namespace of its own: no network at all.  nbgrader talks to it over
+  jupyter_client's IPC transport (ZeroMQ over unix sockets, which reach across
+  network namespaces): the kernel creates its sockets in the ``sockets`` folder of
+  its grading slot's runtime folder (:class:`RuntimeFolder`,
+  :func:`kernel_manager_settings`);
 * as root: an unprivileged user of its own per grading slot (``HAMLET_SLOT``), so the
   process limit holds and nothing of the grader's is writable.
 
-The network stays: the kernel talks to nbgrader over TCP.  Verdicts do not depend on
-the kernel anyway (see :mod:`hamlet.verdicts`).
+Without bubblewrap nbgrader talks to the kernel over TCP, jupyter_client's default, and
+the kernel has the machine's network (:func:`hamlet.sandbox.protections` says so).
+Verdicts do not depend on the kernel anyway (see :mod:`hamlet.verdicts`).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -42,6 +49,12 @@ def kernel_user(slot: int) -> int:
     if sandbox.bubblewrap() and sandbox.can_change_user():
         return sandbox.SLOT_UID_BASE + KERNEL_UID_OFFSET + slot
     return os.geteuid()
+
+
+def kernel_transport() -> str:
+    """How nbgrader talks to its kernels: over unix sockets where they have no network (bubblewrap),
+    else over TCP, jupyter_client's default."""
+    return "ipc" if sandbox.bubblewrap() else "tcp"
 
 
 #: the parent of the slots' runtime folders: short, since a unix socket's path has at most 107 bytes
@@ -106,21 +119,53 @@ class RuntimeFolder:
             pass
 
 
-def kernel_command(connection_file: str, slot: int) -> list[str]:
-    """ipykernel in a sandbox: the network stays (nbgrader talks to it over TCP), the
-    environment nbgrader set up stays, its notebook folder is readable, and so are the
-    session declarations and hidden tests (``solutions/*/*.py``, never a notebook); its
-    connection file's folder and its trained-network folder are writable."""
+def socket_folder(connection: dict, slot: int) -> Path:
+    """The folder in which a sandboxed kernel with the connection info ``connection`` creates its
+    IPC sockets, checked; ``ValueError`` says what is wrong.
+
+    The kernel has no network, so only the ``ipc`` transport reaches it; its sockets'
+    prefix ``ip`` must be an absolute path in a folder of the kernel's user alone (owned
+    by it, mode 0700), as :class:`RuntimeFolder` makes: it is bound writable into the
+    sandbox, and no folder of the grader's or of a person may be."""
+    transport = connection.get("transport", "tcp")
+    if transport != "ipc":
+        raise ValueError(f"the kernel has no network in its sandbox, so nbgrader can only reach it over IPC, "
+                         f"but its connection file asks for {transport!r} (c.KernelManager.transport = 'ipc', "
+                         f"see hamlet.kernel_launcher.kernel_manager_settings)")
+    prefix = connection.get("ip") or ""
+    if not os.path.isabs(prefix):
+        raise ValueError(f"the path of the kernel's IPC sockets {prefix!r} is not absolute: they would be made in "
+                         f"its working folder, the student's read-only notebook folder (c.KernelManager.ip, "
+                         f"see hamlet.kernel_launcher.kernel_manager_settings)")
+    folder = Path(prefix).parent
+    owner = kernel_user(slot)
+    try:
+        status = folder.lstat()
+    except FileNotFoundError:
+        raise ValueError(f"the folder of the kernel's IPC sockets {folder} does not exist") from None
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != owner or status.st_mode & 0o077:
+        found = "a directory" if stat.S_ISDIR(status.st_mode) else "not a directory"
+        raise ValueError(f"the folder of the kernel's IPC sockets {folder} must be a folder of the kernel's user "
+                         f"alone (a directory owned by uid {owner}, mode 0700, as hamlet.kernel_launcher."
+                         f"RuntimeFolder makes); it is {found} owned by uid {status.st_uid}, "
+                         f"mode {stat.S_IMODE(status.st_mode):04o}")
+    return folder
+
+
+def kernel_command(connection_file: str, slot: int, sockets: Path | None) -> list[str]:
+    """ipykernel in a sandbox without network (nbgrader reaches it over IPC, through the sockets it
+    creates in ``sockets``): the environment nbgrader set up stays, its notebook folder is
+    readable, and so are the session declarations and hidden tests (``solutions/*/*.py``, never a
+    notebook); ``sockets``, its connection file's folder and its trained-network folder are writable."""
     import hamlet
 
-    writable = [Path(connection_file).parent]
+    writable = [path for path in (sockets, Path(connection_file).parent) if path is not None]
     if os.environ.get("HAMLET_TRAINED_DIR"):
         writable.append(Path(os.environ["HAMLET_TRAINED_DIR"]))
     return sandbox.wrap([os.path.abspath(sys.executable), "-m", "ipykernel_launcher", "-f", connection_file],
                         readable=[*sandbox.readable_paths(), Path(hamlet.__file__).resolve().parent, Path.cwd(),
                                   *(path for session in course.sessions() for path in declaration.code_files(session))],
-                        writable=writable, chdir=str(Path.cwd()), network=True,
-                        uid=kernel_user(slot), clear_environment=False,
+                        writable=writable, chdir=str(Path.cwd()), uid=kernel_user(slot), clear_environment=False,
                         unset=["JPY_PARENT_PID"],  # its parent is not visible in the sandbox
                         environment={"HOME": "/tmp", "MPLCONFIGDIR": "/tmp", "IPYTHONDIR": "/tmp/ipython"})
 
@@ -153,8 +198,13 @@ def main(argv=None) -> None:
     connection_file = argv[argv.index("-f") + 1]
     slot = int(os.environ.get("HAMLET_SLOT", "0"))
     limits = sandbox.Limits(cpu_seconds=int(os.environ.get("HAMLET_KERNEL_CPU_SECONDS", "7200")))
+    sockets = None
     if sandbox.bubblewrap():
         connection = json.loads(Path(connection_file).read_text())
+        try:
+            sockets = socket_folder(connection, slot)
+        except ValueError as error:
+            sys.exit(f"hamlet.kernel_launcher: {error}")
         # the connection file, readable by the kernel's user alone, in a folder of its own beside the
         # grader's (in a slot's runtime folder: emptied before the next student, removed with the slot)
         private = Path(tempfile.mkdtemp(prefix="hamlet-kernel-", dir=Path(connection_file).parent))
@@ -169,7 +219,7 @@ def main(argv=None) -> None:
         os.chmod(copy, 0o600)
         connection_file = str(copy)
     sandbox.set_limits(limits)
-    command = kernel_command(connection_file, slot)
+    command = kernel_command(connection_file, slot, sockets)
     os.execv(command[0], command)
 
 
