@@ -16,14 +16,18 @@ BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THR
 RUNNING: set = set()
 
 
-def nbgrader_environment(root: Path, declaration: Declaration, threads: int | None = None, slot: int = 0) -> dict:
+def nbgrader_environment(root: Path, declaration: Declaration, threads: int | None = None, slot: int = 0,
+                         runtime: Path | None = None) -> dict:
     """The environment of nbgrader and so of its kernels.
 
     ``threads`` limits the BLAS threads of the kernel: parallel graders that each
-    start one per core slow each other down many times over.
+    start one per core slow each other down many times over.  ``runtime`` is the
+    grading slot's runtime folder (:class:`hamlet.kernel_launcher.RuntimeFolder`), for
+    its kernels' connection files and sockets.
     """
     limits = {name: str(threads) for name in BLAS_THREAD_VARIABLES} if threads else {}
-    return dict(os.environ, **limits, HAMLET_MAX_EPOCHS=str(declaration.grading_epochs), HAMLET_PROGRESS="0",
+    runtime_dir = {"JUPYTER_RUNTIME_DIR": str(runtime)} if runtime is not None else {}
+    return dict(os.environ, **limits, **runtime_dir, HAMLET_MAX_EPOCHS=str(declaration.grading_epochs), HAMLET_PROGRESS="0",
                 MPLBACKEND="module://matplotlib_inline.backend_inline", PYTHONWARNINGS="ignore",
                 # nbgrader runs `alembic` from PATH: the venv's bin, even when not activated
                 PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),

@@ -47,6 +47,7 @@ from . import backups, course, course_file, gradebook, nbgrader_server, outputs,
 from .course_folder import executed_notebook, place_submission, trained_folder, write_course
 from .declaration import Declaration, task_of
 from .execute import timed_out_cells
+from .kernel_launcher import RuntimeFolder
 from .nbgrader_commands import RUNNING, end_everything, nbgrader_environment, run_nbgrader
 from .outside_program import grade_id_of
 from .results import StudentResult
@@ -106,24 +107,30 @@ class GradingSettings:
 
 @dataclass(frozen=True)
 class Slot:
-    """One grading slot: its number (which picks its sandbox users) and its nbgrader process."""
+    """One grading slot: its number (which picks its sandbox users), its nbgrader process and that
+    process's runtime folder (its kernels' connection files and sockets)."""
 
     number: int
     server: nbgrader_server.Server
+    runtime: RuntimeFolder
 
 
 # ----------------------------------------------------------------------------- one student
 
-def autograde_student(settings: GradingSettings, server: nbgrader_server.Server, student: str,
-                      cells: int) -> list[str]:
+def autograde_student(settings: GradingSettings, slot: Slot, student: str, cells: int) -> list[str]:
     """``nbgrader autograde`` one student through the slot's nbgrader; flags about what went wrong."""
     limit = settings.timeout * cells + 300  # every cell may time out once, plus kernel start-up
     folder = trained_folder(settings.course, settings.session, student)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
+    try:
+        slot.runtime.empty()  # the previous student's kernel could write there: nothing of it reaches this one's
+    except OSError as error:
+        return [f"grading failed: hamlet: the runtime folder of grading slot {slot.number} could not be emptied "
+                f"({error})"]
     # where the kernel leaves its trained networks (hamlet.trained)
-    answer = server.request(limit, command="autograde", session=settings.session, student=student,
-                            environment={"HAMLET_TRAINED_DIR": str(folder)})
+    answer = slot.server.request(limit, command="autograde", session=settings.session, student=student,
+                                 environment={"HAMLET_TRAINED_DIR": str(folder)})
     output = "\n".join(part for part in (answer.get("log"), answer.get("error")) if part)
     (settings.logs / f"{student}.log").write_text(output + "\n")
     where = settings.logs.relative_to(settings.out) / f"{student}.log"
@@ -197,7 +204,7 @@ def autograde_and_judge(settings: GradingSettings, slot: Slot, student: str, rel
     judging = threading.Thread(target=judge, name=f"outside-{student}", daemon=True)
     judging.start()
     try:
-        problems = autograde_student(settings, slot.server, student, cells)
+        problems = autograde_student(settings, slot, student, cells)
     finally:
         autograded.set()
     judging.join()
@@ -245,10 +252,12 @@ class ClassGrading:
     def _start_slots(self) -> None:
         settings = self.settings
         for number in range(settings.slots):
-            environment = nbgrader_environment(settings.course, settings.declaration, settings.threads, number)
+            runtime = RuntimeFolder(number)
+            environment = nbgrader_environment(settings.course, settings.declaration, settings.threads, number,
+                                               runtime.path)
             server = nbgrader_server.Server(settings.course, environment, settings.logs / f"nbgrader-slot{number}.log",
                                             RUNNING)
-            self.slots[number] = Slot(number, server)
+            self.slots[number] = Slot(number, server, runtime)
             server.warm_up()  # nbgrader's import, while the assignment is made: no student waits for it
             self._free.put(number)
 
@@ -406,9 +415,14 @@ class ClassGrading:
         pool.shutdown()
 
     def shutdown(self) -> None:
-        """End every slot's nbgrader (idempotent)."""
+        """End every slot's nbgrader and remove its runtime folder (idempotent)."""
         for slot in self.slots.values():
             slot.server.shutdown()
+            try:
+                slot.runtime.remove()
+            except OSError as error:  # the grades are saved: say so, and end the run as it would have
+                self.log(f"warning: could not remove the runtime folder {slot.runtime.path} of grading slot "
+                         f"{slot.number}: {error}")
 
 
 # ----------------------------------------------------------------------------- the course

@@ -96,8 +96,9 @@ def protections() -> dict[str, str | None]:
         ("grading does not run as root" if not can_change_user() else "needs bubblewrap to keep Python readable"),
         "memory, CPU-time, file-size and core limits": None,
         "process limit": None if can_change_user() and bwrap else "only enforced for an unprivileged user",
-        "no network for nbgrader's kernels": "a kernel talks to nbgrader over TCP; the scores come from the "
-                                             "outside verdicts, whose workers have no network",
+        # nbgrader then talks to them over unix sockets (hamlet.kernel_launcher)
+        "no network for nbgrader's kernels": None if bwrap else ("needs bubblewrap: without it nbgrader talks to "
+                                                                 "its kernels over TCP, on the machine's network"),
     }
 
 
