@@ -48,6 +48,8 @@ def test_faults_and_edits_are_flagged_and_only_there(graded):
             assert flag in flags, (student.name, flags)
         if not student.flags:
             assert flags == "", (student.name, flags)
+        if not any("suspicious" in flag for flag in student.flags):  # timeouts, dead kernels, bugs: no cheat
+            assert "suspicious" not in flags, (student.name, flags)
 
 
 @pytest.mark.grading

@@ -21,6 +21,11 @@ SUSPICIOUS_NAMES = {
 }
 
 
+#: what a solution never needs but a cheat does not need either (a fork bomb is a fault, not a
+#: trick for points): a note for the tutor, not "suspicious"
+NOT_CHEATING = ("starts processes",)
+
+
 SUSPICIOUS_TEXT = re.compile(r"gradebook|\bsolutions?/|submitted/|autograded/|grades\.csv|feedback/|\.ipynb")
 
 
@@ -30,7 +35,8 @@ GUARDED_MODULES = ("np", "numpy", "hamlet_utils", "sys", "builtins", "os", "math
 
 def suspicious_code(submission, release, guarded_names=()) -> list[str]:
     """What the student's own code does that a solution never needs: replacing functions of
-    modules, reading frames, the environment or files of the grading, the network."""
+    modules, reading frames, the environment or files of the grading, the network ("suspicious
+    code in ..."); starting processes, which only faults do, is a note ("note: code in ...")."""
     released = {grade_id_of(cell): cell for cell in release.cells if grade_id_of(cell)}
     findings = []
     for number, cell in enumerate(submission.cells):
@@ -42,8 +48,12 @@ def suspicious_code(submission, release, guarded_names=()) -> list[str]:
         reasons: dict = {}  # one line per cell: each kind of reason once, with its first example
         for what in _suspicious_in(cell.source, GUARDED_MODULES + tuple(guarded_names)):
             reasons.setdefault(what.split(": ")[-1].split(" (")[0], what)
-        if reasons:
-            findings.append(f"suspicious code in {name}: " + "; ".join(reasons.values())[:300])
+        cheating = [what for reason, what in reasons.items() if reason not in NOT_CHEATING]
+        noted = [what for reason, what in reasons.items() if reason in NOT_CHEATING]
+        if cheating:
+            findings.append(f"suspicious code in {name}: " + "; ".join(cheating)[:300])
+        if noted:
+            findings.append(f"note: code in {name} " + "; ".join(noted)[:300])
     return findings
 
 
