@@ -52,9 +52,10 @@ img.curves.big{position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);wi
 {% if missing_protections %}<p class="summary"><b>Grading sandbox incomplete:</b> {{ missing_protections|join("; ") }}</p>{% endif %}
 {% if review_list %}<div class="summary" id="to-review"><b>To review</b> &mdash; tasks the grader could not judge score 0
  until a tutor grades them in formgrader (they are listed there as needing a manual grade), then run <code>hamlet report</code>:
-<ul>{% for student, task, why in review_list %}<li>{{ student }}, task {{ task }}: {{ why }}</li>{% endfor %}</ul></div>{% endif %}
+<ul>{% for student, tasks, why in review_list %}<li>{{ student }}, task{{ 's' if tasks|length > 1 }} {{ tasks|join(', ') }}: {{ why }}</li>{% endfor %}</ul></div>{% endif %}
 <p class="legend"><span style="background:#d4f4d4">full</span><span style="background:#ffe8b3">partial</span><span
- style="background:#f9c9c9">0</span><span style="background:#eee">to grade</span> {{ '&starf; bonus task &middot; '|safe if max_bonus }}click a header to sort,
+ style="background:#f9c9c9">0</span><span style="background:#eee">to grade</span>{% if to_review %}<span
+ style="background:#eadcf5">to review</span>{% endif %} {{ '&starf; bonus task &middot; '|safe if max_bonus }}click a header to sort,
  a plot to enlarge</p>
 <table id="grades"><thead><tr>
 <th data-type="text">student</th>
@@ -106,6 +107,15 @@ def _columns(results) -> list[tuple[str, float]]:
         for task, (_, maximum) in result.task_scores().items():
             columns[task] = max(columns.get(task, 0.0), maximum)
     return list(columns.items())
+
+
+def _review_list(results) -> list[tuple[str, list, str]]:
+    """``(student, tasks, why)`` for every task to review, one line per student and reason."""
+    grouped: dict = {}
+    for result in results:
+        for task, why in result.review_tasks().items():
+            grouped.setdefault((result.student, why), []).append(task)
+    return [(student, tasks, why) for (student, why), tasks in grouped.items()]
 
 
 def _flagged(result: StudentResult) -> bool:
@@ -172,7 +182,7 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
         missing_protections=[line for line in protections if "NOT available" in line],
         to_grade=sum(1 for result in results for cell in result.cells if cell.score is None),
         to_review=sum(len(result.review_tasks()) for result in results),
-        review_list=[(result.student, task, why) for result in results for task, why in result.review_tasks().items()],
+        review_list=_review_list(results),
         late=sum(1 for result in results if result.penalty), run_line=run_line(runs, results))
 
 
