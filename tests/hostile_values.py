@@ -197,8 +197,8 @@ SUBCLASSES = [_subclass("subclass", "a trivial ndarray subclass", "pass")] + [
 
 # --------------------------------------------------------------------------- objects that are no arrays
 
-OBJECTS = [
-    Kind("converts_to_wrong", "an object whose __array__ gives the wrong data", '''
+#: an object that is no array, but converts to ``data(value)`` (the wrong data, or the right data in disguise)
+CONVERTS = '''
         class _Hostile:
             def __init__(self, data):
                 self.data = data
@@ -208,7 +208,10 @@ OBJECTS = [
 
 
         def _hostile(value):
-            return _Hostile(_wrong(value))'''),
+            return _Hostile({data}(value))'''
+
+OBJECTS = [
+    Kind("converts_to_wrong", "an object whose __array__ gives the wrong data", CONVERTS.format(data="_wrong")),
     # a leading axis: a trailing one of length 1 is a shape some checks accept on purpose ((n, 1) costs)
     Kind("converts_to_extra_axis", "__array__ gives the right numbers with an extra leading axis (wrong shape)", '''
         class _Hostile:
@@ -488,17 +491,7 @@ CONTROLS = [
 
         def _hostile(value):
             return _right(value).view(_Hostile)'''),
-    Kind("right_converts", "the RIGHT data behind an object's __array__", '''
-        class _Hostile:
-            def __init__(self, data):
-                self.data = data
-
-            def __array__(self, dtype=None, copy=None):
-                return self.data if dtype is None else self.data.astype(dtype)
-
-
-        def _hostile(value):
-            return _Hostile(_right(value))'''),
+    Kind("right_converts", "the RIGHT data behind an object's __array__", CONVERTS.format(data="_right")),
 ]
 
 #: the kinds session 05 meets (its judging machinery is 06's; a few of each family)
