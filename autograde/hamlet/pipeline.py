@@ -11,7 +11,9 @@ graded again and again over the semester.  A run (:func:`grade`) backs the grade
     grade_students   per student, in N slots: ``nbgrader autograde`` in the slot's nbgrader
                      (hamlet.nbgrader_server) beside the outside verdicts (hamlet.verdicts);
                      then at once the outside scores replace nbgrader's and the tutors'
-                     grades of unchanged answers stand (hamlet.gradebook); the state saved
+                     grades of unchanged answers stand (hamlet.gradebook); a task the outside
+                     verdicts could not judge scores 0 "to review", never the notebook's
+                     score; the state saved
 
 and last the course's outputs (hamlet.outputs): late penalties (hamlet.course_file), the
 feedback of every student whose totals changed (hamlet.feedback), grades.csv, totals.csv,

@@ -36,9 +36,10 @@ class StudentRecord:
     """One student's hand-in of one session.
 
     ``outside`` is what the outside verdicts found (``verdicts``: ``{task: [passed,
-    message]}``, ``problems``, ``seconds``, ``trained_in_kernel``, ``suspicious``), or
-    None when they could not judge; ``done`` once the grading of ``notebook_hash`` is
-    recorded.  ``answers`` maps each graded cell to the hash of the answer it grades (a
+    message]}``, ``review``: ``{task: why}`` for the tasks they could not judge, which
+    score 0 until a tutor grades them, ``problems``, ``seconds``, ``trained_in_kernel``,
+    ``suspicious``), or None before they ran; ``done`` once the grading of
+    ``notebook_hash`` is recorded.  ``answers`` maps each graded cell to the hash of the answer it grades (a
     manual cell's own text; for a test cell, every solution cell), so a tutor's grade is
     kept exactly while its answer is unchanged.
     """
