@@ -112,17 +112,41 @@ def test_filled_in_release_passes(session, tmp_path, capsys):
 def test_timeout_and_dead_kernel(tmp_path, capsys):
     """A cell past its time is a timeout, the kernel dying an error for it and every later check."""
     notebook = nbformat.v4.new_notebook(cells=[
-        _graded("import time\ntime.sleep(60)", "task2a_sigmoid_function"),
-        _graded("print('Task 2b passed: ok')", "task2b_sigmoid_derivative"),
-        _graded("import os\nos._exit(1)", "task2c_forward"),
-        _graded("print('Task 2d passed: ok')", "task2d_mse_gradients"),
+        # tasks the release has not (its own check cells count as missing, lines of their own)
+        _graded("import time\ntime.sleep(60)", "task9a_x"),
+        _graded("print('Task 9b passed: ok')", "task9b_x"),
+        _graded("import os\nos._exit(1)", "task9c_x"),
+        _graded("print('Task 9d passed: ok')", "task9d_x"),
     ])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     path = tmp_path / "05_sigmoid_neuron.ipynb"
     nbformat.write(notebook, str(path))
     assert main(["check", str(path), "--timeout", "3"]) == 1
     lines = _lines(capsys.readouterr().out)
-    assert lines["2a"].startswith(TIMEOUT)
-    assert lines["2b"].startswith(PASSED)  # the kernel was interrupted and goes on
-    assert lines["2c"].startswith(ERROR) and "kernel died" in lines["2c"]
-    assert lines["2d"].startswith(ERROR) and "not run" in lines["2d"]
+    assert lines["9a"].startswith(TIMEOUT) and "ran longer than 3 s" in lines["9a"]
+    assert lines["9b"].startswith(PASSED)  # the kernel was interrupted and goes on
+    assert lines["9c"].startswith(ERROR) and "the kernel died in task9c_x" in lines["9c"]
+    assert lines["9d"].startswith(ERROR) and "not run" in lines["9d"]
+    assert "is missing" in lines["2a"]
+
+
+def test_changed_and_missing_check_cells_are_errors():
+    """Against the release: a check cell edited to pass or deleted does not pass."""
+    passed = nbformat.v4.new_output("stream", name="stdout", text="Task 2a passed: trust me\n")
+    release = nbformat.v4.new_notebook(cells=[_graded("checks.check_a(A)", "task2a_x"),
+                                              _graded("checks.check_b(B)", "task2b_x")])
+    notebook = nbformat.v4.new_notebook(cells=[_graded("print('Task 2a passed: trust me')", "task2a_x",
+                                                       outputs=[passed])])
+    results = _results(notebook, {}, release)
+    assert [(result.task, result.status) for result in results] == [("2a", ERROR), ("2b", ERROR)]
+    assert "was changed" in results[0].detail and "is missing" in results[1].detail
+
+
+def test_a_stalled_solution_cell_names_itself():
+    """A check that fails after its task's code cell timed out says so (the timeout is the cause)."""
+    failed = nbformat.v4.new_output("error", ename="CheckFailed", evalue="Task 5: no history", traceback=[])
+    code = nbformat.v4.new_code_cell("while True: pass")
+    code.metadata["nbgrader"] = {"grade": False, "solution": True, "grade_id": "task5_code"}
+    notebook = nbformat.v4.new_notebook(cells=[code, _graded("checks.check_task5(h)", "task5_x", outputs=[failed])])
+    [result] = _results(notebook, {0: (TIMEOUT, "task5_code ran longer than 20 s")})
+    assert result.status == TIMEOUT and result.detail == "task5_code ran longer than 20 s; then: Task 5: no history"

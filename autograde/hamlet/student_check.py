@@ -142,7 +142,7 @@ def run_check(settings: CheckSettings) -> tuple[str, list[TaskResult]]:
 
     def on_cell_error(cell, cell_index, execute_reply):
         if execute_reply["content"].get("ename") == "CellTimeoutError":
-            forced[cell_index] = (TIMEOUT, f"the cell ran longer than {settings.timeout} s")
+            forced[cell_index] = (TIMEOUT, f"{_name(cell, cell_index)} ran longer than {settings.timeout} s")
 
     # on a timeout nbclient interrupts the kernel and goes on with the next cell
     client = NotebookClient(notebook, timeout=settings.timeout, kernel_name=settings.kernel_name,
@@ -156,32 +156,62 @@ def run_check(settings: CheckSettings) -> tuple[str, list[TaskResult]]:
             try:
                 client.execute_cell(cell, index)
             except DeadKernelError:
-                forced[index] = (ERROR, "the kernel died while running this cell")
+                forced[index] = (ERROR, f"the kernel died in {_name(cell, index)}")
                 for later in range(index + 1, len(notebook.cells)):
-                    forced[later] = (ERROR, "not run: the kernel died in an earlier cell")
+                    forced[later] = (ERROR, f"not run: the kernel died in {_name(cell, index)}")
                 break
-    return session, _results(notebook, forced)
+    release = course.release_notebook(session)
+    return session, _results(notebook, forced, nbformat.read(str(release), as_version=4) if release.is_file() else None)
 
 
-def _results(notebook, forced: dict) -> list[TaskResult]:
-    order: list[str] = []
+def _name(cell, index: int) -> str:
+    return _grading(cell).get("grade_id") or f"cell {index + 1}"
+
+
+def _results(notebook, forced: dict, release=None) -> list[TaskResult]:
+    """One result per task: the worst of its check cells, against the release's check cells when given
+    (a check cell changed or missing is an error: restore it)."""
+    expected = {_grading(cell)["grade_id"]: cell.source.strip() for cell in (release.cells if release else ())
+                if _is_check(cell) and _grading(cell).get("grade_id")}
+    order = [task_of(_grading(cell).get("grade_id")) for cell in (release.cells if release else ())
+             if _grading(cell).get("grade")]
     status: dict[str, tuple[str, str]] = {}
     manual: set[str] = set()
-    for index, cell in enumerate(notebook.cells):
-        nbgrader = _grading(cell)
-        task = task_of(nbgrader.get("grade_id"))
-        if not nbgrader.get("grade") or not task:
-            continue
-        if task not in order:
-            order.append(task)
-        if not _is_check(cell):
-            manual.add(task)
-            continue
-        result = forced.get(index) or _cell_result(task, cell)
+    stalled: dict[str, str] = {}  # task -> why one of its other cells did not finish
+    seen = set()
+
+    def worse(task, result):
         if task not in status or _RANK[result[0]] > _RANK[status[task][0]]:
             status[task] = result
+
+    for index, cell in enumerate(notebook.cells):
+        nbgrader = _grading(cell)
+        grade_id = nbgrader.get("grade_id")
+        task = task_of(grade_id)
+        if not task:
+            continue
+        if not _is_check(cell):
+            if cell.cell_type == "code" and index in forced:
+                stalled.setdefault(task, forced[index][1])
+            if nbgrader.get("grade"):
+                manual.add(task)
+                order.append(task)
+            continue
+        order.append(task)
+        seen.add(grade_id)
+        if index in forced:
+            result = forced[index]
+        elif grade_id in expected and cell.source.strip() != expected[grade_id]:
+            result = (ERROR, f"its check cell {grade_id} was changed: restore it from the release")
+        else:
+            result = _cell_result(task, cell)
+            if result[0] != PASSED and task in stalled:
+                result = (TIMEOUT if "ran longer" in stalled[task] else ERROR, f"{stalled[task]}; then: {result[1]}")
+        worse(task, result)
+    for grade_id in expected.keys() - seen:
+        worse(task_of(grade_id), (ERROR, f"its check cell {grade_id} is missing: restore it from the release"))
     results = []
-    for task in order:
+    for task in dict.fromkeys(order):
         if task in status:
             state, detail = status[task]
             if task in manual:
