@@ -29,7 +29,8 @@ def names(bundle):
 def test_required_files(names):
     assert all(name.startswith(f"{TOP}/") for name in names)
     inside = {name[len(TOP) + 1:] for name in names}
-    required = {"README.md", "pyproject.toml", "environment.yml", "hamlet_utils/__init__.py",
+    required = {"README.md", "pyproject.toml", "environment.yml", "binder/environment.yml", "binder/postBuild",
+                "hamlet_utils/__init__.py",
                 "hamlet_utils/mnist.py", "hamlet_utils/checks.py", "data/mnist/README.md"}
     required |= {f"data/mnist/{name}-idx{kind}-ubyte.gz" for name, kind in
                  (("train-images", 3), ("train-labels", 1), ("t10k-images", 3), ("t10k-labels", 1))}
@@ -62,9 +63,53 @@ def test_pyproject_installs_only_hamlet_utils(bundle):
     assert project["project"]["name"] == "hamlet-utils"
     assert project["tool"]["setuptools"]["packages"] == ["hamlet_utils"]
     dependencies = " ".join(project["project"]["dependencies"])
-    for package in ("numpy", "tqdm", "matplotlib", "ipywidgets"):
+    for package in ("numpy", "tqdm", "matplotlib", "ipywidgets", "jupyterlab", "ipykernel"):
         assert package in dependencies
     assert "nbgrader" not in dependencies and "pytest" not in dependencies
+
+
+#: what only the instructor needs: never in the students' environment
+INSTRUCTOR_TOOLS = ("nbgrader", "pytest", "nbclient", "torch")
+
+
+def _conda_dependencies(text: str) -> tuple[list, list]:
+    """(conda, pip) dependency lines of a simple environment.yml (no YAML parser in the environment)."""
+    conda, pip, in_pip = [], [], False
+    for line in text.splitlines():
+        if line.startswith("  - pip:"):
+            in_pip = True
+        elif line.startswith("      - "):
+            assert in_pip, line
+            pip.append(line.split("- ", 1)[1])
+        elif line.startswith("  - "):
+            in_pip = False
+            conda.append(line.split("- ", 1)[1])
+    return conda, pip
+
+
+@pytest.mark.parametrize("name", ["environment.yml", "binder/environment.yml"])
+def test_environment_holds_only_what_students_need(bundle, name):
+    with zipfile.ZipFile(bundle) as archive:
+        text = archive.read(f"{TOP}/{name}").decode()
+    conda, pip = _conda_dependencies(text)
+    packages = {entry.split(">")[0].split("=")[0].split("<")[0] for entry in conda}
+    assert {"python", "numpy", "tqdm", "matplotlib", "ipywidgets", "jupyterlab", "ipykernel", "pip"} <= packages
+    for tool in INSTRUCTOR_TOOLS:
+        assert tool not in text, f"{name} installs {tool}"
+    # repo2docker builds binder/environment.yml before the folder is copied in: postBuild installs hamlet_utils
+    assert pip == (["-e ."] if name == "environment.yml" else [])
+
+
+def test_binder_folder(bundle):
+    """repo2docker's conventions: binder/ (it then ignores the top folder's files), postBuild executable."""
+    with zipfile.ZipFile(bundle) as archive:
+        post_build = archive.getinfo(f"{TOP}/binder/postBuild")
+        script = archive.read(post_build).decode()
+        readme = archive.read(f"{TOP}/README.md").decode()
+    assert script.startswith("#!/bin/bash\n")
+    assert (post_build.external_attr >> 16) & 0o111 == 0o111
+    assert "pip install --no-deps -e ." in script
+    assert "mybinder.org/v2/gh/" in readme
 
 
 def test_unpacked_bundle_works(bundle, tmp_path):

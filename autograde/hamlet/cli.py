@@ -12,7 +12,10 @@
     hamlet export DIR --format canvas|moodle|csv --roster FILE
                                              the totals as the LMS imports them
     hamlet examples                          regenerate the example class from the release
-    hamlet bundle [--out PATH]               the zip students get: release, hamlet_utils, MNIST
+    hamlet bundle [--out PATH]               the zip students get: release, hamlet_utils, MNIST, Binder
+    hamlet check NOTEBOOK [--timeout S] [--epochs N]
+                                             a student's own check: run the notebook headless, one
+                                             line per task; exit 0 all pass, 1 any not, 2 bad input
 """
 
 from __future__ import annotations
@@ -120,6 +123,25 @@ def command_bundle(arguments) -> int:
     return 0
 
 
+def command_check(arguments) -> int:
+    from .student_check import BadInput, CheckSettings, exit_status, run_check, summary
+
+    if arguments.epochs is not None and arguments.epochs < 1:
+        print("hamlet check: --epochs must be at least 1", file=sys.stderr)
+        return 2
+    settings = CheckSettings(Path(arguments.notebook), timeout=arguments.timeout, epochs=arguments.epochs)
+    try:
+        session, results = run_check(settings)
+    except BadInput as error:
+        print(f"hamlet check: {error}", file=sys.stderr)
+        return 2
+    print(f"{settings.notebook}: session {session}")
+    for result in results:
+        print(result.line())
+    print(summary(results))
+    return exit_status(results)
+
+
 def _print_grades(results, out: Path) -> None:
     by_session: dict = {}
     for result in results:
@@ -221,6 +243,14 @@ def main(argv=None) -> int:
     bundle = commands.add_parser("bundle", help="zip the release, hamlet_utils and MNIST for students")
     bundle.add_argument("--out", default=str(course.BUILD / "hamlet-student-bundle.zip"), help="zip file to write")
     bundle.set_defaults(run=command_bundle)
+
+    check_notebook = commands.add_parser("check", help="run a notebook's check cells headless, one line per task")
+    check_notebook.add_argument("notebook", help="the session notebook (.ipynb) to check")
+    check_notebook.add_argument("--timeout", type=int, default=300, help="seconds per cell (default: 300)")
+    check_notebook.add_argument("--epochs", type=int, default=None,
+                                help="cap every training run (HAMLET_MAX_EPOCHS); default: the session's "
+                                     "grading_epochs")
+    check_notebook.set_defaults(run=command_check)
 
     grade = commands.add_parser("grade", help="autograde a class's submissions with nbgrader")
     grade.add_argument("submissions", help="folder (nbgrader submitted/ layout or flat <student>.ipynb) or zip")
