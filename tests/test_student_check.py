@@ -7,7 +7,7 @@ import pytest
 
 from hamlet import course, examples
 from hamlet.cli import main
-from hamlet.student_check import ERROR, FAILED, NOT_YET, PASSED, TIMEOUT, TUTOR, _results, exit_status
+from hamlet.student_check import ERROR, FAILED, NOT_YET, PASSED, TIMEOUT, TUTOR, _results, exit_status, summary
 from hamlet_utils import checks, neuron_checks
 from hamlet_utils.checking import minimum_accuracy
 
@@ -20,7 +20,7 @@ def _lines(output: str) -> dict:
     lines = {}
     for line in output.splitlines()[1:-1]:
         task, _, rest = line.partition(" ")
-        lines[task] = rest.strip()
+        lines[task.rstrip("*")] = rest.strip()  # a bonus task is marked *
     return lines
 
 
@@ -150,3 +150,18 @@ def test_a_stalled_solution_cell_names_itself():
     notebook = nbformat.v4.new_notebook(cells=[code, _graded("checks.check_task5(h)", "task5_x", outputs=[failed])])
     [result] = _results(notebook, {0: (TIMEOUT, "task5_code ran longer than 20 s")})
     assert result.status == TIMEOUT and result.detail == "task5_code ran longer than 20 s; then: Task 5: no history"
+
+
+def test_a_bonus_task_left_out_does_not_fail_the_check():
+    """The bonus tasks are optional: listed (marked *), but they decide the exit status only with --bonus."""
+    stream = lambda text: nbformat.v4.new_output("stream", name="stdout", text=text)  # noqa: E731
+    error = nbformat.v4.new_output("error", ename="CheckFailed", evalue="Task 6a: not implemented yet", traceback=[])
+    notebook = nbformat.v4.new_notebook(cells=[
+        _graded("", "task2a_x", outputs=[stream("Task 2a passed: fine.\n")]),
+        _graded("", "task6a_x", outputs=[error]),
+    ])
+    results = _results(notebook, {}, bonus_tasks={"6a"})
+    assert results[1].bonus and results[1].line().startswith("6a* FAILED")
+    assert exit_status(results) == 0
+    assert exit_status(results, bonus=True) == 1
+    assert "bonus: 0 of 1 passed" in summary(results)

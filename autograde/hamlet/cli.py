@@ -13,7 +13,7 @@
                                              the totals as the LMS imports them
     hamlet examples                          regenerate the example class from the release
     hamlet bundle [--out PATH]               the zip students get: release, hamlet_utils, MNIST, Binder
-    hamlet check NOTEBOOK [--timeout S] [--epochs N]
+    hamlet check NOTEBOOK [--timeout S] [--epochs N] [--bonus]
                                              a student's own check: run the notebook headless, one
                                              line per task; exit 0 all pass, 1 any not, 2 bad input
 """
@@ -129,7 +129,8 @@ def command_check(arguments) -> int:
     if arguments.epochs is not None and arguments.epochs < 1:
         print("hamlet check: --epochs must be at least 1", file=sys.stderr)
         return 2
-    settings = CheckSettings(Path(arguments.notebook), timeout=arguments.timeout, epochs=arguments.epochs)
+    settings = CheckSettings(Path(arguments.notebook), timeout=arguments.timeout, epochs=arguments.epochs,
+                             bonus=arguments.bonus)
     try:
         session, results = run_check(settings)
     except BadInput as error:
@@ -138,8 +139,8 @@ def command_check(arguments) -> int:
     print(f"{settings.notebook}: session {session}")
     for result in results:
         print(result.line())
-    print(summary(results))
-    return exit_status(results)
+    print(summary(results, settings.bonus))
+    return exit_status(results, settings.bonus)
 
 
 def _print_grades(results, out: Path) -> None:
@@ -250,6 +251,8 @@ def main(argv=None) -> int:
     check_notebook.add_argument("--epochs", type=int, default=None,
                                 help="cap every training run (HAMLET_MAX_EPOCHS); default: the session's "
                                      "grading_epochs")
+    check_notebook.add_argument("--bonus", action="store_true",
+                                help="the bonus tasks (marked *) count for the exit status too")
     check_notebook.set_defaults(run=command_check)
 
     grade = commands.add_parser("grade", help="autograde a class's submissions with nbgrader")

@@ -9,7 +9,9 @@ Only what the notebook holds is run: no hidden tests, no grading.
 Exit status: 0 when every automatically checked task passes, 1 when any does not
 (a failed check, an error, a timeout, a dead kernel, "not checked yet"), and 2 for a
 bad input (:class:`BadInput`: no such file, not a notebook, no known session).
-Tasks a tutor grades by hand are listed and do not count.
+Tasks a tutor grades by hand are listed and do not count; nor do the bonus tasks the
+session declares (optional: a student who leaves them out has nothing to fix), unless
+``--bonus`` says they do.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 import nbformat
 
 from . import course
-from .declaration import task_of
+from .declaration import load, task_of
 
 PASSED, FAILED, NOT_YET, ERROR, TIMEOUT, TUTOR = \
     "passed", "FAILED", "not checked yet", "error", "timeout", "graded by a tutor"
@@ -47,6 +49,7 @@ class CheckSettings:
     timeout: int = 300
     epochs: int | None = None
     kernel_name: str = "python3"
+    bonus: bool = False  # the bonus tasks count for the exit status too
 
 
 @dataclass(frozen=True)
@@ -54,17 +57,19 @@ class TaskResult:
     task: str
     status: str
     detail: str = ""
+    bonus: bool = False  # a bonus task of the session
 
-    @property
-    def counts(self) -> bool:
-        return self.status != TUTOR
+    def counts(self, bonus: bool = False) -> bool:
+        """Whether this task decides the exit status (``bonus``: the bonus tasks do too)."""
+        return self.status != TUTOR and (bonus or not self.bonus)
 
     @property
     def passed(self) -> bool:
         return self.status == PASSED
 
     def line(self) -> str:
-        return f"{self.task:<4}{self.status:<9}{(' ' + self.detail) if self.detail else ''}".rstrip()
+        label = f"{self.task}*" if self.bonus else self.task
+        return f"{label:<4}{self.status:<9}{(' ' + self.detail) if self.detail else ''}".rstrip()
 
 
 def _grading(cell) -> dict:
@@ -161,14 +166,15 @@ def run_check(settings: CheckSettings) -> tuple[str, list[TaskResult]]:
                     forced[later] = (ERROR, f"not run: the kernel died in {_name(cell, index)}")
                 break
     release = course.release_notebook(session)
-    return session, _results(notebook, forced, nbformat.read(str(release), as_version=4) if release.is_file() else None)
+    return session, _results(notebook, forced, nbformat.read(str(release), as_version=4) if release.is_file() else None,
+                             bonus_tasks=load(session).bonus_tasks)
 
 
 def _name(cell, index: int) -> str:
     return _grading(cell).get("grade_id") or f"cell {index + 1}"
 
 
-def _results(notebook, forced: dict, release=None) -> list[TaskResult]:
+def _results(notebook, forced: dict, release=None, bonus_tasks=()) -> list[TaskResult]:
     """One result per task: the worst of its check cells, against the release's check cells when given
     (a check cell changed or missing is an error: restore it)."""
     expected = {_grading(cell)["grade_id"]: cell.source.strip() for cell in (release.cells if release else ())
@@ -216,19 +222,22 @@ def _results(notebook, forced: dict, release=None) -> list[TaskResult]:
             state, detail = status[task]
             if task in manual:
                 detail = f"{detail} (and a tutor grades its written part)".strip()
-            results.append(TaskResult(task, state, detail))
+            results.append(TaskResult(task, state, detail, bonus=task in bonus_tasks))
         else:
-            results.append(TaskResult(task, TUTOR))
+            results.append(TaskResult(task, TUTOR, bonus=task in bonus_tasks))
     return results
 
 
-def exit_status(results: list[TaskResult]) -> int:
-    return 0 if all(result.passed for result in results if result.counts) else 1
+def exit_status(results: list[TaskResult], bonus: bool = False) -> int:
+    return 0 if all(result.passed for result in results if result.counts(bonus)) else 1
 
 
-def summary(results: list[TaskResult]) -> str:
-    counted = [result for result in results if result.counts]
+def summary(results: list[TaskResult], bonus: bool = False) -> str:
+    counted = [result for result in results if result.counts(bonus)]
     passed = sum(result.passed for result in counted)
-    return f"{passed} of {len(counted)} checked tasks passed" + (
+    extra = [result for result in results if result.bonus and not result.counts(bonus) and result.status != TUTOR]
+    return (f"{passed} of {len(counted)} checked tasks passed" + (
         "" if passed == len(counted) else "; fix the first one that does not, then run the check again")
+        + (f" (* bonus: {sum(result.passed for result in extra)} of {len(extra)} passed; they do not count, "
+           f"--bonus makes them)" if extra else ""))
 
