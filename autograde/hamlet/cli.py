@@ -159,11 +159,6 @@ def _print_grades(results, out: Path) -> None:
             print(f"{result.student:<22}{row}{result.score:>8g}{result.bonus_score:>7g}"
                   f"{'-' + format(result.penalty, 'g') if result.penalty else '':>6}  {when:<6}  {'; '.join(result.flags)}")
     print("\n('-' = manually graded, not graded yet; graded 'now' in this run or 'kept' from an earlier one)")
-    review = [f"  {result.student} ({result.session}) task {task}: {why}" for result in results
-              for task, why in result.review_tasks().items()]
-    if review:
-        print(f"TO REVIEW: {len(review)} task{'s' if len(review) > 1 else ''} could not be judged and score 0 until "
-              f"a tutor grades {'them' if len(review) > 1 else 'it'} in formgrader:", *review, sep="\n")
     print(f"grades:    {out / 'grades.csv'}\ntotals:    {out / 'totals.csv'}\n"
           f"course:    {out / 'report.html'} (each session's page and feedback: {out}/<session>/)\n"
           f"gradebook: {out / 'gradebook.db'} (manual grading: nbgrader's formgrader in {out / 'course'}, "
@@ -192,7 +187,7 @@ def command_grade(arguments) -> int:
 
 def command_report(arguments) -> int:
     from . import backups, course_file, run_state
-    from .outputs import report
+    from .outputs import report, review_summary
 
     out = Path(arguments.out).resolve()
     try:
@@ -206,6 +201,8 @@ def command_report(arguments) -> int:
         print(f"hamlet report: {error}")
         return 1
     _print_grades(results, Path(arguments.out).resolve())
+    for line in review_summary(results):  # `hamlet grade` says it in its run summary
+        print(line)
     return 0
 
 

@@ -121,12 +121,12 @@ def place_submission(root: Path, session: str, submission: Submission, release) 
             flags.append(f"deleted test cell {grade_id} (restored for grading)")
         elif submitted[grade_id].source.strip() != cell.source.strip():
             flags.append(f"edited test cell {grade_id} (restored for grading)")
-    target = root / "submitted" / submission.student / session
-    target.mkdir(parents=True, exist_ok=True)
-    partial = target / f".{session}.ipynb.partial"
+    placed = placed_path(root, session, submission.student)
+    placed.parent.mkdir(parents=True, exist_ok=True)
+    partial = placed.with_name(f".{placed.name}.partial")
     nbformat.write(notebook, str(partial))
-    os.replace(partial, target / f"{session}.ipynb")
-    write_timestamp(target, submission.submitted_at)
+    os.replace(partial, placed)
+    write_timestamp(placed.parent, submission.submitted_at)
     return flags, answer_hashes(notebook)
 
 
@@ -156,6 +156,11 @@ def trained_folder(root: Path, session: str, student: str) -> Path:
     """Where the grading kernel of ``student`` leaves its trained networks: outside the course
     folder, so no other kernel can read it."""
     return root.parent / "trained" / session / student
+
+
+def placed_path(root: Path, session: str, student: str) -> Path:
+    """The student's notebook as placed for grading (the release's grading metadata restored)."""
+    return root / "submitted" / student / session / f"{session}.ipynb"
 
 
 def executed_path(root: Path, session: str, student: str) -> Path:

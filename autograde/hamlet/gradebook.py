@@ -34,19 +34,19 @@ def apply_outside_verdicts(out: Path, session: str, student: str, outside: dict,
     them (and before anything reads them); return the disagreement flags.
 
     ``outside`` is :attr:`hamlet.run_state.StudentRecord.outside`.  A task it could not judge
-    (``outside["review"]``, or absent) scores 0 whatever the notebook scored, and its cells
-    are marked as needing a manual grade: a tutor grants or confirms it in formgrader.
+    (``outside["review"]``; one it lacks is added there) scores 0 whatever the notebook scored,
+    and its cells are marked as needing a manual grade: a tutor grants or confirms it in formgrader.
     """
     from nbgrader.api import MissingEntry
 
     flags = []
-    review = outside.get("review", {})
+    review = outside.setdefault("review", {})
     with opened(out) as gradebook:
         for grade_id, points in _test_cells(source):
             task = task_of(grade_id)
+            if task not in outside["verdicts"]:  # never judged: recorded as to review, so the pages list it
+                review[task] = "not judged"
             passed, message = outside["verdicts"].get(task, [False, "not judged"])
-            if task not in outside["verdicts"]:
-                review = {**review, task: "not judged"}
             score = points if passed and task not in review else 0.0
             try:
                 grade = gradebook.find_grade(grade_id, session, session, student)

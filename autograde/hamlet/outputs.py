@@ -87,6 +87,17 @@ def curves_png(notebook, plot_cells) -> bytes | None:
     return None
 
 
+def review_summary(results: list[StudentResult]) -> list[str]:
+    """The summary's lines on the tasks the outside verdicts could not judge (none: no line): an
+    error of ours, said loudly every time until a tutor has looked."""
+    lines = [f"  {result.student} ({result.session}) task {task}: {why}" for result in results
+             for task, why in result.review_tasks().items()]
+    if not lines:
+        return []
+    return [f"ERROR: {len(lines)} task{'s' if len(lines) > 1 else ''} could not be judged; each scores 0 until a "
+            f"tutor grades it in formgrader (listed 'to review' on the tutor page):", *lines]
+
+
 NOT_GRADED = "not graded yet (a run stopped before it): run `hamlet grade` again"
 
 
@@ -98,7 +109,7 @@ def _result(gradebook_, session: str, student: str, record, source, state) -> St
         again = [cell.grade_id for cell in cells if cell.regrade]
         if again:
             flags.append(f"answer changed since a tutor graded it: {', '.join(again)} to grade again")
-        review = sorted({cell.task for cell in cells if cell.review})
+        review = list(dict.fromkeys(cell.task for cell in cells if cell.review))  # in notebook order
         if review:
             flags.append(f"to review: task{'s' if len(review) > 1 else ''} {', '.join(review)} could not be judged "
                          f"(0 until a tutor grades {'them' if len(review) > 1 else 'it'} in formgrader)")

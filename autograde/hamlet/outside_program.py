@@ -25,6 +25,12 @@ def grade_id_of(cell) -> str | None:
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 
 
+def autograded_tasks(release) -> list[str]:
+    """The tasks the release's test cells grade, in notebook order."""
+    return list(dict.fromkeys(task_of(grade_id_of(cell)) for cell in release.cells
+                              if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")))
+
+
 def _defines_only(source: str) -> bool:
     try:
         tree = ast.parse(source)

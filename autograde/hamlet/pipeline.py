@@ -46,12 +46,12 @@ from pathlib import Path
 import nbformat
 
 from . import backups, course, course_file, gradebook, nbgrader_server, outputs, run_state, sandbox, trained, verdicts
-from .course_folder import executed_notebook, place_submission, trained_folder, write_course
-from .declaration import Declaration, task_of
+from .course_folder import executed_notebook, place_submission, placed_path, trained_folder, write_course
+from .declaration import Declaration
 from .execute import timed_out_cells
 from .kernel_launcher import RuntimeFolder
 from .nbgrader_commands import RUNNING, end_everything, nbgrader_environment, run_nbgrader
-from .outside_program import grade_id_of
+from .outside_program import autograded_tasks
 from .results import StudentResult
 from .run_state import CourseState, StudentRecord, content_hash
 from .submissions import collect_submissions, sessions_in
@@ -148,9 +148,8 @@ def autograde_student(settings: GradingSettings, slot: Slot, student: str, cells
 def judge_outside(settings: GradingSettings, slot: int, student: str, release, left=None) -> dict:
     """The outside verdicts of one student, as saved in the run state; ``left()`` returns the
     trained networks the kernel left (see :func:`hamlet.verdicts.outside_verdicts`)."""
-    session, declaration = settings.session, settings.declaration
-    path = settings.course / "submitted" / student / session / f"{session}.ipynb"
-    submission = nbformat.read(str(path), as_version=4)
+    declaration = settings.declaration
+    submission = nbformat.read(str(placed_path(settings.course, settings.session, student)), as_version=4)
     result = verdicts.outside_verdicts(release, submission, declaration, timeout=settings.outside_timeout,
                                        slot=slot, left=left)
     return {"verdicts": {task: [verdict.passed, verdict.message] for task, verdict in result.verdicts.items()},
@@ -164,12 +163,10 @@ def not_judged_facts(settings: GradingSettings, student: str, release, error: Ba
     """The outside facts when the outside verdicts failed as a whole: every autograded task
     scores 0 and waits for a tutor's review -- the in-notebook scores never count."""
     why = f"the outside verdicts failed ({type(error).__name__}: {str(error)[:300]})"
-    tasks = list(dict.fromkeys(task_of(grade_id_of(cell)) for cell in release.cells
-                               if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")))
+    tasks = autograded_tasks(release)
     try:
-        path = settings.course / "submitted" / student / settings.session / f"{settings.session}.ipynb"
-        findings = suspicious_code(nbformat.read(str(path), as_version=4), release,
-                                   settings.declaration.guarded_names)
+        submission = nbformat.read(str(placed_path(settings.course, settings.session, student)), as_version=4)
+        findings = suspicious_code(submission, release, settings.declaration.guarded_names)
     except Exception:  # noqa: BLE001 -- the scan is extra; the scores are already closed
         findings = []
     return {"verdicts": {task: [False, f"could not be judged: {why}"] for task in tasks},
@@ -507,13 +504,8 @@ def _grade(submissions_path: Path, out: Path, sessions: list, jobs: int, timeout
             + "".join(f"; {session}: {', '.join(sorted(names))}" for session, names in graded.items())
             + f"; kept {sum(result.session in sessions for result in results) - sum(map(len, graded.values()))}"
               f" as graded before")
-        review = [f"{result.student} ({result.session}) task {task}: {why}" for result in results
-                  if result.session in sessions for task, why in result.review_tasks().items()]
-        if review:  # an error of ours: loudly, in the summary, every time until a tutor has looked
-            log(f"ERROR: {len(review)} task{'s' if len(review) > 1 else ''} could not be judged; each scores 0 "
-                f"until a tutor grades it in formgrader (listed 'to review' on the tutor page):")
-            for line in review:
-                log(f"  {line}")
+        for line in outputs.review_summary([result for result in results if result.session in sessions]):
+            log(line)
         return results
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from . import sandbox
-from .worker import decode_value, read_frame, write_frame
+from .worker import NUMBERS, NotAnArray, decode_value, process_ended, read_frame, write_frame
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 SANDBOX_SCRIPT = Path("/opt/hamlet-worker/worker.py")
@@ -63,11 +63,6 @@ class StudentError(Exception):
     def __init__(self, kind: str, message: str):
         super().__init__(f"{kind}: {message}")
         self.kind, self.message = kind, message
-
-
-class NotAnArray(TypeError):
-    """A value of the student's that the checks need as a numeric array is none (a TypeError,
-    as ``np.asarray`` raises for such a value in the kernel)."""
 
 
 class WorkerTimeout(BaseException):
@@ -339,7 +334,7 @@ class RemoteWorker:
                               "dtype": None if dtype is None else np.dtype(dtype).str}, arrays)
         if type(value) is not np.ndarray:  # a number comes back as itself
             value = np.asarray(value)
-        if value.dtype.kind not in "biuf":
+        if value.dtype.kind not in NUMBERS:
             raise NotAnArray(f"{target!r} is not a numeric array of real numbers")
         return value if dtype is None else value.astype(dtype, copy=False)
 
@@ -366,7 +361,7 @@ def _as_numbers(value, plain, dtype) -> np.ndarray:
         raise
     except (TypeError, ValueError, OverflowError, RecursionError) as error:
         raise NotAnArray(f"a {type(plain).__name__} that is not a numeric array ({str(error)[:200]})") from None
-    if array.dtype.kind not in "biuf":
+    if array.dtype.kind not in NUMBERS:
         raise NotAnArray(f"a {type(plain).__name__} that is not a numeric array of real numbers")
     return array
 
@@ -474,7 +469,7 @@ class Beside:
             entries = [entry for entry in os.listdir(root) if entry.isdigit() and entry not in ("1", "2")]
         except OSError:
             return 0
-        return sum(not _ended(f"{root}/{entry}/stat") for entry in entries)
+        return sum(not process_ended(f"{root}/{entry}/stat") for entry in entries)
 
     def others(self, wait: float) -> str:
         """What runs beside the worker after ``wait`` seconds at most ("" when nothing does)."""
@@ -488,14 +483,6 @@ class Beside:
         parts = ([f"{threads} thread{'s' if threads > 1 else ''}"] if threads > 0 else []) + \
                 ([f"{processes} process{'es' if processes > 1 else ''}"] if processes > 0 else [])
         return " and ".join(parts)
-
-
-def _ended(stat: str) -> bool:
-    """A process that is gone, or a zombie, which can do nothing more."""
-    try:
-        return Path(stat).read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
-    except (OSError, IndexError):
-        return True
 
 
 def _descendants(pid: int) -> list[int]:

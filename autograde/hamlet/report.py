@@ -156,7 +156,7 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
     bonus_tasks = declared.bonus_tasks
     rows = []
     for result in results:
-        scores = result.task_scores()
+        scores, review = result.task_scores(), result.review_tasks()
         cells = []
         for task, _ in columns:
             if task not in scores:
@@ -165,7 +165,7 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
                 score, maximum = scores[task]
                 cells.append((score, maximum, None if score is None else _state(score, maximum),
                               task in result.pending_tasks(), task in result.regrade_tasks(),
-                              result.review_tasks().get(task, "")))
+                              review.get(task, "")))
         image = base64.b64encode(result.curves_png).decode("ascii") if result.curves_png else None
         href = quote(result.feedback, safe="/") if result.feedback else None
         rows.append({"result": result, "cells": cells, "image": image, "href": href, "flagged": _flagged(result)})

@@ -35,10 +35,10 @@ from dataclasses import dataclass, field
 from hamlet_utils.mnist import cache_root
 
 from .accuracy import kernel_runs
-from .declaration import Declaration, task_of
+from .declaration import Declaration
 from .judges import (Verdict, earlier_bugs, judge_definition_task, judge_step_task, judge_training_task,
                      not_judged, training_verdict)
-from .outside_program import Cell, definition_cells, grade_id_of, program
+from .outside_program import Cell, autograded_tasks, definition_cells, program
 from .remote import RemoteWorker
 from .sandbox import Limits
 from .worker_session import WorkerSession
@@ -75,8 +75,7 @@ def outside_verdicts(release, submission, declaration: Declaration, *, timeout: 
     own, beside the notebook's worker.
     """
     start = time.monotonic()
-    tasks = list(tasks or [task_of(grade_id_of(cell)) for cell in release.cells
-                           if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")])
+    tasks = list(tasks or autograded_tasks(release))
     environment = {"HAMLET_MAX_EPOCHS": str(declaration.grading_epochs), "HAMLET_PROGRESS": "0",
                    "MPLBACKEND": "Agg", "HOME": "/tmp", "HAMLET_CACHE": str(cache_root()), "PYTHONDONTWRITEBYTECODE": "1"}
 
