@@ -5,7 +5,7 @@
     hamlet solution [--max-epochs N] [--out DIR]
                                              execute the solution notebook on MNIST, report results
     hamlet grade SUBMISSIONS --out DIR [--session S ...] [--student NAME ...] [--force]
-                 [--course-file course.toml] [--jobs N] [--timeout SECONDS]
+                 [--course-file course.toml] [--jobs N] [--timeout SECONDS] [--budget SECONDS]
                                              grade the new and changed hand-ins into the course DIR:
                                              gradebook, grades.csv, totals.csv, feedback, tutor pages
     hamlet report DIR [--course-file F]      grades.csv, totals, tutor pages again (after manual grading)
@@ -27,6 +27,7 @@ import tempfile
 from pathlib import Path
 
 from . import course
+from .budget import MARGIN_SECONDS, REFERENCE_FACTOR
 from .declaration import DeclarationError
 from .execute import cell_errors, execute_notebook
 from .release import declaration_problems, generate_release, release_differences, release_problems, \
@@ -174,7 +175,8 @@ def command_grade(arguments) -> int:
     try:
         results = grade(arguments.submissions, arguments.out, arguments.session, jobs=arguments.jobs,
                         timeout=arguments.timeout, students=arguments.student or (), force=arguments.force,
-                        course_file_path=arguments.course_file, log=lambda *line: print(*line, flush=True))
+                        course_file_path=arguments.course_file, log=lambda *line: print(*line, flush=True),
+                        budget=arguments.budget)
     except (FileNotFoundError, ValueError, GradebookError, Busy) as error:
         # no such folder, not a zip, an unsafe zip, a bad course file, a damaged gradebook, a run already on it
         print(f"hamlet grade: {error}")
@@ -265,6 +267,9 @@ def main(argv=None) -> int:
                        help="due dates, late policy, extensions (default: DIR/course.toml, or the one used last)")
     grade.add_argument("--jobs", type=int, default=2, help="students graded in parallel")
     grade.add_argument("--timeout", type=int, default=120, help="seconds per notebook cell")
+    grade.add_argument("--budget", type=float, default=None, metavar="SECONDS",
+                       help="seconds per notebook, kernel and outside verdicts together (default: "
+                            f"{REFERENCE_FACTOR:g} x the reference solution's grading time here + {MARGIN_SECONDS:g} s)")
     grade.set_defaults(run=command_grade)
 
     report = commands.add_parser("report", help="grades.csv and tutor page again, e.g. after manual grading")

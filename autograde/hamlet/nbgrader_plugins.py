@@ -3,9 +3,13 @@
 * :class:`RecoveringExecute` -- nbgrader's ``Execute`` stops a whole notebook when
   the kernel dies (``os._exit``, a segfault, the memory limit).  This one marks the
   cell that killed it, starts a new kernel, runs the cells before it again and
-  goes on, so only the tasks that depend on the fatal cell lose points.  After a
-  training task's test cell it leaves the trained network for the outside verdicts
-  (:mod:`hamlet.trained`), so they need not train it again.
+  goes on, so only the tasks that depend on the fatal cell lose points.  It keeps
+  the notebook within its time budget (:mod:`hamlet.budget`): each cell gets at most
+  half of what is left of it, so a stuck cell always leaves time for the rest, and
+  once :data:`STUCK_AFTER` cells ran past their time the cells after them are not run
+  (code that is stuck would keep each of them waiting in turn) -- the outside verdicts
+  judge their tasks.  After a training task's test cell it leaves the trained network for the
+  outside verdicts (:mod:`hamlet.trained`), so they need not train it again.
 * :class:`HideHiddenTracebacks` -- feedback must not show hidden-test source; nbgrader's
   ``ClearHiddenTests`` removes it from the cells, this removes it from tracebacks.
 * :class:`RestoreTestCells` -- nbgrader's ``OverwriteCells`` without its false alarm
@@ -17,7 +21,9 @@
 from __future__ import annotations
 
 import copy
+import math
 import os
+import time
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
@@ -32,6 +38,10 @@ from .course_file import LatePolicy
 from .release import HIDDEN_REGION
 
 KERNEL_DIED = "DeadKernelError"
+#: the error of a cell not run because cells before it ran past their time (hamlet.budget)
+NOT_RUN = "NotRunAfterTimeout"
+#: this many cells ran past their time: the code is stuck, no later cell runs in the kernel
+STUCK_AFTER = 2
 #: what one cell may print before the rest is dropped (nbgrader would hold it all in memory)
 OUTPUT_LIMIT = 1 << 20
 OUTPUT_CUT = "[hamlet: output beyond 1 MiB dropped]"
@@ -43,7 +53,40 @@ class RecoveringExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         self._fatal_cells = set()
         self._output_bytes: dict = {}
-        return super().preprocess(nb, resources, km)
+        # the notebook's deadline on time.monotonic() (the same clock in every process), set by hamlet grade
+        deadline, budget = os.environ.get("HAMLET_DEADLINE"), os.environ.get("HAMLET_BUDGET")
+        self._deadline = float(deadline) if deadline else math.inf
+        self._budget = budget or ""
+        self._cell_timeout = self.timeout
+        self._timed_out_cells: list = []
+        self._stuck = None  # why no more cells run: the cells that ran past their time, or the budget
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            self.timeout = self._cell_timeout
+
+    def _bound_timeout(self) -> bool:
+        """The next wait's timeout: the cell timeout, or half of what is left of the budget if
+        less; False when (almost) nothing is left."""
+        left = self._deadline - time.monotonic()
+        if left <= 1:
+            return False
+        if left / 2 < (self._cell_timeout or math.inf):
+            self.timeout = max(1, int(left / 2))
+            self._bounded_by_budget = True
+        else:
+            self.timeout, self._bounded_by_budget = self._cell_timeout, False
+        return True
+
+    @staticmethod
+    def _name(cell, index) -> str:
+        return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {index}"
+
+    def _timed_out(self, cell) -> bool:
+        from .execute import TIMED_OUT
+
+        return any(output.get("output_type") == "error" and output.get("ename") in TIMED_OUT
+                   for output in cell.get("outputs", []))
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
@@ -57,7 +100,30 @@ class RecoveringExecute(Execute):
         return super().output(outs, msg, display_id, cell_index)
 
     def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        if self._stuck is None and not self._bound_timeout():
+            self._stuck = f"the notebook's time budget ({self._budget} s) is used up"
+        if self._stuck is not None:
+            # stuck code: the cells after it would each wait their time in turn
+            cell.outputs = [NotebookNode(
+                output_type="error", ename=NOT_RUN,
+                evalue=f"not run in the notebook: {self._stuck}; the outside verdicts judge this task",
+                traceback=[f"{NOT_RUN}: not run in the notebook: {self._stuck}"])]
+            return cell, resources
+        limit, bounded_by_budget = self.timeout, self._bounded_by_budget
         result = self._execute_or_recover(cell, resources, index)
+        if self._timed_out(cell):
+            name = self._name(cell, index)
+            why = (f"ran past {limit} s, half of what was left of the notebook's time budget ({self._budget} s)"
+                   if bounded_by_budget else f"ran past the time limit of {limit} s")
+            for output in cell.outputs:
+                if output.get("output_type") == "error" and output.get("ename") == "CellTimeoutError":
+                    output["evalue"] = f"this cell {why}"
+            self._timed_out_cells.append(name)
+            if len(self._timed_out_cells) >= STUCK_AFTER:
+                self._stuck = f"{' and '.join(self._timed_out_cells)} ran past their time"
+            return result
         folder = os.environ.get("HAMLET_TRAINED_DIR")
         # the assignment nbgrader grades is the session
         session = resources.get("nbgrader", {}).get("assignment") or os.environ.get("HAMLET_SESSION")
@@ -71,6 +137,8 @@ class RecoveringExecute(Execute):
     def _leave_trained(self, name: str, path: str, layers: dict) -> None:
         """Run :data:`hamlet.trained.SNIPPET` in the kernel, silently; a failure only means
         the outside verdicts train this network themselves."""
+        if not self._bound_timeout():
+            return
         try:
             reply = run_sync(self.kc.execute_interactive)(
                 trained.SNIPPET.format(name=name, path=path, layers=layers), silent=True, store_history=False,
@@ -96,15 +164,13 @@ class RecoveringExecute(Execute):
             self.log.warning("kernel died in cell %d; restarting and replaying cells 0-%d", index, index - 1)
             self._restart_and_replay(index)
             return cell, self.resources
-        except CellTimeoutError:  # the interrupt did not bring the kernel back: as good as dead
+        except CellTimeoutError:  # the interrupt did not bring the kernel back; no later cell runs
             self._fatal_cells.add(index)
             cell.outputs.append(NotebookNode(
                 output_type="error", ename="CellTimeoutError",
-                evalue="this cell ran past the time limit and did not stop when interrupted; "
-                       "grading restarted the kernel and ran the cells before this one again",
+                evalue="this cell ran past the time limit and did not stop when interrupted",
                 traceback=["CellTimeoutError: this cell ran past the time limit"]))
-            self.log.warning("cell %d timed out and the kernel did not recover; restarting", index)
-            self._restart_and_replay(index)
+            self.log.warning("cell %d timed out and the kernel did not recover", index)
             return cell, self.resources
 
     def _restart_and_replay(self, index):
@@ -124,6 +190,9 @@ class RecoveringExecute(Execute):
             cell = self.nb.cells[earlier]
             if cell.cell_type != "code" or earlier in self._fatal_cells:
                 continue
+            if not self._bound_timeout():
+                self._stuck = f"the notebook's time budget ({self._budget} s) was used up replaying it"
+                return
             try:
                 # on a copy: the cell keeps the outputs of its first run
                 self.execute_cell(copy.deepcopy(cell), earlier, store_history=False)

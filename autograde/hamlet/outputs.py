@@ -24,7 +24,7 @@ from . import course, course_file, feedback, run_state
 from .course_folder import executed_notebook, executed_path
 from .execute import TIMED_OUT, cell_errors
 from .gradebook import opened, read_scores
-from .nbgrader_plugins import KERNEL_DIED, OUTPUT_CUT
+from .nbgrader_plugins import KERNEL_DIED, NOT_RUN, OUTPUT_CUT
 from .report import write_course_overview, write_report
 from .results import CellScore, StudentResult
 
@@ -70,6 +70,10 @@ def execution_flags(notebook) -> list[str]:
             continue
         if flag not in flags:  # a timeout leaves two errors: the interrupt and the timeout
             flags.append(flag)
+    not_run = [name for name, ename, _ in cell_errors(notebook) if ename == NOT_RUN]
+    if not_run:
+        flags.append(f"not run in the notebook after that: {len(not_run)} cells ({', '.join(not_run[:3])}"
+                     f"{', ...' if len(not_run) > 3 else ''}); their tasks are judged outside")
     for number, cell in enumerate(notebook.cells):
         if any(OUTPUT_CUT in output.get("text", "") for output in cell.get("outputs", [])):
             flags.append(f"gigantic output in {cell.metadata.get('nbgrader', {}).get('grade_id', f'cell {number}')} "

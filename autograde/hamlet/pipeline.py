@@ -32,6 +32,7 @@ entered in the gradebook (manual grades, comments) is never removed.
 
 from __future__ import annotations
 
+import math
 import os
 import queue
 import re
@@ -46,6 +47,7 @@ from pathlib import Path
 import nbformat
 
 from . import backups, course, course_file, gradebook, nbgrader_server, outputs, run_state, sandbox, trained, verdicts
+from .budget import Budget, default_budget
 from .course_folder import executed_notebook, place_submission, placed_path, trained_folder, write_course
 from .declaration import Declaration
 from .execute import timed_out_cells
@@ -73,6 +75,7 @@ class GradingSettings:
     students: tuple = ()  # --student: grade these again, and no one else
     force: bool = False  # --force: grade everyone again (tutors' grades of unchanged answers stay)
     timezone: object = None  # the course file's, for LMS times written without one
+    budget: Budget | None = None  # seconds per notebook, kernel and outside verdicts (None: from the reference)
 
     @property
     def session(self) -> str:
@@ -119,9 +122,12 @@ class Slot:
 
 # ----------------------------------------------------------------------------- one student
 
-def autograde_student(settings: GradingSettings, slot: Slot, student: str, cells: int) -> list[str]:
-    """``nbgrader autograde`` one student through the slot's nbgrader; flags about what went wrong."""
-    limit = settings.timeout * cells + 300  # every cell may time out once, plus kernel start-up
+def autograde_student(settings: GradingSettings, slot: Slot, student: str, cells: int, budget: Budget,
+                      deadline: float) -> list[str]:
+    """``nbgrader autograde`` one student through the slot's nbgrader, its kernel's cells bounded by
+    ``deadline`` (``time.monotonic()``, the same clock in every process here); flags about what went wrong."""
+    # every cell may time out once, or the budget is used up; plus nbgrader's own work and the kernel's start
+    limit = min(settings.timeout * cells, budget.seconds or math.inf) + 120
     folder = trained_folder(settings.course, settings.session, student)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -132,7 +138,8 @@ def autograde_student(settings: GradingSettings, slot: Slot, student: str, cells
                 f"({error})"]
     # where the kernel leaves its trained networks (hamlet.trained)
     answer = slot.server.request(limit, command="autograde", session=settings.session, student=student,
-                                 environment={"HAMLET_TRAINED_DIR": str(folder)})
+                                 environment={"HAMLET_TRAINED_DIR": str(folder),
+                                              **deadline_environment(budget, deadline)})
     output = "\n".join(part for part in (answer.get("log"), answer.get("error")) if part)
     (settings.logs / f"{student}.log").write_text(output + "\n")
     where = settings.logs.relative_to(settings.out) / f"{student}.log"
@@ -145,13 +152,21 @@ def autograde_student(settings: GradingSettings, slot: Slot, student: str, cells
     return []
 
 
-def judge_outside(settings: GradingSettings, slot: int, student: str, release, left=None) -> dict:
+def deadline_environment(budget: Budget, deadline: float) -> dict:
+    """What tells :class:`hamlet.nbgrader_plugins.RecoveringExecute` the notebook's deadline."""
+    if budget.seconds is None:
+        return {"HAMLET_DEADLINE": "", "HAMLET_BUDGET": ""}
+    return {"HAMLET_DEADLINE": repr(deadline), "HAMLET_BUDGET": f"{budget.seconds:g}"}
+
+
+def judge_outside(settings: GradingSettings, slot: int, student: str, release, left=None,
+                  deadline: float = math.inf) -> dict:
     """The outside verdicts of one student, as saved in the run state; ``left()`` returns the
     trained networks the kernel left (see :func:`hamlet.verdicts.outside_verdicts`)."""
     declaration = settings.declaration
     submission = nbformat.read(str(placed_path(settings.course, settings.session, student)), as_version=4)
     result = verdicts.outside_verdicts(release, submission, declaration, timeout=settings.outside_timeout,
-                                       slot=slot, left=left)
+                                       slot=slot, left=left, deadline=deadline)
     return {"verdicts": {task: [verdict.passed, verdict.message] for task, verdict in result.verdicts.items()},
             "review": {task: verdict.review for task, verdict in result.verdicts.items() if verdict.review},
             "problems": result.problems, "seconds": round(result.seconds, 2),
@@ -175,12 +190,14 @@ def not_judged_facts(settings: GradingSettings, student: str, release, error: Ba
 
 
 def autograde_and_judge(settings: GradingSettings, slot: Slot, student: str, release, cells: int,
-                        interrupted: threading.Event) -> tuple[list, dict | None]:
+                        interrupted: threading.Event, budget: Budget) -> tuple[list, dict | None]:
     """nbgrader's autograde and the outside verdicts of one student, side by side: the
     outside verdicts' definition and step tasks need no kernel, their training tasks wait
     for the networks the kernel leaves.  Returns the flags and the outside facts; when the
     outside verdicts failed, facts that judge every task "to review" (scored 0), and None
-    only when the run was interrupted (the student is then graded next time)."""
+    only when the run was interrupted (the student is then graded next time).  Both share the
+    deadline of ``budget``."""
+    deadline = budget.deadline(time.monotonic())
     autograded = threading.Event()
     outcome: dict = {}
 
@@ -197,13 +214,13 @@ def autograde_and_judge(settings: GradingSettings, slot: Slot, student: str, rel
 
     def judge():
         try:
-            outcome["facts"] = judge_outside(settings, slot.number, student, release, left)
+            outcome["facts"] = judge_outside(settings, slot.number, student, release, left, deadline)
         except Exception as error:  # noqa: BLE001 -- reported below
             outcome["error"] = error
     judging = threading.Thread(target=judge, name=f"outside-{student}", daemon=True)
     judging.start()
     try:
-        problems = autograde_student(settings, slot, student, cells)
+        problems = autograde_student(settings, slot, student, cells, budget, deadline)
     finally:
         autograded.set()
     judging.join()
@@ -242,6 +259,7 @@ class ClassGrading:
         self._lock = threading.Lock()
         self._free: queue.Queue = queue.Queue()
         self.interrupted = threading.Event()
+        self.budget: Budget = settings.budget or Budget.unbounded()  # the default is measured in prepare
 
     def save(self) -> None:
         run_state.save(self.settings.out, self.state)
@@ -313,6 +331,8 @@ class ClassGrading:
         if not plan:
             self.save()
             return []
+        if settings.budget is None:  # before this run's slots start: the reference is graded in slots of its own
+            self.budget = default_budget(settings.session, settings.slots, settings.timeout, self.log)
         self._start_slots()
         self._release()
         gradable = []
@@ -371,7 +391,7 @@ class ClassGrading:
                 return
             begin = time.perf_counter()
             problems, outside = autograde_and_judge(self.settings, self.slots[number], student, self.release,
-                                                    self.code_cells, self.interrupted)
+                                                    self.code_cells, self.interrupted, self.budget)
             seconds = time.perf_counter() - begin
             if self.interrupted.is_set() or outside is None:  # killed by Ctrl-C, not by the student: graded next time
                 return
@@ -396,7 +416,7 @@ class ClassGrading:
         if not gradable:
             return
         self.log(f"grading {len(gradable)} notebooks with {settings.jobs} worker(s), {settings.timeout} s per cell, "
-                 f"{settings.declaration.grading_epochs} epochs per training run ...")
+                 f"{self.budget.describe()}, {settings.declaration.grading_epochs} epochs per training run ...")
         pool = ThreadPoolExecutor(max_workers=settings.slots)
         try:
             list(pool.map(self.grade_student, gradable))
@@ -449,14 +469,18 @@ def load_state(out: Path, log) -> CourseState:
 
 
 def grade(submissions_path, out, sessions=None, jobs: int = 2, timeout: int = 120, students=(), force: bool = False,
-          course_file_path=None, log=print) -> list[StudentResult]:
+          course_file_path=None, log=print, budget: Budget | float | None = None) -> list[StudentResult]:
     """Grade the hand-ins in ``submissions_path`` into the course in ``out``; write every output.
 
     ``sessions``: a name or a list of names; by default every session the hand-ins hold.
     Hand-ins graded before from the same notebook are kept (``students`` names the ones to grade
-    again, ``force`` grades everyone again).  Returns one StudentResult per student and session
-    of the course, in session and student order.
+    again, ``force`` grades everyone again).  ``budget``: seconds per notebook, kernel and outside
+    verdicts together (a number, a :class:`hamlet.budget.Budget`, or None: from the reference
+    solution's grading time, see :mod:`hamlet.budget`).  Returns one StudentResult per student and
+    session of the course, in session and student order.
     """
+    if budget is not None and not isinstance(budget, Budget):
+        budget = Budget.given(budget)
     if isinstance(sessions, str):
         sessions = [sessions]
     sessions = sessions_to_grade(submissions_path, sessions)
@@ -464,11 +488,11 @@ def grade(submissions_path, out, sessions=None, jobs: int = 2, timeout: int = 12
     out.mkdir(parents=True, exist_ok=True)
     with run_state.exclusive(out):
         return _grade(Path(submissions_path).resolve(), out, sessions, jobs, timeout, students, force,
-                      course_file_path, log)
+                      course_file_path, log, budget)
 
 
 def _grade(submissions_path: Path, out: Path, sessions: list, jobs: int, timeout: int, students, force: bool,
-           course_file_path, log) -> list[StudentResult]:
+           course_file_path, log, budget: Budget | None) -> list[StudentResult]:
     backup = backups.back_up(out)  # before anything writes to the gradebook
     if backup:
         log(f"gradebook backed up to {backup.relative_to(out)}")
@@ -487,7 +511,7 @@ def _grade(submissions_path: Path, out: Path, sessions: list, jobs: int, timeout
     try:
         for session in sessions:
             settings = GradingSettings(submissions_path, out, course.declaration(session), jobs, timeout,
-                                       tuple(students), force, courses_file.timezone)
+                                       tuple(students), force, courses_file.timezone, budget)
             run = ClassGrading(settings, state, log)
             try:
                 run.grade_students(run.prepare(scratch))

@@ -32,6 +32,7 @@ fails (:class:`WorkerDied`).
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import secrets
 import select
@@ -55,6 +56,8 @@ BLAS_THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 #: how long threads or processes the student's code started may take to end before the
 #: worker's answers are refused
 STRAGGLER_SECONDS = 2.0
+#: less than this left of a submission's budget: no request is sent
+BUDGET_FLOOR_SECONDS = 1.0
 
 
 class StudentError(Exception):
@@ -97,8 +100,9 @@ class RemoteWorker:
     """One sandboxed worker process; a context manager that always kills it at the end."""
 
     def __init__(self, slot: int = 0, limits: sandbox.Limits = sandbox.Limits(), environment: dict | None = None,
-                 timeout: float = 60.0):
-        self.slot, self.limits, self.timeout = slot, limits, timeout
+                 timeout: float = 60.0, deadline: float = math.inf):
+        # deadline: the submission's time budget (time.monotonic(), hamlet.budget); no request outlasts it
+        self.slot, self.limits, self.timeout, self.deadline = slot, limits, timeout, deadline
         self.environment = dict(environment or {})
         self.process = None
         self.proxies: dict[int, RemoteObject] = {}
@@ -195,7 +199,7 @@ class RemoteWorker:
             raise WorkerDied("the process running your code is no longer running")
         self._alone()
         arrays = list(arrays or [])
-        seconds = self.timeout if timeout is None else timeout
+        seconds = self._request_seconds(self.timeout if timeout is None else timeout)
         number = secrets.token_hex(8)
         header = dict(header, timeout=seconds, id=number)
         try:
@@ -217,6 +221,16 @@ class RemoteWorker:
             if isinstance(error, NotAnArray):
                 raise
             self._refuse(f"a malformed answer came from your code's process ({type(error).__name__}); it is refused")
+
+    def _request_seconds(self, seconds: float) -> float:
+        """A request's time: its timeout, and at most half of what is left of the budget -- after
+        a call into stuck code, the calls still to come (most quick, unless they call it too)
+        all get their turn within the budget."""
+        left = self.deadline - time.monotonic()
+        if left <= BUDGET_FLOOR_SECONDS:
+            self.close()
+            raise WorkerTimeout("the notebook's time budget is used up")
+        return round(min(seconds, max(BUDGET_FLOOR_SECONDS, left / 2)), 1)
 
     def _answer(self, header: dict, reply: dict, answer_arrays: list, seconds: float):
         changed = reply.get("changed")

@@ -28,6 +28,7 @@ This module only runs the judges in order; the parts are :mod:`hamlet.outside_pr
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -61,7 +62,7 @@ class OutsideResult:
 
 
 def outside_verdicts(release, submission, declaration: Declaration, *, timeout: float, slot: int = 0,
-                     limits: Limits = Limits(), tasks=None, left=None) -> OutsideResult:
+                     limits: Limits = Limits(), tasks=None, left=None, deadline: float = math.inf) -> OutsideResult:
     """Judge every autograded task of ``submission`` (a NotebookNode) outside its kernel.
 
     ``timeout`` bounds each cell and each task's checks, like nbgrader's cell timeout.
@@ -72,7 +73,9 @@ def outside_verdicts(release, submission, declaration: Declaration, *, timeout: 
     itself -- but does not run again a cell that ran past the kernel's time limit: its
     tasks fail here too (a timeout only ever costs points, so a forged one gains
     nothing), without a second wait.  The class tasks are judged in a thread of their
-    own, beside the notebook's worker.
+    own, beside the notebook's worker.  ``deadline`` (``time.monotonic()``) is the end of the
+    submission's time budget (:mod:`hamlet.budget`): no request outlasts it, and a task not
+    judged by then fails ("the notebook's time budget is used up").
     """
     start = time.monotonic()
     tasks = list(tasks or autograded_tasks(release))
@@ -80,11 +83,11 @@ def outside_verdicts(release, submission, declaration: Declaration, *, timeout: 
                    "MPLBACKEND": "Agg", "HOME": "/tmp", "HAMLET_CACHE": str(cache_root()), "PYTHONDONTWRITEBYTECODE": "1"}
 
     def make_worker():
-        return RemoteWorker(slot=slot, limits=limits, environment=environment, timeout=timeout)
+        return RemoteWorker(slot=slot, limits=limits, environment=environment, timeout=timeout, deadline=deadline)
 
     cells = program(release, submission, declaration)
     # every cell and every task may use its time once, and workers restart
-    deadline = start + timeout * (len(cells) + len(tasks)) + 120
+    deadline = min(deadline, start + timeout * (len(cells) + len(tasks)) + 120)
     result = OutsideResult()
     verdicts = result.verdicts
     class_verdicts: dict = {}
