@@ -23,6 +23,9 @@ from hamlet.examples import autograded_scores, expected_scores
 pytestmark = [pytest.mark.skipif(sandbox.bubblewrap() is None, reason="bubblewrap is needed to grade untrusted code"),
               pytest.mark.grading]
 TIMEOUT = 60
+#: seconds per notebook: wide enough that each fault shows what it is (a memory bomb reaches the
+#: memory limit before its time is up); tests/test_budget.py grades with the default budget
+BUDGET = 4 * TIMEOUT
 
 
 def _sandbox_processes(wait: float = 10.0) -> list[str]:
@@ -42,7 +45,7 @@ def _sandbox_processes(wait: float = 10.0) -> list[str]:
 def cheat_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cheats")
     results = pipeline.grade(write_corpus(folder / "submissions"), folder / "out", jobs=2, timeout=TIMEOUT,
-                          log=lambda *args: None)
+                             budget=BUDGET, log=lambda *args: None)
     return {result.student: result for result in results}, folder / "out"
 
 
@@ -50,7 +53,7 @@ def cheat_run(tmp_path_factory):
 def fault_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("faults")
     results = pipeline.grade(write_faults(folder / "submissions", CONTROLS), folder / "out", jobs=2, timeout=TIMEOUT,
-                          log=lambda *args: None)
+                             budget=BUDGET, log=lambda *args: None)
     return {result.student: result for result in results}, folder / "out"
 
 

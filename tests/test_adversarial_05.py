@@ -28,6 +28,9 @@ pytestmark = [pytest.mark.skipif(sandbox.bubblewrap() is None, reason="bubblewra
 #: seconds per cell: a Session 5 notebook runs in about 5 s, so half of Session 6's limit
 #: still leaves a wide margin, and each endless loop costs half as long
 TIMEOUT = 30
+#: seconds per notebook: wide enough that each fault shows what it is (a memory bomb reaches the
+#: memory limit before its time is up); tests/test_budget.py grades with the default budget
+BUDGET = 4 * TIMEOUT
 #: the command lines of the processes another grading run hangs from (its test run, its nbgrader)
 OTHER_GRADERS = ("-m pytest", "hamlet.nbgrader_server", "hamlet.cli", "bin/hamlet ")
 
@@ -64,7 +67,7 @@ def _sandbox_processes(wait: float = 10.0) -> list[str]:
 
 def _grade(folder, submissions):
     results = pipeline.grade(submissions, folder / "out", sessions=SESSION, jobs=2, timeout=TIMEOUT,
-                             log=lambda *args: None)
+                             budget=BUDGET, log=lambda *args: None)
     return {result.student: result for result in results}, folder / "out"
 
 

@@ -105,6 +105,15 @@ def _write_cache(path: Path, cached: dict) -> None:
     os.replace(partial, path)
 
 
+def _current(key: str, entry, now: datetime) -> bool:
+    """A cached measurement still worth keeping: of this engine, and not older than CACHE_DAYS."""
+    try:
+        return f"engine={engine_hash()} " in key and now - datetime.fromisoformat(entry["measured"]) < timedelta(
+            days=CACHE_DAYS)
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
 def measure_reference(session: str, jobs: int, timeout: int, log=print) -> tuple[float, list[str]]:
     """Grade ``jobs`` copies of the session's solution at once, without a budget, in a scratch
     course; the slowest copy's seconds, and what was wrong with the reference's grades."""
@@ -158,7 +167,7 @@ def default_budget(session: str, jobs: int, timeout: int, log=print) -> Budget:
     log(f"{session}: the reference solution graded in {seconds:.1f} s ({time.perf_counter() - begin:.0f} s "
         f"in all)")
     if not wrong:  # a broken grader's time is no measure: measured again next time
-        cached = _read_cache(path)
+        cached = {name: entry for name, entry in _read_cache(path).items() if _current(name, entry, now)}
         cached[key] = {"seconds": round(seconds, 2), "measured": now.isoformat(timespec="seconds")}
         try:
             _write_cache(path, cached)

@@ -42,6 +42,8 @@ KERNEL_DIED = "DeadKernelError"
 NOT_RUN = "NotRunAfterTimeout"
 #: this many cells ran past their time: the code is stuck, no later cell runs in the kernel
 STUCK_AFTER = 2
+#: a kernel that dies before its first cell is started this many times in all
+START_ATTEMPTS = 3
 #: what one cell may print before the rest is dropped (nbgrader would hold it all in memory)
 OUTPUT_LIMIT = 1 << 20
 OUTPUT_CUT = "[hamlet: output beyond 1 MiB dropped]"
@@ -61,7 +63,17 @@ class RecoveringExecute(Execute):
         self._timed_out_cells: list = []
         self._stuck = None  # why no more cells run: the cells that ran past their time, or the budget
         try:
-            return super().preprocess(nb, resources, km)
+            for attempt in range(1, START_ATTEMPTS + 1):
+                self._cells_started = False
+                try:
+                    return super().preprocess(nb, resources, km)
+                except (RuntimeError, DeadKernelError) as error:
+                    # "Kernel died before replying to kernel_info": the kernel did not start (the machine
+                    # short of memory or processes for a moment); none of the student's cells ran yet
+                    if self._cells_started or attempt == START_ATTEMPTS or time.monotonic() > self._deadline:
+                        raise
+                    self.log.warning("the kernel did not start (%s); once more", error)
+                    time.sleep(2 * attempt)
         finally:
             self.timeout = self._cell_timeout
 
@@ -100,6 +112,7 @@ class RecoveringExecute(Execute):
         return super().output(outs, msg, display_id, cell_index)
 
     def preprocess_cell(self, cell, resources, index):
+        self._cells_started = True
         if cell.cell_type != "code":
             return cell, resources
         if self._stuck is None and not self._bound_timeout():
