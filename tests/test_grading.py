@@ -52,6 +52,19 @@ def test_faults_and_edits_are_flagged_and_only_there(graded):
 
 
 @pytest.mark.grading
+def test_no_one_holds_a_slot_longer_than_the_default_budget(graded):
+    """The example class is graded with the default budget (hamlet.budget): the endless loop
+    costs task 5 alone (the expected scores above) and no more time than the budget, but
+    nbgrader's bookkeeping after the deadline."""
+    out, _ = graded
+    state = run_state.load(out)
+    (budget,) = [run["budgets"][SESSION] for run in state.runs]
+    assert budget is not None and budget > 0
+    seconds = {name: record.seconds for name, record in state.session(SESSION).students.items()}
+    assert max(seconds.values()) < budget + 15, (budget, seconds)
+
+
+@pytest.mark.grading
 def test_training_is_judged_on_the_networks_the_kernel_trained(graded):
     """No network is trained twice where the kernel's runs are good; where one is not
     (the untouched notebook, the endless loop), a worker trains them outside."""

@@ -19,6 +19,10 @@ and last the course's outputs (hamlet.outputs): late penalties (hamlet.course_fi
 feedback of every student whose totals changed (hamlet.feedback), grades.csv, totals.csv,
 the course overview and each session's tutor page.
 
+No submission holds a slot longer than its time budget (:mod:`hamlet.budget`), its
+kernel and its outside verdicts together: by default twice the reference solution's
+own grading time here, plus a margin; ``--budget`` sets it.
+
 During grading every training run is capped at the epochs the session's declaration
 gives (``grading_epochs``, the same for every student, so grades are reproducible);
 the declaration's accuracy thresholds are those of that budget.
@@ -333,6 +337,7 @@ class ClassGrading:
             return []
         if settings.budget is None:  # before this run's slots start: the reference is graded in slots of its own
             self.budget = default_budget(settings.session, settings.slots, settings.timeout, self.log)
+        self.run.setdefault("budgets", {})[settings.session] = self.budget.seconds  # what this run's grades had
         self._start_slots()
         self._release()
         gradable = []
