@@ -41,7 +41,7 @@ class WorkerSession:
     def ready(self) -> RemoteWorker:
         while self.worker is None or not self.worker.alive:
             if time.monotonic() > self.deadline:
-                raise WorkerTimeout("the time for this submission is used up")
+                raise WorkerTimeout("the notebook's time budget is used up")
             self.worker = self.make_worker().start()
             for cell in self.done:
                 if cell.name not in self.fatal and not self._exec(cell):
