@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.skipif(sandbox.bubblewrap() is None, reason="bubblewra
 TIMEOUT = 60
 #: seconds per notebook: wide enough that each fault shows what it is (a memory bomb reaches the
 #: memory limit before its time is up); tests/test_budget.py grades with the default budget
-BUDGET = 4 * TIMEOUT
+BUDGET = 2 * TIMEOUT
 
 
 def _sandbox_processes(wait: float = 10.0) -> list[str]:

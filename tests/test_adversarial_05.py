@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.skipif(sandbox.bubblewrap() is None, reason="bubblewra
 TIMEOUT = 30
 #: seconds per notebook: wide enough that each fault shows what it is (a memory bomb reaches the
 #: memory limit before its time is up); tests/test_budget.py grades with the default budget
-BUDGET = 4 * TIMEOUT
+BUDGET = 2 * TIMEOUT
 #: the command lines of the processes another grading run hangs from (its test run, its nbgrader)
 OTHER_GRADERS = ("-m pytest", "hamlet.nbgrader_server", "hamlet.cli", "bin/hamlet ")
 

@@ -491,18 +491,39 @@ def grade(submissions_path, out, sessions=None, jobs: int = 2, timeout: int = 12
     sessions = sessions_to_grade(submissions_path, sessions)
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
+    run = RunSettings(Path(submissions_path).resolve(), out, tuple(sessions), jobs, timeout, tuple(students), force,
+                      course_file_path, budget)
     with run_state.exclusive(out):
-        return _grade(Path(submissions_path).resolve(), out, sessions, jobs, timeout, students, force,
-                      course_file_path, log, budget)
+        return _grade(run, log)
 
 
-def _grade(submissions_path: Path, out: Path, sessions: list, jobs: int, timeout: int, students, force: bool,
-           course_file_path, log, budget: Budget | None) -> list[StudentResult]:
+@dataclass(frozen=True)
+class RunSettings:
+    """The settings of one ``hamlet grade`` run, over all its sessions (each session's part:
+    :class:`GradingSettings`)."""
+
+    submissions: Path  # folder or zip, resolved
+    out: Path  # the course, resolved
+    sessions: tuple  # the sessions to grade, in order
+    jobs: int = 2
+    timeout: int = 120
+    students: tuple = ()
+    force: bool = False
+    course_file: object = None  # --course-file, or None: the course's own or the one used last
+    budget: Budget | None = None  # None: from the reference solution's grading time
+
+    def session(self, session: str, timezone) -> GradingSettings:
+        return GradingSettings(self.submissions, self.out, course.declaration(session), self.jobs, self.timeout,
+                               self.students, self.force, timezone, self.budget)
+
+
+def _grade(run_settings: RunSettings, log) -> list[StudentResult]:
+    out, sessions = run_settings.out, list(run_settings.sessions)
     backup = backups.back_up(out)  # before anything writes to the gradebook
     if backup:
         log(f"gradebook backed up to {backup.relative_to(out)}")
     state = load_state(out, log)
-    courses_file = course_file.find(out, course_file_path, state.course_file)
+    courses_file = course_file.find(out, run_settings.course_file, state.course_file)
     state.course_file = str(Path(courses_file.path).resolve()) if courses_file.path else None
     state.protections = sandbox.describe()
     state.begin_run()
@@ -512,12 +533,10 @@ def _grade(submissions_path: Path, out: Path, sessions: list, jobs: int, timeout
     sandbox.allow_starts()
     for line in state.protections:
         log(f"sandbox: {line}")
-    write_course(out, sessions, timeout)
+    write_course(out, sessions, run_settings.timeout)
     try:
         for session in sessions:
-            settings = GradingSettings(submissions_path, out, course.declaration(session), jobs, timeout,
-                                       tuple(students), force, courses_file.timezone, budget)
-            run = ClassGrading(settings, state, log)
+            run = ClassGrading(run_settings.session(session, courses_file.timezone), state, log)
             try:
                 run.grade_students(run.prepare(scratch))
             finally:
