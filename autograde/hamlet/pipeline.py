@@ -20,7 +20,7 @@ feedback of every student whose totals changed (hamlet.feedback), grades.csv, to
 the course overview and each session's tutor page.
 
 No submission holds a slot longer than its time budget (:mod:`hamlet.budget`), its
-kernel and its outside verdicts together: by default twice the reference solution's
+kernel and its outside verdicts together: by default three times the reference solution's
 own grading time here, plus a margin; ``--budget`` sets it.
 
 During grading every training run is capped at the epochs the session's declaration
