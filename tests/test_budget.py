@@ -44,7 +44,7 @@ def cache(tmp_path, monkeypatch):
 def _measured(monkeypatch, seconds=8.0, wrong=()):
     calls = []
 
-    def measure(session, jobs, timeout, log=print):
+    def measure(session, jobs, timeout):
         calls.append((session, jobs))
         return seconds, list(wrong)
     monkeypatch.setattr(budget, "measure_reference", measure)

@@ -115,7 +115,7 @@ def _current(key: str, entry, now: datetime) -> bool:
         return False
 
 
-def measure_reference(session: str, jobs: int, timeout: int, log=print) -> tuple[float, list[str]]:
+def measure_reference(session: str, jobs: int, timeout: int) -> tuple[float, list[str]]:
     """Grade ``jobs`` copies of the session's solution at once, without a budget, in a scratch
     course; the slowest copy's seconds, and what was wrong with the reference's grades."""
     import nbformat
@@ -161,7 +161,7 @@ def default_budget(session: str, jobs: int, timeout: int, log=print) -> Budget:
     log(f"{session}: measuring the time budget: grading {max(1, jobs)} copies of the reference solution "
         f"(once a week; --budget SECONDS skips this) ...")
     begin = time.perf_counter()
-    seconds, wrong = measure_reference(session, jobs, timeout, log)
+    seconds, wrong = measure_reference(session, jobs, timeout)
     for line in wrong[:5] + ([f"... and {len(wrong) - 5} more"] if len(wrong) > 5 else []):
         log(f"ERROR: the reference solution of {session} did not score full marks -- the grader itself is "
             f"broken: {line}")

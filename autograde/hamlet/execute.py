@@ -77,12 +77,17 @@ def timed_out_cells(notebook) -> set[str]:
     return {name for name, ename, _ in cell_errors(notebook) if ename in TIMED_OUT and not name.startswith("cell ")}
 
 
+def cell_name(cell, number: int) -> str:
+    """A cell's grade id, or ``cell N`` for one without."""
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", f"cell {number}")
+
+
+def error_outputs(cell) -> list:
+    """The error outputs of one cell."""
+    return [item for item in cell.get("outputs", []) if item.get("output_type") == "error"]
+
+
 def cell_errors(notebook) -> list[tuple[str, str, str]]:
     """``(grade_id or cell number, exception name, message)`` of every cell that raised."""
-    errors = []
-    for number, cell in enumerate(notebook.cells):
-        for item in cell.get("outputs", []):
-            if item.get("output_type") == "error":
-                name = cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {number}")
-                errors.append((name, item.get("ename", ""), item.get("evalue", "")))
-    return errors
+    return [(cell_name(cell, number), item.get("ename", ""), item.get("evalue", ""))
+            for number, cell in enumerate(notebook.cells) for item in error_outputs(cell)]

@@ -35,6 +35,7 @@ from traitlets import Float, TraitError, validate
 
 from . import declaration, trained
 from .course_file import LatePolicy
+from .execute import TIMED_OUT, cell_name, error_outputs
 from .release import HIDDEN_REGION
 
 KERNEL_DIED = "DeadKernelError"
@@ -90,15 +91,6 @@ class RecoveringExecute(Execute):
             self.timeout, self._bounded_by_budget = self._cell_timeout, False
         return True
 
-    @staticmethod
-    def _name(cell, index) -> str:
-        return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {index}"
-
-    def _timed_out(self, cell) -> bool:
-        from .execute import TIMED_OUT
-
-        return any(output.get("output_type") == "error" and output.get("ename") in TIMED_OUT
-                   for output in cell.get("outputs", []))
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
@@ -126,14 +118,14 @@ class RecoveringExecute(Execute):
             return cell, resources
         limit, bounded_by_budget = self.timeout, self._bounded_by_budget
         result = self._execute_or_recover(cell, resources, index)
-        if self._timed_out(cell):
-            name = self._name(cell, index)
+        errors = error_outputs(cell)
+        if any(output.get("ename") in TIMED_OUT for output in errors):
             why = (f"ran past {limit} s, half of what was left of the notebook's time budget ({self._budget} s)"
                    if bounded_by_budget else f"ran past the time limit of {limit} s")
-            for output in cell.outputs:
-                if output.get("output_type") == "error" and output.get("ename") == "CellTimeoutError":
+            for output in errors:
+                if output.get("ename") == "CellTimeoutError":
                     output["evalue"] = f"this cell {why}"
-            self._timed_out_cells.append(name)
+            self._timed_out_cells.append(cell_name(cell, index))
             if len(self._timed_out_cells) >= STUCK_AFTER:
                 self._stuck = f"{' and '.join(self._timed_out_cells)} ran past their time"
             return result

@@ -59,7 +59,8 @@ def write_grades(out: Path, results: list[StudentResult]) -> None:
 def execution_flags(notebook) -> list[str]:
     """Timeouts and dead kernels recorded in an executed notebook."""
     flags = []
-    for name, ename, _ in cell_errors(notebook):
+    errors = cell_errors(notebook)
+    for name, ename, _ in errors:
         if ename in TIMED_OUT:
             flag = f"timeout in {name}"
         elif ename == KERNEL_DIED:
@@ -70,7 +71,7 @@ def execution_flags(notebook) -> list[str]:
             continue
         if flag not in flags:  # a timeout leaves two errors: the interrupt and the timeout
             flags.append(flag)
-    not_run = [name for name, ename, _ in cell_errors(notebook) if ename == NOT_RUN]
+    not_run = [name for name, ename, _ in errors if ename == NOT_RUN]
     if not_run:
         flags.append(f"not run in the notebook after that: {len(not_run)} cells ({', '.join(not_run[:3])}"
                      f"{', ...' if len(not_run) > 3 else ''}); their tasks are judged outside")
