@@ -44,7 +44,7 @@ def cache(tmp_path, monkeypatch):
 def _measured(monkeypatch, seconds=8.0, wrong=()):
     calls = []
 
-    def measure(session, jobs, timeout):
+    def measure(session, jobs, timeout, cluster=None):
         calls.append((session, jobs))
         return seconds, list(wrong)
     monkeypatch.setattr(budget, "measure_reference", measure)

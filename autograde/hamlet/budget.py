@@ -83,12 +83,13 @@ def engine_hash() -> str:
     return digest.hexdigest()[:16]
 
 
-def _cache_key(session: str, jobs: int) -> str:
+def _cache_key(session: str, jobs: int, cluster: str | None = None) -> str:
     from .pipeline import grader_hash
     from .sandbox import bubblewrap
 
-    return (f"{session} grader={grader_hash(session)[:16]} engine={engine_hash()} jobs={jobs} "
-            f"cpus={os.cpu_count()} sandbox={'bwrap' if bubblewrap() else 'none'}")
+    where = (f"cluster={cluster}" if cluster else
+             f"cpus={os.cpu_count()} sandbox={'bwrap' if bubblewrap() else 'none'}")
+    return f"{session} grader={grader_hash(session)[:16]} engine={engine_hash()} jobs={jobs} {where}"
 
 
 def _read_cache(path: Path) -> dict:
@@ -115,9 +116,10 @@ def _current(key: str, entry, now: datetime) -> bool:
         return False
 
 
-def measure_reference(session: str, jobs: int, timeout: int) -> tuple[float, list[str]]:
+def measure_reference(session: str, jobs: int, timeout: int, cluster: str | None = None) -> tuple[float, list[str]]:
     """Grade ``jobs`` copies of the session's solution at once, without a budget, in a scratch
-    course; the slowest copy's seconds, and what was wrong with the reference's grades."""
+    course (on ``cluster``'s workers, when given); the slowest copy's seconds, and what was wrong
+    with the reference's grades."""
     import nbformat
 
     from . import course, pipeline, run_state
@@ -132,7 +134,7 @@ def measure_reference(session: str, jobs: int, timeout: int) -> tuple[float, lis
         for number in range(max(1, jobs)):
             nbformat.write(reference, str(submissions / f"reference-{number + 1}.ipynb"))
         results = pipeline.grade(submissions, scratch / "out", sessions=[session], jobs=jobs, timeout=timeout,
-                                 budget=Budget.unbounded(), log=lambda *line: None)
+                                 budget=Budget.unbounded(), log=lambda *line: None, cluster=cluster)
         state = run_state.load(scratch / "out")
         seconds = max(record.seconds for record in state.session(session).students.values())
         wrong = [f"{result.student}: {cell.grade_id} scored {cell.score:g} of {cell.max_score:g}"
@@ -144,10 +146,16 @@ def measure_reference(session: str, jobs: int, timeout: int) -> tuple[float, lis
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def default_budget(session: str, jobs: int, timeout: int, log=print) -> Budget:
-    """The budget from the reference's grading time here: cached, or measured now (and said so)."""
+def default_budget(session: str, jobs: int, timeout: int, log=print, cluster: str | None = None) -> Budget:
+    """The budget from the reference's grading time here (on ``cluster``, as many copies at once as
+    its workers have threads): cached, or measured now (and said so)."""
+    if cluster:
+        from . import cluster as dask_cluster
+
+        jobs = max(1, sum(dask_cluster.connect(cluster).nthreads().values()))
+    where = f"on the cluster {cluster}" if cluster else "here"
     path = cache_root() / CACHE_FILE
-    key = _cache_key(session, jobs)
+    key = _cache_key(session, jobs, cluster)
     cached = _read_cache(path)
     entry = cached.get(key)
     now = datetime.now(timezone.utc)
@@ -157,11 +165,11 @@ def default_budget(session: str, jobs: int, timeout: int, log=print) -> Budget:
     except (KeyError, TypeError, ValueError):
         seconds = None
     if seconds is not None and seconds > 0:
-        return Budget.from_reference(seconds, f"measured here at --jobs {jobs} on {entry['measured'][:10]}")
+        return Budget.from_reference(seconds, f"measured {where} at --jobs {jobs} on {entry['measured'][:10]}")
     log(f"{session}: measuring the time budget: grading {max(1, jobs)} copies of the reference solution "
         f"(once a week; --budget SECONDS skips this) ...")
     begin = time.perf_counter()
-    seconds, wrong = measure_reference(session, jobs, timeout)
+    seconds, wrong = measure_reference(session, jobs, timeout, cluster)
     for line in wrong[:5] + ([f"... and {len(wrong) - 5} more"] if len(wrong) > 5 else []):
         log(f"ERROR: the reference solution of {session} did not score full marks -- the grader itself is "
             f"broken: {line}")
@@ -174,4 +182,4 @@ def default_budget(session: str, jobs: int, timeout: int, log=print) -> Budget:
             _write_cache(path, cached)
         except OSError as error:
             log(f"warning: could not keep the reference's grading time in {path}: {error}")
-    return Budget.from_reference(seconds, f"measured here at --jobs {jobs} just now")
+    return Budget.from_reference(seconds, f"measured {where} at --jobs {jobs} just now")

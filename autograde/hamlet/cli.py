@@ -6,6 +6,7 @@
                                              execute the solution notebook on MNIST, report results
     hamlet grade SUBMISSIONS --out DIR [--session S ...] [--student NAME ...] [--force]
                  [--course-file course.toml] [--jobs N] [--timeout SECONDS] [--budget SECONDS]
+                 [--cluster tcp://HOST:PORT | SCHEDULER_FILE]
                                              grade the new and changed hand-ins into the course DIR:
                                              gradebook, grades.csv, totals.csv, feedback, tutor pages
     hamlet report DIR [--course-file F]      grades.csv, totals, tutor pages again (after manual grading)
@@ -170,15 +171,18 @@ def command_grade(arguments) -> int:
     from .pipeline import grade
 
     from .backups import GradebookError
+    from .cluster import ClusterError
     from .run_state import Busy
+    from .slots import NoFreeSlot
 
     try:
         results = grade(arguments.submissions, arguments.out, arguments.session, jobs=arguments.jobs,
                         timeout=arguments.timeout, students=arguments.student or (), force=arguments.force,
                         course_file_path=arguments.course_file, log=lambda *line: print(*line, flush=True),
-                        budget=arguments.budget)
-    except (FileNotFoundError, ValueError, GradebookError, Busy) as error:
-        # no such folder, not a zip, an unsafe zip, a bad course file, a damaged gradebook, a run already on it
+                        budget=arguments.budget, cluster=arguments.cluster)
+    except (FileNotFoundError, ValueError, GradebookError, Busy, ClusterError, NoFreeSlot) as error:
+        # no such folder, not a zip, an unsafe zip, a bad course file, a damaged gradebook, a run already on it,
+        # a cluster out of reach or of another HaMLeT, every slot of the machine taken
         print(f"hamlet grade: {error}")
         return 1
     except KeyboardInterrupt:  # grade() ended every process and said how to resume
@@ -270,6 +274,9 @@ def main(argv=None) -> int:
     grade.add_argument("--budget", type=float, default=None, metavar="SECONDS",
                        help="seconds per notebook, kernel and outside verdicts together (default: "
                             f"{REFERENCE_FACTOR:g} x the reference solution's grading time here + {MARGIN_SECONDS:g} s)")
+    grade.add_argument("--cluster", default=None, metavar="ADDRESS",
+                       help="grade each hand-in as a task on a Dask cluster: its scheduler's address "
+                            "(tcp://HOST:PORT) or scheduler file; --jobs is then the cluster's (see README)")
     grade.set_defaults(run=command_grade)
 
     report = commands.add_parser("report", help="grades.csv and tutor page again, e.g. after manual grading")

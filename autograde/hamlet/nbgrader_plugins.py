@@ -10,6 +10,10 @@
   (code that is stuck would keep each of them waiting in turn) -- the outside verdicts
   judge their tasks.  After a training task's test cell it leaves the trained network for the
   outside verdicts (:mod:`hamlet.trained`), so they need not train it again.
+* :class:`AdoptExecution` -- on a Dask cluster (:mod:`hamlet.cluster`) a worker executed
+  the notebook with ``RecoveringExecute`` in a scratch course of its own; the coordinator's
+  nbgrader takes that run's outputs in place of running a kernel, so its ``SaveAutoGrades``
+  writes the coordinator's gradebook exactly as a local run would.
 * :class:`HideHiddenTracebacks` -- feedback must not show hidden-test source; nbgrader's
   ``ClearHiddenTests`` removes it from the cells, this removes it from tracebacks.
 * :class:`RestoreTestCells` -- nbgrader's ``OverwriteCells`` without its false alarm
@@ -205,6 +209,38 @@ class RecoveringExecute(Execute):
                 self._fatal_cells.add(earlier)
                 self._restart_and_replay(earlier)
                 return
+
+
+class NotTheSameNotebook(ValueError):
+    """The executed notebook does not hold the cells nbgrader placed for grading."""
+
+
+class AdoptExecution(NbGraderPreprocessor):
+    """``Execute`` for a notebook executed elsewhere: its code cells' outputs and execution counts
+    from the notebook at ``HAMLET_EXECUTED`` (a Dask worker's, :mod:`hamlet.cluster_worker`).
+
+    The worker sanitized the same hand-in against the same release, so every cell must match the
+    one nbgrader placed here, type and source; any difference fails the notebook (nbgrader's
+    "grading failed"), never grades what was not run."""
+
+    def preprocess(self, nb, resources):
+        import nbformat
+
+        path = os.environ.get("HAMLET_EXECUTED", "")
+        if not path:
+            raise NotTheSameNotebook("hamlet: no executed notebook given (HAMLET_EXECUTED)")
+        executed = nbformat.read(path, as_version=4)
+        if len(executed.cells) != len(nb.cells):
+            raise NotTheSameNotebook(f"hamlet: the executed notebook has {len(executed.cells)} cells, "
+                                     f"the one placed for grading {len(nb.cells)}")
+        for index, (placed, run) in enumerate(zip(nb.cells, executed.cells)):
+            if placed.cell_type != run.cell_type or placed.source != run.source:
+                raise NotTheSameNotebook(f"hamlet: cell {index} ({cell_name(placed, index)}) of the executed "
+                                         f"notebook is not the one placed for grading")
+            if placed.cell_type == "code":
+                placed.outputs = copy.deepcopy(run.get("outputs", []))
+                placed.execution_count = run.get("execution_count")
+        return nb, resources
 
 
 class HideHiddenTracebacks(NbGraderPreprocessor):

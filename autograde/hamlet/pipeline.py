@@ -13,7 +13,9 @@ graded again and again over the semester.  A run (:func:`grade`) backs the grade
                      then at once the outside scores replace nbgrader's and the tutors'
                      grades of unchanged answers stand (hamlet.gradebook); a task the outside
                      verdicts could not judge scores 0 "to review", never the notebook's
-                     score; the state saved
+                     score; the state saved.  With ``--cluster`` each student is a task on
+                     Dask workers instead (hamlet.cluster), each grading in a scratch course
+                     of its own; the results are written here, as they come, the same way
 
 and last the course's outputs (hamlet.outputs): late penalties (hamlet.course_file), the
 feedback of every student whose totals changed (hamlet.feedback), grades.csv, totals.csv,
@@ -50,8 +52,11 @@ from pathlib import Path
 
 import nbformat
 
-from . import backups, course, course_file, gradebook, nbgrader_server, outputs, run_state, sandbox, trained, verdicts
-from .budget import Budget, default_budget
+from . import backups, course, course_file, gradebook, nbgrader_server, outputs, run_state, sandbox, slots, trained, \
+    verdicts
+from . import cluster
+from .budget import Budget, default_budget, engine_hash
+from .cluster_worker import GradedHandIn, HandIn
 from .course_folder import executed_notebook, place_submission, placed_path, trained_folder, write_course
 from .declaration import Declaration
 from .execute import timed_out_cells
@@ -80,6 +85,8 @@ class GradingSettings:
     force: bool = False  # --force: grade everyone again (tutors' grades of unchanged answers stay)
     timezone: object = None  # the course file's, for LMS times written without one
     budget: Budget | None = None  # seconds per notebook, kernel and outside verdicts (None: from the reference)
+    cluster: str | None = None  # --cluster: a Dask scheduler's address or file (hamlet.cluster); None: local slots
+    blas_threads: int | None = None  # of each kernel; None: the cores shared among the slots
 
     @property
     def session(self) -> str:
@@ -93,7 +100,7 @@ class GradingSettings:
     def threads(self) -> int:
         """BLAS threads of each slot's kernel: parallel graders that each start one per core
         slow each other down many times over."""
-        return max(1, (os.cpu_count() or 1) // self.slots)
+        return self.blas_threads or max(1, (os.cpu_count() or 1) // self.slots)
 
     @property
     def outside_timeout(self) -> float:
@@ -116,12 +123,36 @@ class GradingSettings:
 
 @dataclass(frozen=True)
 class Slot:
-    """One grading slot: its number (which picks its sandbox users), its nbgrader process and that
-    process's runtime folder (its kernels' connection files and sockets)."""
+    """One grading slot: its number (which picks its sandbox users, leased machine-wide), its
+    nbgrader process and that process's runtime folder (its kernels' connection files and sockets)."""
 
     number: int
     server: nbgrader_server.Server
     runtime: RuntimeFolder
+    lease: slots.SlotLease | None = None
+
+    @classmethod
+    def start(cls, settings: GradingSettings, lease: slots.SlotLease) -> "Slot":
+        """The slot of ``lease``, its nbgrader starting in the background (nbgrader's import while the
+        assignment is made: no student waits for it)."""
+        runtime = RuntimeFolder(lease.number)
+        environment = nbgrader_environment(settings.course, settings.declaration, settings.threads, lease.number,
+                                           runtime.path)
+        server = nbgrader_server.Server(settings.course, environment,
+                                        settings.logs / f"nbgrader-slot{lease.number}.log", RUNNING)
+        server.warm_up()
+        return cls(lease.number, server, runtime, lease)
+
+    def shutdown(self, log=print) -> None:
+        """End the slot's nbgrader, remove its runtime folder, give its number back (idempotent)."""
+        self.server.shutdown()
+        try:
+            self.runtime.remove()
+        except OSError as error:  # the grades are saved: say so, and end the run as it would have
+            log(f"warning: could not remove the runtime folder {self.runtime.path} of grading slot "
+                f"{self.number}: {error}")
+        if self.lease is not None:
+            self.lease.release()
 
 
 # ----------------------------------------------------------------------------- one student
@@ -264,6 +295,8 @@ class ClassGrading:
         self._free: queue.Queue = queue.Queue()
         self.interrupted = threading.Event()
         self.budget: Budget = settings.budget or Budget.unbounded()  # the default is measured in prepare
+        self.adopter: nbgrader_server.Server | None = None  # on a cluster: the nbgrader that adopts the workers' runs
+        self.scratch: Path | None = None
 
     def save(self) -> None:
         run_state.save(self.settings.out, self.state)
@@ -272,15 +305,16 @@ class ClassGrading:
 
     def _start_slots(self) -> None:
         settings = self.settings
-        for number in range(settings.slots):
-            runtime = RuntimeFolder(number)
-            environment = nbgrader_environment(settings.course, settings.declaration, settings.threads, number,
-                                               runtime.path)
-            server = nbgrader_server.Server(settings.course, environment, settings.logs / f"nbgrader-slot{number}.log",
-                                            RUNNING)
-            self.slots[number] = Slot(number, server, runtime)
-            server.warm_up()  # nbgrader's import, while the assignment is made: no student waits for it
-            self._free.put(number)
+        if settings.cluster:  # the workers execute; this nbgrader only saves their runs' grades (AdoptExecution)
+            environment = dict(nbgrader_environment(settings.course, settings.declaration),
+                               HAMLET_EXECUTED_ELSEWHERE="1")
+            self.adopter = nbgrader_server.Server(settings.course, environment, settings.logs / "nbgrader-adopt.log",
+                                                  RUNNING)
+            self.adopter.warm_up()
+            return
+        for lease in slots.take(self.settings.slots):
+            self.slots[lease.number] = Slot.start(self.settings, lease)
+            self._free.put(lease.number)
 
     def _release(self) -> None:
         """The session's assignment in the gradebook and course folder: made again only when its
@@ -335,8 +369,10 @@ class ClassGrading:
         if not plan:
             self.save()
             return []
+        self.scratch = scratch
         if settings.budget is None:  # before this run's slots start: the reference is graded in slots of its own
-            self.budget = default_budget(settings.session, settings.slots, settings.timeout, self.log)
+            self.budget = default_budget(settings.session, settings.slots, settings.timeout, self.log,
+                                         cluster=settings.cluster)
         self.run.setdefault("budgets", {})[settings.session] = self.budget.seconds  # what this run's grades had
         self._start_slots()
         self._release()
@@ -388,6 +424,21 @@ class ClassGrading:
         if executed is not None:
             record.flag(*outputs.execution_flags(executed))
 
+    def _record_graded(self, student: str, problems: list, outside: dict, seconds: float, where: str = "") -> None:
+        """One student's grading into the gradebook and the run state, saved."""
+        with self._lock:
+            record = self.record.students[student]
+            record.flags.extend(problems)
+            record.flags.extend(outside["suspicious"])
+            record.flags.extend(f"outside: {problem}" for problem in outside["problems"])
+            self._into_gradebook(student, record, outside)
+            record.outside, record.seconds = outside, seconds
+            self._recorded(student, record)
+            self.save()
+        self.log(f"  graded {student} in {seconds:.0f} s{where}"
+                 f" (outside verdicts {outside['seconds']:.0f} s)"
+                 f"{' -- ' + problems[0] if problems else ''}")
+
     def grade_student(self, student: str) -> None:
         """Grade one student in the next free slot and record it (unless the run was interrupted)."""
         number = self._free.get()
@@ -400,31 +451,71 @@ class ClassGrading:
             seconds = time.perf_counter() - begin
             if self.interrupted.is_set() or outside is None:  # killed by Ctrl-C, not by the student: graded next time
                 return
-            with self._lock:
-                record = self.record.students[student]
-                record.flags.extend(problems)
-                record.flags.extend(outside["suspicious"])
-                record.flags.extend(f"outside: {problem}" for problem in outside["problems"])
-                self._into_gradebook(student, record, outside)
-                record.outside, record.seconds = outside, seconds
-                self._recorded(student, record)
-                self.save()
-            self.log(f"  graded {student} in {seconds:.0f} s"
-                     f" (outside verdicts {outside['seconds']:.0f} s)"
-                     f"{' -- ' + problems[0] if problems else ''}")
+            self._record_graded(student, problems, outside, seconds)
         finally:
             self._free.put(number)
+
+    # ---------------------------------------------------------------- grade on a Dask cluster
+
+    def _hand_in(self, student: str) -> HandIn:
+        settings = self.settings
+        return HandIn(settings.session, student, placed_path(settings.course, settings.session, student).read_text(),
+                      self.record.students[student].submitted_at, self.grader, engine_hash(), settings.timeout,
+                      self.budget.seconds, self.budget.why)
+
+    def _adopt(self, graded: GradedHandIn) -> None:
+        """A worker's grading of one student into this course: nbgrader saves its run's grades
+        (:class:`hamlet.nbgrader_plugins.AdoptExecution`), then as a local grading."""
+        settings, student = self.settings, graded.student
+        (settings.logs / f"{student}.log").write_text(graded.log)
+        problems = list(graded.problems)
+        if graded.executed is not None:
+            executed = self.scratch / f"executed-{settings.session}-{student}.ipynb"
+            executed.write_text(graded.executed)
+            answer = self.adopter.request(300, command="autograde", session=settings.session, student=student,
+                                          environment={"HAMLET_EXECUTED": str(executed)})
+            executed.unlink(missing_ok=True)
+            if not answer.get("success"):
+                (settings.logs / f"{student}.adopt.log").write_text(f"{answer.get('log', '')}\n{answer.get('error', '')}\n")
+                problems.append(f"grading failed: the worker's run could not be saved in the gradebook -- see "
+                                f"{settings.logs.relative_to(settings.out)}/{student}.adopt.log")
+        self._record_graded(student, problems, graded.outside, graded.seconds, f" on {graded.worker}")
+
+    def _grade_on_cluster(self, gradable: list[str]) -> None:
+        """Every gradable student as a task on the cluster; the results written here, as they come."""
+        client = cluster.connect(self.settings.cluster)
+        futures = cluster.submit(client, [self._hand_in(student) for student in gradable], self.run["number"])
+        failed = []
+        try:
+            for student, graded, error in cluster.results(client, futures):
+                if error is not None:  # nothing is credited: the next run grades them
+                    failed.append(student)
+                    self.log(f"ERROR: {student} could not be graded on the cluster ({type(error).__name__}: "
+                             f"{str(error)[:300]}); run the same command again to grade them")
+                    continue
+                self._adopt(graded)
+        except KeyboardInterrupt:
+            self.interrupted.set()
+            cluster.cancel(client, futures)
+            raise
+        if failed:
+            self.run.setdefault("not_graded", {})[self.settings.session] = failed
+            self.save()
 
     def grade_students(self, gradable: list[str]) -> None:
         """Every gradable student, ``jobs`` at a time; Ctrl-C ends every process and says how to resume."""
         settings = self.settings
         if not gradable:
             return
-        self.log(f"grading {len(gradable)} notebooks with {settings.jobs} worker(s), {settings.timeout} s per cell, "
+        where = f"on the Dask cluster {settings.cluster}" if settings.cluster else f"with {settings.jobs} worker(s)"
+        self.log(f"grading {len(gradable)} notebooks {where}, {settings.timeout} s per cell, "
                  f"{self.budget.describe()}, {settings.declaration.grading_epochs} epochs per training run ...")
         pool = ThreadPoolExecutor(max_workers=settings.slots)
         try:
-            list(pool.map(self.grade_student, gradable))
+            if settings.cluster:
+                self._grade_on_cluster(gradable)
+            else:
+                list(pool.map(self.grade_student, gradable))
         except KeyboardInterrupt:
             self.interrupted.set()
             end_everything()
@@ -439,14 +530,11 @@ class ClassGrading:
         pool.shutdown()
 
     def shutdown(self) -> None:
-        """End every slot's nbgrader and remove its runtime folder (idempotent)."""
+        """End every slot's nbgrader, remove its runtime folder and give its number back (idempotent)."""
         for slot in self.slots.values():
-            slot.server.shutdown()
-            try:
-                slot.runtime.remove()
-            except OSError as error:  # the grades are saved: say so, and end the run as it would have
-                self.log(f"warning: could not remove the runtime folder {slot.runtime.path} of grading slot "
-                         f"{slot.number}: {error}")
+            slot.shutdown(self.log)
+        if self.adopter is not None:
+            self.adopter.shutdown()
 
 
 # ----------------------------------------------------------------------------- the course
@@ -474,15 +562,18 @@ def load_state(out: Path, log) -> CourseState:
 
 
 def grade(submissions_path, out, sessions=None, jobs: int = 2, timeout: int = 120, students=(), force: bool = False,
-          course_file_path=None, log=print, budget: Budget | float | None = None) -> list[StudentResult]:
+          course_file_path=None, log=print, budget: Budget | float | None = None,
+          cluster: str | None = None) -> list[StudentResult]:
     """Grade the hand-ins in ``submissions_path`` into the course in ``out``; write every output.
 
     ``sessions``: a name or a list of names; by default every session the hand-ins hold.
     Hand-ins graded before from the same notebook are kept (``students`` names the ones to grade
     again, ``force`` grades everyone again).  ``budget``: seconds per notebook, kernel and outside
     verdicts together (a number, a :class:`hamlet.budget.Budget`, or None: from the reference
-    solution's grading time, see :mod:`hamlet.budget`).  Returns one StudentResult per student and
-    session of the course, in session and student order.
+    solution's grading time, see :mod:`hamlet.budget`).  ``cluster``: a Dask scheduler's address or
+    file; each hand-in is then graded as a task on its workers (:mod:`hamlet.cluster`), not in
+    ``jobs`` local slots.  Returns one StudentResult per student and session of the course, in
+    session and student order.
     """
     if budget is not None and not isinstance(budget, Budget):
         budget = Budget.given(budget)
@@ -492,7 +583,7 @@ def grade(submissions_path, out, sessions=None, jobs: int = 2, timeout: int = 12
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     run = RunSettings(Path(submissions_path).resolve(), out, tuple(sessions), jobs, timeout, tuple(students), force,
-                      course_file_path, budget)
+                      course_file_path, budget, cluster)
     with run_state.exclusive(out):
         return _grade(run, log)
 
@@ -511,10 +602,11 @@ class RunSettings:
     force: bool = False
     course_file: object = None  # --course-file, or None: the course's own or the one used last
     budget: Budget | None = None  # None: from the reference solution's grading time
+    cluster: str | None = None  # a Dask scheduler's address or file; None: local slots
 
     def session(self, session: str, timezone) -> GradingSettings:
         return GradingSettings(self.submissions, self.out, course.declaration(session), self.jobs, self.timeout,
-                               self.students, self.force, timezone, self.budget)
+                               self.students, self.force, timezone, self.budget, self.cluster)
 
 
 def _grade(run_settings: RunSettings, log) -> list[StudentResult]:
@@ -526,6 +618,10 @@ def _grade(run_settings: RunSettings, log) -> list[StudentResult]:
     courses_file = course_file.find(out, run_settings.course_file, state.course_file)
     state.course_file = str(Path(courses_file.path).resolve()) if courses_file.path else None
     state.protections = sandbox.describe()
+    if run_settings.cluster:  # the workers run student code: theirs are the protections in force
+        workers = cluster.check_workers(cluster.connect(run_settings.cluster), sessions, run_settings.cluster)
+        state.protections = workers.protections
+        log(f"cluster {run_settings.cluster}: {workers.count} workers, {workers.threads} threads")
     state.begin_run()
     run_state.save(out, state)
     start = time.perf_counter()
