@@ -102,6 +102,10 @@ def main() -> None:
     local_total = statistics.median(run[0] for run in local)
     dask_total = statistics.median(run[0] for run in dask)
     same = all(run[2] == local[0][2] for run in [*local, *dask])
+    for run in [*local[1:], *dask]:
+        for student, scores in run[2].items():
+            if scores != local[0][2].get(student):
+                print(f"  {student}: {scores} here, {local[0][2].get(student)} in the first local run")
     print(f"class of {arguments.size}: local median {local_total:.0f} s, Dask median {dask_total:.0f} s = "
           f"{dask_total / local_total:.2f} x local; per submission {statistics.median(dask[0][1]):.1f} s vs "
           f"{statistics.median(local[0][1]):.1f} s; the same scores for every student: {same}")

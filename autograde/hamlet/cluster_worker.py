@@ -83,6 +83,10 @@ class ScratchCourse:
         from .nbgrader_commands import run_nbgrader
 
         self.session, self.timeout, self.tasks_at_once = session, timeout, tasks_at_once
+        # Dask's nanny sets this for its worker (distributed.nanny.pre-spawn-environ); inherited by the
+        # kernels, it has glibc hand NumPy's big temporaries back to the system after every step:
+        # training ran about twice as slow
+        os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)
         self.declaration = course.declaration(session)
         self.out = Path(tempfile.mkdtemp(prefix=f"hamlet-worker-{session}-"))
         self.root = write_course(self.out, [session], timeout)
