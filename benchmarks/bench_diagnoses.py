@@ -56,6 +56,12 @@ def main(argv=None) -> int:
     table(results, lambda r: (r["session"][:2], r["task"], r["operator"]), "per session / task / operator")
     table(results, lambda r: (r["operator"],), "per operator")
 
+    print("\nshares of the non-equivalent mutants, per session / task (%)")
+    print("".ljust(10) + "".join(o.rjust(14) for o in mutants.OUTCOMES))
+    for key in sorted({(r["session"][:2], r["task"]) for r in results}):
+        part = mutants.shares([r for r in results if (r["session"][:2], r["task"]) == key])
+        print(" / ".join(key).ljust(10) + "".join(f"{100 * part['shares'][o]:14.1f}" for o in mutants.OUTCOMES))
+
     summary = mutants.shares(results)
     print(f"\n{summary['mutants']} mutants, {summary['equivalent']} equivalent, "
           f"{summary['non_equivalent']} to be caught")

@@ -466,7 +466,7 @@ KIND_WORDS = {
     "not_called": r"must call",
     "not_chained": r"pass each layer's|on to the",
     "order": r"in reverse order|, in order",
-    "wrong_return": r"returned none|is there a `return`|returns \(|stored and returned",
+    "wrong_return": r"returned none|is there a `return`|returns \(|stored and returned|must return the pair",
     "exp_missing": r"proportional to exp",
     "log_missing": r"-log|\blog\b",
     "not_summed": r"summed over|sum over",
@@ -487,7 +487,11 @@ OTHER_MISTAKES = r"loses all digits|sigma\(x\) itself|looks like tanh|that is ta
 SYMPTOMS = ("shape", "not_computed", "wrong_return")
 #: a label's kind is also named by the phrases of these more specific kinds (doubling 1/2 x^2
 #: *is* the 1/2 missing)
-ALSO_NAMED_BY = {"factor": ("half_missing",)}
+ALSO_NAMED_BY = {"factor": ("half_missing",),
+                 # softmax backward without the row sum *is* the diagonal of the Jacobian only
+                 "not_summed": ("diagonal",)}
+#: hints a check appends to every failure of a quantity whatever the mistake: not a diagnosis
+BOILERPLATE = tuple(hint.lower() for hint in (*checks.LINEAR_HINTS.values(), *neuron_checks.GRADIENT_HINTS.values()))
 #: per quantity: how a message names it
 QUANTITY_WORDS = {
     "x_out": r"forward|output|x_out|softmax|response", "d_in": r"\bd_in\b|backward\(d_out\)", "dw": r"\bdw\b", "db": r"\bdb\b",
@@ -498,16 +502,18 @@ QUANTITY_WORDS = {
     "update_parameters": r"update_parameters", "sigmoid": r"sigmoid_function|sigma", "x": r"\bx\b|input",
     "derivative": r"sigmoid_derivative|derivative|sigma'", "delta": r"\bdw\b|\bdb\b|gradient",
 }
-#: a failure that names no mistake: a finite-difference mismatch, or a raw NumPy/Python error passed on
-GENERIC = r"differs from the finite-difference estimate|\braised [a-z]*(error|exception|warning)\b"
+#: a raw NumPy/Python error passed on (its shape/None hints are boilerplate): always generic
+RAW_ERROR = r"\braised [a-z]*(error|exception|warning)\b"
+#: a finite-difference mismatch: generic unless the rest of the message names a mistake
+MISMATCH = r"differs from the finite-difference estimate"
 
 
 def classify(status: str, message: str, mutant: Mutant) -> str:
     """The outcome of a non-equivalent mutant's own task check:
 
     ``passed`` (a false pass; a deferral counts too: the check did not fail), ``raised`` (an
-    exception escaped the check), ``generic`` (a finite-difference mismatch or a raw error, or a
-    property violated without naming any mistake), ``diagnosed`` (names the labelled kind and
+    exception escaped the check), ``generic`` (a raw error passed on, a finite-difference mismatch
+    with no hint, or a property violated without naming any mistake), ``diagnosed`` (names the labelled kind and
     quantity) or ``misdiagnosed`` (names another kind of mistake, or the right kind of another
     quantity)."""
     if status in ("passed", "deferred"):
@@ -515,8 +521,11 @@ def classify(status: str, message: str, mutant: Mutant) -> str:
     if status == "raised":
         return "raised"
     text = message.lower().split(": ", 1)[-1]
-    if re.search(GENERIC, text):
+    if re.search(RAW_ERROR, text):
         return "generic"
+    text = re.sub(MISMATCH, "", text)
+    for hint in BOILERPLATE:
+        text = text.replace(hint, "")
     kind_named = any(re.search(KIND_WORDS[kind], text)
                      for kind in (mutant.kind, *ALSO_NAMED_BY.get(mutant.kind, ())))
     quantity_named = re.search(QUANTITY_WORDS.get(mutant.quantity, re.escape(mutant.quantity)), text) is not None
