@@ -440,7 +440,7 @@ def run_check(check) -> tuple[str, str]:
 #: per kind: phrases (lower-case regular expressions) of a message that names that kind of mistake
 KIND_WORDS = {
     "transposed": r"transpos",
-    "shape": r"has shape .* expected|must have shape|wrong layout",
+    "shape": r"has shape .* expected|must have shape|wrong layout|one cost per sample;|a single number",
     "bias_missing": r"bias b is not added|leaves out the bias",
     "eps_missing": r"\beps\b|nan or inf where a probability is 0",
     "overflow": r"overflow|underflow",

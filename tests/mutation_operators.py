@@ -43,8 +43,10 @@ NAMED = {"dw": "dw", "db": "db", "d_in": "d_in", "x_in": "x_in", "x_out": "x_out
          "new_w": "w", "new_b": "b", "target": "target", "prediction": "prediction", "exponentials": "x_out",
          "delta": "delta", "z": "delta"}
 #: a call replaced by its first argument: the kind of mistake that is
-DROPPED_CALL_KIND = {"abs": "overflow", "exp": "exp_missing", "log": "log_missing", "sum": "not_summed",
-                     "max": "overflow", "reversed": "order", "sigmoid_function": "sigmoid_missing",
+DROPPED_CALL_KIND = {"abs": "sign",  # e^-x for x < 0: sigma(-x) there
+                     "exp": "exp_missing", "log": "log_missing", "sum": "not_summed",
+                     "max": "term_missing",  # x - x: the inputs cancel
+                     "reversed": "order", "sigmoid_function": "sigmoid_missing",
                      "sigmoid_derivative": "derivative_missing", "asarray": "dtype"}
 
 
