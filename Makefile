@@ -52,6 +52,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_mnist.py
 	$(BIN)/python benchmarks/bench_training.py
 	$(BIN)/python benchmarks/bench_checks.py
+	$(BIN)/python benchmarks/bench_diagnoses.py
 	$(BIN)/python benchmarks/bench_grading.py $(BENCH_GRADING)
 	$(BIN)/python benchmarks/bench_rerun.py
 

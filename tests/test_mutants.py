@@ -1,0 +1,102 @@
+"""The mutation corpus (tests/mutants.py): what already holds.
+
+Tested: the corpus is large, covers every unit task of Sessions 5 and 6 and is generated
+deterministically; the equivalence probe agrees with the hand-written corpora; every
+*equivalent* mutant (a correct, unusual solution) passes every check of its class.
+
+Not tested, only measured (benchmarks/bench_diagnoses.py): that every non-equivalent mutant
+fails its task's check, and how well the failure message diagnoses it -- the checks do not
+manage that yet (issue #12).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import corpus as hand_corpus
+import mutant_probes
+import mutants
+import test_session05
+
+CORPUS = mutants.corpus()
+EQUIVALENT = [m for m in CORPUS if m.equivalent]
+
+
+def test_corpus_is_large():
+    assert len(CORPUS) > 300
+    assert len({m.id for m in CORPUS}) == len(CORPUS)
+    assert sum(m.operator == "handwritten" for m in CORPUS) >= 20
+    assert {m.operator for m in CORPUS} == {op.__name__ for op in mutants.mutation_operators.OPERATORS} | {
+        "handwritten"}
+
+
+def test_corpus_covers_every_unit_task_of_both_sessions():
+    tasks = {(session, task) for (session, _, _), task in mutants.UNITS.items()}
+    for session, task in tasks:
+        wrong = [m for m in CORPUS if (m.session, m.task) == (session, task) and not m.equivalent]
+        assert len(wrong) >= 5, (session, task)
+    assert {(m.session, m.owner, m.method) for m in CORPUS} == set(mutants.UNITS)
+
+
+def test_every_label_is_known():
+    for mutant in CORPUS:
+        assert mutant.kind in mutants.KIND_WORDS, mutant.id
+        assert mutant.quantity in mutants.QUANTITY_WORDS, mutant.id
+
+
+def test_generation_is_deterministic():
+    first, second = mutants.generated(), mutants.generated()
+    assert [(m.id, m.source, m.label) for m in first] == [(m.id, m.source, m.label) for m in second]
+    assert [(m.id, m.source) for m in first] == [(m.id, m.source) for m in CORPUS if m.operator != "handwritten"]
+    assert [mutants.mark_equivalent(m) for m in first[:80]] == [m.equivalent for m in CORPUS[:80]]
+
+
+def test_mutants_differ_from_the_reference_and_each_other():
+    assert len({m.source for m in CORPUS}) == len(CORPUS)
+
+
+@pytest.mark.parametrize("operator", ["swap_addition"])
+def test_control_operator_gives_only_equivalent_mutants(operator):
+    """a + b -> b + a never changes a result: the probe must call all of them equivalent."""
+    assert all(m.equivalent for m in CORPUS if m.operator == operator)
+
+
+def test_probe_agrees_with_the_hand_written_corpora():
+    """The equivalence probe, independent of the checks, sorts the existing hand-written
+    submissions as their own tests do: WRONG ones differ from the reference, CORRECT ones do not."""
+    reference = mutants.namespace(mutants.S6)
+    for submission in hand_corpus.WRONG + hand_corpus.CORRECT:
+        assert mutant_probes.equivalent(submission.kind, submission.build(reference),
+                                        reference[submission.kind]) == submission.correct, submission.name
+    reference = mutants.namespace(mutants.S5)
+    for submission in test_session05.WRONG + test_session05.CORRECT:
+        owner = test_session05.KINDS[submission.task]
+        assert mutant_probes.equivalent(owner, submission.function, reference[owner]) == (
+            submission in test_session05.CORRECT), submission.name
+
+
+def test_reference_is_equivalent_to_itself():
+    for session, owner, method in mutants.UNITS:
+        unit = owner or method
+        reference = mutants.namespace(session)[unit]
+        assert mutant_probes.equivalent(unit, reference, reference), unit
+
+
+@pytest.mark.parametrize("mutant", EQUIVALENT, ids=[m.id for m in EQUIVALENT])
+def test_equivalent_mutant_passes_every_check_of_its_class(mutant):
+    """A correct, unusual solution: no check of its class may fail it (a false fail)."""
+    outcomes = {task: mutants.run_check(check) for task, check in mutants.checks_of(mutant).items()}
+    assert all(status == "passed" for status, _ in outcomes.values()), (mutant.source, outcomes)
+
+
+def test_classification_of_messages():
+    """The keyword table: a few messages with known verdicts."""
+    mutant = next(m for m in CORPUS if m.label == ("dw", "transposed"))
+    assert mutants.classify("failed", "Task 2d: Linear(4, 4).backward: dw is transposed.", mutant) == "diagnosed"
+    assert mutants.classify("failed", "Task 2d: Linear.backward raised ValueError: matmul: shapes.", mutant) \
+        == "generic"
+    assert mutants.classify("failed", "Task 2d: dw differs from the finite-difference estimate "
+                                      "(relative error 1e-1).", mutant) == "generic"
+    assert mutants.classify("failed", "Task 2d: dw has the wrong sign.", mutant) == "misdiagnosed"
+    assert mutants.classify("passed", "Task 2d passed: ...", mutant) == "passed"
+    assert mutants.classify("raised", "ValueError: ...", mutant) == "raised"
