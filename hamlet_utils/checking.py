@@ -25,7 +25,16 @@ VALUE_TOLERANCE = 1e-9
 
 
 class CheckFailed(AssertionError):
-    """A task check failed; the message says what is wrong and how far off it is."""
+    """A task check failed; the message says what is wrong and how far off it is.
+
+    ``code`` names the kind of mistake, stable across wordings of the message:
+    ``<unit>.<quantity>.<kind>`` (e.g. ``linear.dw.transposed``), a key of
+    :data:`hamlet_utils.misconceptions.CODES`.  ``str(failure)`` is the message alone, as before.
+    """
+
+    def __init__(self, message: str = "", code: str = ""):
+        super().__init__(message)
+        self.code = code
 
 
 class NotCheckedYet(Exception):
@@ -59,9 +68,10 @@ def check(task: str):
     return decorate
 
 
-def fail(task: str, message: str, cause: BaseException | None = None):
+def fail(task: str, message: str, cause: BaseException | None = None, *, code: str):
+    """Raise a CheckFailed ``Task <task>: <message>`` with the misconception ``code``."""
     __tracebackhide__ = True
-    error = CheckFailed(f"Task {task}: {message}")
+    error = CheckFailed(f"Task {task}: {message}", code)
     if cause is None:
         raise error from None
     raise error from cause
@@ -78,7 +88,7 @@ def call(task: str, description: str, function, *args, shape_hint: str = ""):
     except CheckFailed:
         raise
     except NotImplementedError:
-        fail(task, f"{description} is not implemented yet (it raises NotImplementedError).")
+        fail(task, f"{description} is not implemented yet (it raises NotImplementedError).", code="call.not_implemented")
     except Exception as error:  # student code may raise anything
         hint = ""
         text = str(error)
@@ -88,29 +98,29 @@ def call(task: str, description: str, function, *args, shape_hint: str = ""):
         elif isinstance(error, TypeError) and "NoneType" in text:
             hint = (" Something is None: is every attribute stored before it is used (e.g. in "
                     "forward or estimate), and every result returned?")
-        fail(task, f"{description} raised {type(error).__name__}: {text}.{hint}", error)
+        fail(task, f"{description} raised {type(error).__name__}: {text}.{hint}", error, code="call.raised")
 
 
 def array(task: str, description: str, value, shape) -> np.ndarray:
     """``value`` as a float64 array of ``shape``, or a CheckFailed saying how it differs."""
     __tracebackhide__ = True
     if value is None:
-        fail(task, f"{description} returned None: is there a `return` with the result?")
+        fail(task, f"{description} returned None: is there a `return` with the result?", code="result.none")
     if isinstance(value, (complex, np.complexfloating)) or (isinstance(value, np.ndarray) and value.dtype.kind == "c"):
-        fail(task, f"{description} returned complex numbers; the result must be real.")
+        fail(task, f"{description} returned complex numbers; the result must be real.", code="result.complex")
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
-        fail(task, f"{description} returned a {type(value).__name__}, not a numeric array.")
+        fail(task, f"{description} returned a {type(value).__name__}, not a numeric array.", code="result.not_numeric")
     if array.shape != tuple(shape):
         hint = ""
         if array.shape == tuple(shape)[::-1]:
             hint = " It looks transposed: the batch must be the first dimension."
         elif array.ndim == 0:
             hint = " It is a single number; one value per element of the batch is needed."
-        fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}.{hint}")
+        fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}.{hint}", code="result.shape")
     if not np.all(np.isfinite(array)):
-        fail(task, f"{description} contains NaN or inf.")
+        fail(task, f"{description} contains NaN or inf.", code="result.not_finite")
     return array
 
 
@@ -126,7 +136,7 @@ def unchanged(task: str, description: str, original: np.ndarray, now: np.ndarray
     __tracebackhide__ = True
     if not np.array_equal(original, now):
         fail(task, f"{description} changed {what} in place. Compute new arrays instead "
-                    f"(e.g. `a = a - b`, not `a -= b`): the caller still needs the input.")
+                    f"(e.g. `a = a - b`, not `a -= b`): the caller still needs the input.", code="argument.in_place")
 
 
 def rng(seed: int) -> np.random.Generator:
@@ -139,7 +149,7 @@ def implemented(task: str, description: str, function, *args):
     try:
         function(*args)
     except NotImplementedError:
-        fail(task, f"{description} is not implemented yet (it raises NotImplementedError).")
+        fail(task, f"{description} is not implemented yet (it raises NotImplementedError).", code="call.not_implemented")
     except Exception:  # e.g. missing state on a fresh object: the real check comes later
         pass
 
@@ -175,16 +185,16 @@ def history(task: str, history, name: str, blame=None) -> History:
     __tracebackhide__ = True
     if not isinstance(history, History):
         fail(task, f"`{name}` must hold what train(...) returns, e.g. `{name} = train(...)`; "
-                    f"it is a {type(history).__name__}.")
+                    f"it is a {type(history).__name__}.", code="training.history.missing")
     problem = None
     if history.failure:
         problem = f"training stopped ({history.failure})"
     elif len(history) == 0:
-        fail(task, f"`{name}` has no epochs: was training run?")
+        fail(task, f"`{name}` has no epochs: was training run?", code="training.history.empty")
     elif not all(np.isfinite(history.cost)):
         problem = f"the training cost of `{name}` became NaN or inf"
     if problem:
         if blame is not None:
             blame(problem)
-        fail(task, f"{problem}: the learning rate may be too large, or the layers do not fit together.")
+        fail(task, f"{problem}: the learning rate may be too large, or the layers do not fit together.", code="training.cost.diverged")
     return history

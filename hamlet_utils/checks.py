@@ -21,10 +21,13 @@ from .checking import (VALUE_TOLERANCE, CheckFailed, NotCheckedYet, array as _ar
                        check as _check, error as _error, fail as _fail, history as _shared_history,
                        implemented as _implemented, minimum_accuracy, one_hot as _one_hot, quietly as _quietly,
                        rng as _rng, same as _same, unchanged as _unchanged)
+from .misconceptions import fd_code
 from .training import History
 
 #: the session these checks are for; which task builds on which is its declaration's
 SESSION = "06_backpropagation"
+#: the cost classes' names -> their unit in the misconception codes
+COST_UNITS = {"MeanSquareError": "mse", "CrossEntropy": "cross_entropy"}
 #: what a shape error of a Linear layer's arrays should remind of
 LINEAR_SHAPES = ", x_in is (batch, n_in), w and dw are (n_out, n_in), b and db are (1, n_out)"
 
@@ -67,7 +70,7 @@ def _linear(Linear, n_in: int, n_out: int, rng, task: str):
     layer = _call(task, f"Linear({n_in}, {n_out})", Linear, n_in, n_out)
     for name in ("w", "b"):
         if not hasattr(layer, name):
-            _fail(task, f"Linear has no attribute `{name}`: keep the given __init__.")
+            _fail(task, f"Linear has no attribute `{name}`: keep the given __init__.", code="linear.init.attribute_missing")
     layer.w = rng.normal(size=(n_out, n_in))
     layer.b = rng.normal(size=(1, n_out))
     return layer
@@ -79,13 +82,17 @@ def _probabilities(rng, shape) -> np.ndarray:
     return values / values.sum(axis=1, keepdims=True)
 
 
-def _report_gradients(task: str, description: str, comparisons: dict, hints: dict | None = None) -> float:
-    """Fail on the first gradient that disagrees with finite differences; else the largest error."""
+def _report_gradients(task: str, description: str, comparisons: dict, hints: dict | None = None,
+                      unit: str = "linear") -> float:
+    """Fail on the first gradient that disagrees with finite differences; else the largest error.
+
+    ``unit`` begins the failure's code (``linear`` -> ``linear.dw.transposed``)."""
     __tracebackhide__ = True
     for name, comparison in comparisons.items():
         if not comparison.ok:
             hint = (hints or {}).get(name, "")
-            _fail(task, f"{description}: {comparison.diagnosis()}.{(' ' + hint) if hint else ''}")
+            _fail(task, f"{description}: {comparison.diagnosis()}.{(' ' + hint) if hint else ''}",
+                  code=fd_code(unit, name.split(".")[-1], comparison.kind()))
     return max(comparison.error for comparison in comparisons.values())
 
 
@@ -105,15 +112,15 @@ def _linear_forward_properties(Linear, task: str):
         _unchanged(task, "Linear.forward", original, x)
         stored = getattr(layer, "x_in", None)
         if stored is None or np.shape(stored) != x.shape or not np.array_equal(stored, original):
-            _fail(task, "Linear.forward must remember its input (`self.x_in = x_in`): backward needs it.")
+            _fail(task, "Linear.forward must remember its input (`self.x_in = x_in`): backward needs it.", code="linear.x_in.not_stored")
 
         zero = _array(task, "Linear.forward(zeros)", _call(task, "Linear.forward", layer.forward,
                                                             np.zeros((1, n_in))), (1, n_out))
         if not _same(zero, layer.b):
             if not np.any(zero):
-                _fail(task, "the bias b is not added: forward of an all-zero input must give b.")
+                _fail(task, "the bias b is not added: forward of an all-zero input must give b.", code="linear.x_out.bias_missing")
             _fail(task, f"forward of an all-zero input must give the bias b "
-                        f"(relative error {_error(zero, layer.b):.2e}).")
+                        f"(relative error {_error(zero, layer.b):.2e}).", code="linear.x_out.bias_wrong")
 
         units = _array(task, "Linear.forward(identity matrix)",
                        _call(task, "Linear.forward", layer.forward, np.eye(n_in)), (n_in, n_out))
@@ -123,19 +130,19 @@ def _linear_forward_properties(Linear, task: str):
             if n_in == n_out and _same(response, layer.w):
                 hint = " Your layer uses w where its transpose belongs (works only by luck of shapes)."
             _fail(task, f"the response to a unit input in component j must be column j of w "
-                        f"(w has shape (n_out, n_in)); relative error {_error(response, layer.w.T):.2e}.{hint}")
+                        f"(w has shape (n_out, n_in)); relative error {_error(response, layer.w.T):.2e}.{hint}", code="linear.x_out.weights_wrong")
 
         for i in range(batch):  # samples in a batch are independent
             single = _call(task, "Linear.forward", layer.forward, x[i:i + 1])
             if not _same(np.asarray(single, dtype=float).reshape(-1), out[i]):
                 _fail(task, f"sample {i} of a batch gives another result than the same sample alone: "
-                            f"samples must not mix.")
+                            f"samples must not mix.", code="linear.x_out.samples_mix")
         twice = _call(task, "Linear.forward", layer.forward, 2 * x)
         summed = _call(task, "Linear.forward", layer.forward, x + np.ones_like(x))
         ones = _call(task, "Linear.forward", layer.forward, np.ones_like(x))
         if not (_same(np.asarray(twice) - zero, 2 * (out - zero))
                 and _same(np.asarray(summed) - zero, (out - zero) + (np.asarray(ones) - zero))):
-            _fail(task, "Linear.forward is not affine (linear plus bias) in its input.")
+            _fail(task, "Linear.forward is not affine (linear plus bias) in its input.", code="linear.x_out.not_affine")
 
 
 @_check("2a")
@@ -164,18 +171,21 @@ def _cost_gradient(task: str, name: str, cost_function, target, prediction, earl
     if comparison.ok:
         return comparison.error
     try:
-        extra = hint(comparison) if hint else ""
+        extra, extra_code = hint(comparison) if hint else ("", "")
     except (TypeError, ValueError):  # an analytic gradient that is no array of numbers
-        extra = ""
+        extra, extra_code = "", ""
     if not extra:
         try:
             stale = gradcheck.cost_gradient(type(cost_function)(), *(array.copy() for array in earlier)).numeric
             if _same(comparison.analytic, stale, 1e-6):
                 extra = (" It is the gradient at the data of an earlier estimate call: estimate must "
                          "store prediction and target on every call, and gradient use the latest ones.")
+                extra_code = {"MeanSquareError": "mse.gradient.stale",
+                              "CrossEntropy": "cross_entropy.gradient.stale"}[name]
         except Exception:  # student code may raise anything; the diagnosis stands on its own
             pass
-    _fail(task, f"{name}.gradient: {comparison.diagnosis()}.{extra}")
+    _fail(task, f"{name}.gradient: {comparison.diagnosis()}.{extra}", code=extra_code or fd_code(
+        COST_UNITS[name], "gradient", comparison.kind()))
 
 
 def _mse_estimate_properties(MeanSquareError, task: str):
@@ -190,10 +200,10 @@ def _mse_estimate_properties(MeanSquareError, task: str):
                  target, prediction)
     if cost is not None and np.ndim(cost) == 0:
         _fail(task, "estimate returned a single number; return the cost of every element, shape "
-                    "(batch, n) -- train_epoch takes np.mean of it.")
+                    "(batch, n) -- train_epoch takes np.mean of it.", code="mse.estimate.scalar")
     if cost is not None and np.shape(cost) in ((4,), (4, 1)):
         _fail(task, "estimate returned one cost per sample; the convention here is one cost per "
-                    "element, shape (batch, n).")
+                    "element, shape (batch, n).", code="mse.estimate.per_sample")
     _array(task, "MeanSquareError.estimate(target, prediction)", cost, shape)
     _unchanged(task, "MeanSquareError.estimate", target_copy, target)
     _unchanged(task, "MeanSquareError.estimate", prediction_copy, prediction)
@@ -204,21 +214,21 @@ def _mse_estimate_properties(MeanSquareError, task: str):
 
     perfect = at(np.zeros(shape))
     if np.max(np.abs(perfect)) > VALUE_TOLERANCE:
-        _fail(task, f"the cost of a perfect prediction must be 0, got up to {np.max(np.abs(perfect)):.3g}.")
+        _fail(task, f"the cost of a perfect prediction must be 0, got up to {np.max(np.abs(perfect)):.3g}.", code="mse.estimate.not_zero_at_target")
     unit = at(np.ones(shape))
     if not _same(unit, np.full(shape, 0.5)):
         mean_value = float(np.mean(unit))
         if _same(unit, np.ones(shape)):
             _fail(task, "estimate(target, target + 1) gives 1 per element: the factor 1/2 of the "
-                        "cost 1/2 (prediction - target)^2 is missing.")
+                        "cost 1/2 (prediction - target)^2 is missing.", code="mse.estimate.half_missing")
         _fail(task, f"estimate(target, target + 1) must be 0.5 in every element "
-                    f"(cost 1/2 (prediction - target)^2); yours averages {mean_value:.4g}.")
+                    f"(cost 1/2 (prediction - target)^2); yours averages {mean_value:.4g}.", code="mse.estimate.wrong_value")
     if not _same(at(-np.ones(shape)), unit):
-        _fail(task, "the cost must be symmetric: prediction - target = -1 and +1 cost the same.")
+        _fail(task, "the cost must be symmetric: prediction - target = -1 and +1 cost the same.", code="mse.estimate.not_symmetric")
     difference = rng.normal(size=shape)
     once, thrice = at(difference), at(3 * difference)
     if not _same(thrice, 9 * once):
-        _fail(task, "the cost must grow with the square of (prediction - target), element by element.")
+        _fail(task, "the cost must grow with the square of (prediction - target), element by element.", code="mse.estimate.not_square")
     return cost_function
 
 
@@ -245,9 +255,10 @@ def check_mse_gradient(MeanSquareError):
         earlier = (rng.normal(size=shape), rng.normal(size=shape))
 
         def hint(comparison):
-            if "wrong sign" in comparison.diagnosis():
-                return " Is the order of the arguments estimate(target, prediction) kept?"
-            return ""
+            if comparison.kind() == "sign":
+                return (" Is the order of the arguments estimate(target, prediction) kept?",
+                        "mse.gradient.arguments_swapped")
+            return "", ""
         worst = max(worst, _cost_gradient(task, "MeanSquareError", cost_function, target, prediction,
                                           earlier, hint))
     return (f"MeanSquareError.gradient matches finite differences of the cost "
@@ -300,10 +311,12 @@ def check_linear_backward(Linear):
             now = np.asarray(getattr(layer, name), dtype=float)
             if _same(now, value) and np.any(value):
                 _fail(task, f"{name} is overwritten by every backward call; accumulate it with `+=` "
-                            f"(two backward calls must add up).")
+                            f"(two backward calls must add up).",
+                      code={"dw": "linear.dw.overwritten", "db": "linear.db.overwritten"}[name])
             if not _same(now, 2 * value):
                 _fail(task, f"after two backward calls {name} must be twice that of one call "
-                            f"(relative error {_error(now, 2 * value):.2e}).")
+                            f"(relative error {_error(now, 2 * value):.2e}).",
+                      code={"dw": "linear.dw.not_accumulated", "db": "linear.db.not_accumulated"}[name])
     return (f"Linear.backward matches finite differences for d_in, dw and db "
             f"(relative error {worst:.1e}), accumulates, and leaves its inputs alone.")
 
@@ -327,12 +340,16 @@ def check_linear_update(Linear):
         if _same(step, wanted):
             continue
         if not np.any(step):
-            _fail(task, f"{name} did not change: update_parameters must update it.")
+            _fail(task, f"{name} did not change: update_parameters must update it.",
+                  code={"w": "linear.w.not_updated", "b": "linear.b.not_updated"}[name])
         if _same(step, -wanted):
-            _fail(task, f"{name} moved uphill: gradient descent steps against the gradient (wrong sign).")
+            _fail(task, f"{name} moved uphill: gradient descent steps against the gradient (wrong sign).",
+                  code={"w": "linear.w.sign", "b": "linear.b.sign"}[name])
         if _same(step, wanted / learning_rate):
-            _fail(task, f"{name} moved by the whole gradient: multiply it by the learning rate.")
-        _fail(task, f"{name} must move by -learning_rate * d{name}; relative error {_error(step, wanted):.2e}.")
+            _fail(task, f"{name} moved by the whole gradient: multiply it by the learning rate.",
+                  code={"w": "linear.w.learning_rate_missing", "b": "linear.b.learning_rate_missing"}[name])
+        _fail(task, f"{name} must move by -learning_rate * d{name}; relative error {_error(step, wanted):.2e}.",
+                  code={"w": "linear.w.wrong_step", "b": "linear.b.wrong_step"}[name])
     return "update_parameters moves w and b by -learning_rate times dw and db."
 
 
@@ -370,13 +387,13 @@ def _verify_one_step(task: str, name: str, layer, activation, cost_function, x, 
     if getattr(activation, "x_in", None) is None:
         if not np.any(getattr(layer, "dw", 0)):
             _fail(task, "nothing has happened yet: the sigmoid layer was never used and the linear layer "
-                        "has no gradient. Write the step, then run the hyperparameter cell and this task again.")
-        _fail(task, "sigmoid_layer was never used: propagate through the linear AND the sigmoid layer.")
+                        "has no gradient. Write the step, then run the hyperparameter cell and this task again.", code="step.not_run")
+        _fail(task, "sigmoid_layer was never used: propagate through the linear AND the sigmoid layer.", code="step.sigmoid.not_used")
     dw = _array(task, f"{name}.dw", getattr(layer, "dw", None), layer.w.shape)
     db = _array(task, f"{name}.db", getattr(layer, "db", None), layer.b.shape)
     if not np.any(dw):
         _fail(task, f"{name}.dw is all zeros: did the gradient reach it through backward? (The check "
-                    f"reads dw after the step: zero the gradients at the start of a step, not the end.)")
+                    f"reads dw after the step: zero the gradients at the start of a step, not the end.)", code="step.dw.zeros")
     args = (type(layer), type(activation), type(cost_function))
     try:
         # the gradient at the current parameters: matches if update_parameters was never called
@@ -386,12 +403,12 @@ def _verify_one_step(task: str, name: str, layer, activation, cost_function, x, 
                                                     layer.b + learning_rate * db, x, y)
     except Exception as error:
         _fail(task, f"re-running your step raised {type(error).__name__}: {error}. "
-                    f"Do tasks 2a-2e pass their checks?", error)
+                    f"Do tasks 2a-2e pass their checks?", error, code="call.raised")
     if _same(dw, earlier_dw, 1e-7) and _same(db, earlier_db, 1e-7):
         return
     if _same(dw, current_dw, 1e-7):
         _fail(task, f"{name} has its gradients but its parameters did not move: call "
-                    f"update_parameters(learning_rate) at the end.")
+                    f"update_parameters(learning_rate) at the end.", code="step.w.not_updated")
     # two steps without zero_gradients: dw = g0 + g1 where g1 is the gradient at the
     # reconstructed parameters above, and g0 = dw - g1 the gradient one step further back
     first_dw, first_db = dw - earlier_dw, db - earlier_db
@@ -403,11 +420,11 @@ def _verify_one_step(task: str, name: str, layer, activation, cost_function, x, 
     if (first_again_dw is not None and np.any(first_dw) and _same(first_again_dw, first_dw, 1e-6)
             and _same(first_again_db, first_db, 1e-6)):
         _fail(task, f"{name}.dw holds two steps' gradients: run the hyperparameter cell again, "
-                    f"then this cell once (or call zero_gradients first).")
+                    f"then this cell once (or call zero_gradients first).", code="step.dw.two_steps")
     _fail(task, f"{name}.dw is not the gradient of one step with random_input and random_label "
                 f"(relative error {_error(dw, earlier_dw):.2e}). Use those two arrays, the linear, "
                 f"sigmoid and cost objects given above, and run the hyperparameter cell again before "
-                f"this cell.")
+                f"this cell.", code="step.dw.not_one_step")
 
 
 @_check("2f")
@@ -500,20 +517,20 @@ def check_network(Network):
     out = _call(task, "Network.forward", network.forward, x)
     if [entry[1] for entry in log if entry[0] == "forward"] != list(names):
         _fail(task, f"forward must call each layer's forward once, in order; the calls were "
-                    f"{[entry[1] for entry in log]}.")
+                    f"{[entry[1] for entry in log]}.", code="network.forward.order")
     composed = ((x * 2.0 + 1.0) * -3.0 + 0.25) * 0.5 - 2.0
     out = _array(task, "Network.forward", out, x.shape)
     if not _same(out, composed):
-        _fail(task, "forward must pass each layer's output on to the next layer and return the last output.")
+        _fail(task, "forward must pass each layer's output on to the next layer and return the last output.", code="network.forward.not_chained")
 
     log.clear()
     d_out = rng.normal(size=(4, 3))
     d_in = _call(task, "Network.backward", network.backward, d_out)
     if [entry[1] for entry in log if entry[0] == "backward"] != list(reversed(names)):
         _fail(task, f"backward must call each layer's backward once, in reverse order; the calls were "
-                    f"{[entry[1] for entry in log]}.")
+                    f"{[entry[1] for entry in log]}.", code="network.backward.order")
     if not _same(_array(task, "Network.backward", d_in, x.shape), d_out * 0.5 * -3.0 * 2.0):
-        _fail(task, "backward must pass each layer's d_in on to the layer before it and return the last one.")
+        _fail(task, "backward must pass each layer's d_in on to the layer before it and return the last one.", code="network.backward.not_chained")
 
     for method, args in (("zero_gradients", ()), ("update_parameters", (0.25,))):
         log.clear()
@@ -521,7 +538,7 @@ def check_network(Network):
         expected = sorted((method, name, *args) for name in names)
         if sorted(log) != expected:
             _fail(task, f"{method} must call {method}({', '.join(map(repr, args))}) of every layer once; "
-                        f"the calls were {log}.")
+                        f"the calls were {log}.", code="network.delegation.not_called")
 
     # gradients through layers with parameters and an activation, against finite differences
     layers = [_Scale(5, rng), _Tanh(), _Scale(5, rng)]
@@ -548,10 +565,10 @@ def check_network_step(network, Network, sigmoid_layer, cost_function, random_in
     """Task 3b: one step of ``network`` = Network([linear layer, sigmoid layer])."""
     task = "3b"
     if not isinstance(network, Network):
-        _fail(task, f"`network` must be a Network, got {type(network).__name__}.")
+        _fail(task, f"`network` must be a Network, got {type(network).__name__}.", code="step.network.not_network")
     layers = list(getattr(network, "layers", []))
     if len(layers) != 2 or not hasattr(layers[0], "w") or not isinstance(layers[1], type(sigmoid_layer)):
-        _fail(task, "`network` must hold two layers: the linear layer, then the sigmoid layer.")
+        _fail(task, "`network` must hold two layers: the linear layer, then the sigmoid layer.", code="step.network.layers")
     _verify_step(task, "network.layers[0]", layers[0], layers[1], cost_function,
                  random_input, random_label, learning_rate, net=network)
     return "network took one gradient step on random_input and random_label."
@@ -631,14 +648,14 @@ def _check_run(task: str, history, name: str, table: dict, learning_rate: float,
                 or not np.isclose(settings.get("learning_rate", 0), learning_rate)):
             _fail(task, f"train with the given hyperparameters (batch_size={batch_size}, "
                         f"learning_rate={learning_rate}); `{name}` used batch_size="
-                        f"{settings.get('batch_size')}, learning_rate={settings.get('learning_rate')}.")
+                        f"{settings.get('batch_size')}, learning_rate={settings.get('learning_rate')}.", code="training.settings.wrong")
     history = _history(task, history, name)
     wanted = minimum_accuracy(table, len(history))
     if history.final_accuracy < wanted:
         problem = (f"validation accuracy {history.final_accuracy:.4f} after {len(history)} epochs is "
                    f"below the {wanted:.2f} the reference reaches")
         _blame_earlier_tasks(task, history.net, history.cost_function, problem)
-        _fail(task, f"{problem}: {hint}")
+        _fail(task, f"{problem}: {hint}", code="training.accuracy.too_low")
     return (f"{len(history)} epochs, validation accuracy {history.final_accuracy:.4f} "
             f"(at least {wanted:.2f} expected).")
 
@@ -660,7 +677,7 @@ def check_task5(history_task5, history_task4):
         problem = (f"your network reaches {history_task5.final_accuracy:.4f}, not more than the "
                    f"{history_task4.final_accuracy:.4f} of task 4")
         _blame_earlier_tasks(task, history_task5.net, history_task5.cost_function, problem)
-        _fail(task, problem + ".")
+        _fail(task, problem + ".", code="training.accuracy.not_better")
     return (f"validation accuracy {history_task5.final_accuracy:.4f}, up from "
             f"{history_task4.final_accuracy:.4f} in task 4.")
 
@@ -678,28 +695,28 @@ def _softmax_forward_properties(SoftMax, task: str):
                      _call(task, "SoftMax.forward", layer.forward, x), shape)
         _unchanged(task, "SoftMax.forward", original, x)
         if getattr(layer, "x_out", None) is None or not _same(np.asarray(layer.x_out, dtype=float), out):
-            _fail(task, "SoftMax.forward must store its output in self.x_out: backward needs it.")
+            _fail(task, "SoftMax.forward must store its output in self.x_out: backward needs it.", code="softmax.x_out.not_stored")
         if np.any(out <= 0):
-            _fail(task, "softmax outputs must all be positive.")
+            _fail(task, "softmax outputs must all be positive.", code="softmax.x_out.not_positive")
         rows, columns = out.sum(axis=1), out.sum(axis=0)
         if not _same(rows, np.ones(shape[0])):
             if shape[0] > 1 and _same(columns, np.ones(shape[1])):
                 _fail(task, "softmax is taken over the wrong axis: each sample (row) must sum to 1, "
-                            "yours normalises each class (column).")
+                            "yours normalises each class (column).", code="softmax.x_out.axis")
             if abs(out.sum() - 1) < 1e-9 and shape[0] > 1:
-                _fail(task, "softmax is normalised over the whole batch: each sample (row) must sum to 1.")
-            _fail(task, f"each row of the softmax must sum to 1; the sums are {np.round(rows, 4)}.")
+                _fail(task, "softmax is normalised over the whole batch: each sample (row) must sum to 1.", code="softmax.x_out.whole_batch")
+            _fail(task, f"each row of the softmax must sum to 1; the sums are {np.round(rows, 4)}.", code="softmax.x_out.not_normalised")
         # log-probabilities differ like the inputs within a row
         log_ratio = np.log(out) - np.log(out[:, :1])
         if not _same(log_ratio, x - x[:, :1], 1e-8):
-            _fail(task, "softmax outputs must be proportional to exp(x_in) within each row.")
+            _fail(task, "softmax outputs must be proportional to exp(x_in) within each row.", code="softmax.x_out.exp_missing")
         shifts = 1000 * rng.normal(size=(shape[0], 1)) + np.array([[1000.0]] * shape[0])
         for big in (x + shifts, x - 2000.0):
             shifted = _call(task, "SoftMax.forward", layer.forward, big)
             if not np.all(np.isfinite(shifted)) or not _same(np.asarray(shifted, dtype=float), out, 1e-8):
                 _fail(task, "softmax overflows or underflows for large inputs (e.g. x_in + 1000): "
                             "it must not change when a constant is added to a row -- use that to keep "
-                            "exp() in range.")
+                            "exp() in range.", code="softmax.x_out.overflow")
         layer.forward(x)
     return layer
 
@@ -724,12 +741,12 @@ def _cross_entropy_properties(CrossEntropy, task: str):
                      target, prediction)
         if cost is not None and np.ndim(cost) == 0:
             _fail(task, "estimate returned a single number; return one cost per sample (batch,) or "
-                        "per element (batch, n) -- train_epoch takes np.mean of it.")
+                        "per element (batch, n) -- train_epoch takes np.mean of it.", code="cross_entropy.estimate.scalar")
         if cost is None or np.shape(cost) not in ((n_samples,), (n_samples, 1), (n_samples, n_classes)):
             _array(task, "CrossEntropy.estimate", cost, (n_samples, n_classes))
         cost = np.asarray(cost, dtype=float).reshape(n_samples, -1).sum(axis=1)
         if not np.all(np.isfinite(cost)):
-            _fail(task, "estimate gives NaN or inf where a probability is 0: add self.eps inside the log.")
+            _fail(task, "estimate gives NaN or inf where a probability is 0: add self.eps inside the log.", code="cross_entropy.estimate.eps_missing")
         return cost
 
     original_target, original = target.copy(), probabilities.copy()
@@ -740,19 +757,19 @@ def _cross_entropy_properties(CrossEntropy, task: str):
     perfect = per_sample(target.copy())
     if np.max(np.abs(perfect)) > 1e-9:
         _fail(task, f"a prediction equal to the one-hot target must cost 0, yours costs up to "
-                    f"{np.max(np.abs(perfect)):.3g}.")
+                    f"{np.max(np.abs(perfect)):.3g}.", code="cross_entropy.estimate.not_zero_at_target")
     for depth in (0.5, 1.0, 3.0):
         # the true class gets probability exp(-depth): cross-entropy is then exactly depth
         prediction = np.where(target == 1, np.exp(-depth), (1 - np.exp(-depth)) / (n_classes - 1))
         cost = per_sample(prediction)
         if not _same(cost, np.full(n_samples, depth), 1e-6):
             if _same(cost, np.full(n_samples, -depth), 1e-6):
-                _fail(task, "the cross-entropy has the wrong sign: it must be positive.")
+                _fail(task, "the cross-entropy has the wrong sign: it must be positive.", code="cross_entropy.estimate.sign")
             _fail(task, f"when the true class has probability exp(-{depth}), the cross-entropy of that "
-                        f"sample must be {depth}; yours gives {np.round(cost, 4)}.")
+                        f"sample must be {depth}; yours gives {np.round(cost, 4)}.", code="cross_entropy.estimate.wrong_value")
     zero = np.where(target == 1, 0.0, 1.0 / (n_classes - 1))
     if np.min(per_sample(zero)) < 10:
-        _fail(task, "a probability of exactly 0 for the true class must give a very large cost.")
+        _fail(task, "a probability of exactly 0 for the true class must give a very large cost.", code="cross_entropy.estimate.not_large_at_zero")
     return cost_function
 
 
@@ -781,8 +798,9 @@ def check_cross_entropy_gradient(CrossEntropy):
         def hint(comparison, target=target, prediction=prediction):
             if _same(comparison.analytic, prediction - target):
                 return (" That is the gradient of softmax and cross-entropy combined, with respect to "
-                        "the softmax's input; here the cost alone is differentiated, with respect to x_in.")
-            return ""
+                        "the softmax's input; here the cost alone is differentiated, with respect to x_in.",
+                        "cross_entropy.gradient.combined")
+            return "", ""
         worst = max(worst, _cost_gradient(task, "CrossEntropy", cost_function, target, prediction,
                                           earlier, hint))
     return f"CrossEntropy.gradient matches finite differences of the cost (relative error {worst:.1e})."
@@ -826,13 +844,16 @@ def check_softmax_backward(SoftMax):
         comparison = comparisons["d_in"]
         if not comparison.ok:
             probabilities = np.asarray(layer.forward(x), dtype=float)
-            hint = ""
+            hint, hint_code = "", ""
             if _same(d_in, d_out * probabilities * (1 - probabilities), 1e-8):
                 hint = (" You used only the diagonal of the softmax Jacobian: every output of a row "
                         "depends on every input of that row.")
+                hint_code = "softmax.d_in.diagonal"
             elif shape[0] > 1:
                 hint = _softmax_rows_mix(SoftMax, x, d_out, d_in)
-            _fail(task, f"SoftMax.backward, shape {shape}: {comparison.diagnosis()}.{hint}")
+                hint_code = "softmax.d_in.samples_mix" if hint else ""
+            _fail(task, f"SoftMax.backward, shape {shape}: {comparison.diagnosis()}.{hint}",
+                  code=hint_code or fd_code("softmax", "d_in", comparison.kind()))
         worst = max(worst, comparison.error)
     return f"SoftMax.backward matches finite differences (relative error {worst:.1e})."
 

@@ -62,6 +62,7 @@ from . import gradcheck, session_facts
 from .checking import (CheckFailed, NotCheckedYet, array as _array, call as _call, check as _check,
                        error as _error, fail as _fail, history as _history, implemented as _implemented,
                        minimum_accuracy, one_hot as _one_hot, rng as _rng, same as _same, unchanged as _unchanged)
+from .misconceptions import fd_code
 from .training import History
 
 #: the session these checks are for; which task builds on which is its declaration's
@@ -161,11 +162,11 @@ def _pair(task: str, description: str, value, first: str, second: str):
     """``value`` as a pair (first, second), or a CheckFailed."""
     __tracebackhide__ = True
     if value is None:
-        _fail(task, f"{description} returned None: it must return the pair ({first}, {second}).")
+        _fail(task, f"{description} returned None: it must return the pair ({first}, {second}).", code="result.none")
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         _fail(task, f"{description} must return the pair ({first}, {second}), e.g. "
                     f"`return {first}, {second}`; it returned a {type(value).__name__}"
-                    f"{f' of length {len(value)}' if isinstance(value, (tuple, list)) else ''}.")
+                    f"{f' of length {len(value)}' if isinstance(value, (tuple, list)) else ''}.", code="result.not_pair")
     return value
 
 
@@ -178,7 +179,7 @@ def _sigmoid_properties(sigmoid_function, task: str):
     half, _ = _watched(task, "sigmoid_function(np.zeros(1))", sigmoid_function, np.zeros(1))
     half = _array(task, "sigmoid_function(np.zeros(1))", half, (1,))
     if not _same(half, [0.5], 1e-15):
-        _fail(task, f"sigmoid_function(0) must be 1/2, yours is {half[0]:.6g}.")
+        _fail(task, f"sigmoid_function(0) must be 1/2, yours is {half[0]:.6g}.", code="sigmoid.x_out.wrong_at_zero")
 
     points = np.array(CHOSEN_POINTS)
     out, _ = _watched(task, "sigmoid_function", sigmoid_function, points.copy())
@@ -201,7 +202,7 @@ def _sigmoid_properties(sigmoid_function, task: str):
             hint = (" Only large |x| are wrong: do not clip or approximate x; take np.exp only of numbers that "
                     "are not positive instead.")
         _fail(task, f"sigmoid_function({points[wrong]:g}) must be {expected[wrong]:.10g}, yours is "
-                    f"{out[wrong]:.10g}.{hint}")
+                    f"{out[wrong]:.10g}.{hint}", code="sigmoid.x_out.wrong_value")
 
     for shape in ((5,), (2, 3), (2, 3, 4), (1, 1)):
         x = 4 * rng.normal(size=shape)
@@ -212,36 +213,36 @@ def _sigmoid_properties(sigmoid_function, task: str):
         if not _exact(out, _sigma_array(original)):
             _fail(task, f"sigmoid_function works element by element on arrays of any shape; for x of shape "
                         f"{shape} some values are wrong (largest difference "
-                        f"{np.max(np.abs(out - _sigma_array(original))):.2e}).")
+                        f"{np.max(np.abs(out - _sigma_array(original))):.2e}).", code="sigmoid.x_out.not_elementwise")
 
     x = 6 * rng.normal(size=(3, 4))
     mirrored = _array(task, "sigmoid_function(-x)", _call(task, "sigmoid_function", sigmoid_function, -x), x.shape)
     direct = _array(task, "sigmoid_function(x)", _call(task, "sigmoid_function", sigmoid_function, x), x.shape)
     if np.max(np.abs(mirrored - (1 - direct))) > 1e-15:
-        _fail(task, "sigmoid_function must be symmetric: sigma(-x) = 1 - sigma(x).")
+        _fail(task, "sigmoid_function must be symmetric: sigma(-x) = 1 - sigma(x).", code="sigmoid.x_out.not_symmetric")
 
     large = np.array(LARGE_POINTS)
     out, caught = _watched(task, "sigmoid_function", sigmoid_function, large.copy())
     if caught:
         _fail(task, f"sigmoid_function warns {caught[0]!r} for x in {list(LARGE_POINTS)}: for large |x| "
                     f"np.exp(-x) or np.exp(x) overflows. Take np.exp only of numbers that are not positive "
-                    f"(e.g. e^-|x|) and choose the formula by the sign of x.")
+                    f"(e.g. e^-|x|) and choose the formula by the sign of x.", code="sigmoid.x_out.overflow")
     if out is not None and np.shape(out) == large.shape and not np.all(np.isfinite(np.asarray(out, dtype=float))):
         _fail(task, f"sigmoid_function gives NaN or inf for x in {list(LARGE_POINTS)}: it must be 0 for very "
-                    f"negative and 1 for very positive x.")
+                    f"negative and 1 for very positive x.", code="sigmoid.x_out.overflow")
     out = _array(task, f"sigmoid_function(x) for x = {list(LARGE_POINTS)}", out, large.shape)
     expected = _sigma_array(large)
     if not _exact(out, expected):
         wrong = int(np.argmax(np.abs(out - expected) > RELATIVE_ROUNDING * np.abs(expected) + SMALLEST_STEPS))
         _fail(task, f"sigmoid_function({large[wrong]:g}) must be {expected[wrong]:.6g} (to float64 rounding; "
                     f"below -40, sigma(x) = e^x), yours is {out[wrong]:.6g}. Do not clip x: compute e^-|x| and "
-                    f"choose the formula by the sign of x.")
+                    f"choose the formula by the sign of x.", code="sigmoid.x_out.large_x_wrong")
     mixed = np.array([[-1000.0, 0.0, 1000.0], [3.0, -720.0, -3.0]])
     out, caught = _watched(task, "sigmoid_function", sigmoid_function, mixed.copy())
     out = _array(task, "sigmoid_function(x) for x mixing large and small values", out, mixed.shape)
     if caught or not _exact(out, _sigma_array(mixed)):
         _fail(task, "sigmoid_function must handle an array that mixes large negative, small and large "
-                    "positive values, element by element.")
+                    "positive values, element by element.", code="sigmoid.x_out.mixed_values")
 
 
 @_check("2a")
@@ -285,7 +286,7 @@ def _derivative_properties(sigmoid_derivative, task: str, sigmoid_function=None)
         wrong = int(np.argmax(np.abs(out - slope)))
         _fail(task, f"sigmoid_derivative({points[wrong]:g}) must be sigma'({points[wrong]:g}) = "
                     f"{slope[wrong]:.8g}, yours is {out[wrong]:.8g} (and at 0 it must be 1/4, yours is "
-                    f"{quarter[0]:.6g}).{hint}")
+                    f"{quarter[0]:.6g}).{hint}", code="sigmoid_derivative.x_out.wrong_value")
 
     for shape in ((2, 3), (4,), (2, 1, 3)):
         x = 3 * rng.normal(size=shape)
@@ -298,7 +299,7 @@ def _derivative_properties(sigmoid_derivative, task: str, sigmoid_function=None)
             numeric[index] = (_sigma(probe[index] + 1e-6) - _sigma(probe[index] - 1e-6)) / 2e-6
         if not _same(out, numeric, 1e-6):
             _fail(task, f"sigmoid_derivative for x of shape {shape} differs from the slope of sigma by finite "
-                        f"differences (relative error {_error(out, numeric):.2e}).")
+                        f"differences (relative error {_error(out, numeric):.2e}).", code="sigmoid_derivative.x_out.fd_mismatch")
         if sigmoid_function is not None:
             # and the slope of the student's own sigmoid
             values = [_array(task, "sigmoid_function(x)", _call(task, "sigmoid_function", sigmoid_function,
@@ -306,17 +307,17 @@ def _derivative_properties(sigmoid_derivative, task: str, sigmoid_function=None)
             own = (values[0] - values[1]) / 2e-6
             if not _same(out, own, 1e-6):
                 _fail(task, f"sigmoid_derivative does not match the slope of your sigmoid_function by finite "
-                            f"differences (relative error {_error(out, own):.2e}).")
+                            f"differences (relative error {_error(out, own):.2e}).", code="sigmoid_derivative.x_out.not_own_slope")
 
     large = np.array(LARGE_POINTS)
     out, caught = _watched(task, "sigmoid_derivative", sigmoid_derivative, large.copy())
     if caught:
         _fail(task, f"sigmoid_derivative warns {caught[0]!r} for x in {list(LARGE_POINTS)}: compute it from "
-                    f"your sigmoid_function, which must not overflow.")
+                    f"your sigmoid_function, which must not overflow.", code="sigmoid_derivative.x_out.overflow")
     out = _array(task, f"sigmoid_derivative(x) for x = {list(LARGE_POINTS)}", out, large.shape)
     if np.max(np.abs(out)) > 1e-300:
         _fail(task, f"sigmoid_derivative must be (about) 0 for x in {list(LARGE_POINTS)}; yours gives up to "
-                    f"{np.max(np.abs(out)):.3g}.")
+                    f"{np.max(np.abs(out)):.3g}.", code="sigmoid_derivative.x_out.large_x_wrong")
 
 
 @_check("2b")
@@ -346,7 +347,7 @@ def _logit(task: str, description: str, p) -> np.ndarray:
         if np.any(p < 0) and np.all(p > -1) and np.all(p < 1):
             hint += " Values between -1 and 1 look like tanh."
         _fail(task, f"{description} must lie strictly between 0 and 1 (it is a sigmoid), yours range from "
-                    f"{np.min(p):.4g} to {np.max(p):.4g}.{hint}")
+                    f"{np.min(p):.4g} to {np.max(p):.4g}.{hint}", code="neuron.x_out.not_sigmoid")
     return np.log(p) - np.log1p(-p)
 
 
@@ -371,11 +372,11 @@ def _forward_properties(forward, task: str):
         zero_logit = _logit(task, "the outputs of forward", zero)
         if not _same(zero_logit, b, 1e-9):
             if _same(zero, b + 0.5, 1e-9):
-                _fail(task, "forward adds b after the sigmoid: it must be sigma(x w^T + b), b inside.")
+                _fail(task, "forward adds b after the sigmoid: it must be sigma(x w^T + b), b inside.", code="neuron.x_out.bias_outside")
             if np.allclose(zero, 0.5, atol=1e-12):
-                _fail(task, "the bias b is not added: forward of an all-zero input must give sigma(b).")
+                _fail(task, "the bias b is not added: forward of an all-zero input must give sigma(b).", code="neuron.x_out.bias_missing")
             _fail(task, f"forward of an all-zero input must give sigma(b) (relative error of its logit "
-                        f"{_error(zero_logit, b):.2e}).")
+                        f"{_error(zero_logit, b):.2e}).", code="neuron.x_out.bias_wrong")
         if n_in <= 8:
             units = _array(task, "forward(identity matrix, w, b)",
                            _call(task, "forward", forward, np.eye(n_in), w, b), (n_in, n_out))
@@ -387,23 +388,23 @@ def _forward_properties(forward, task: str):
                 elif _same(response, 2 * w.T, 1e-8):
                     hint = " It is twice w: is the sigmoid 1 / (1 + e^-z), not 1 / (1 + e^-2z)?"
                 _fail(task, f"for a unit input in component j, sigma^-1(output) - b must be column j of w "
-                            f"(w has shape (n_out, n_in)); relative error {_error(response, w.T):.2e}.{hint}")
+                            f"(w has shape (n_out, n_in)); relative error {_error(response, w.T):.2e}.{hint}", code="neuron.x_out.weights_wrong")
         for i in range(batch):  # samples in a batch are independent
             single = _call(task, "forward", forward, x[i:i + 1], w, b)
             if not _same(np.asarray(single, dtype=float).reshape(-1), out[i], 1e-12):
                 _fail(task, f"sample {i} of a batch gives another result than the same sample alone: "
-                            f"samples must not mix.")
+                            f"samples must not mix.", code="neuron.x_out.samples_mix")
         twice = _logit(task, "the outputs of forward", _array(
             task, description, _call(task, "forward", forward, 2 * x, w, b), (batch, n_out)))
         if not _same(twice - zero_logit, 2 * (logit - zero_logit), 1e-8):
             _fail(task, "sigma^-1(forward(x, w, b)) must be affine in x (x w^T + b): doubling x must double "
-                        "x w^T.")
+                        "x w^T.", code="neuron.x_out.not_affine")
         other = np.array(w) * -1.0
         flipped = _logit(task, "the outputs of forward", _array(
             task, description, _call(task, "forward", forward, x, other, b), (batch, n_out)))
         if not _same(flipped - zero_logit, -(logit - zero_logit), 1e-8):
             _fail(task, "forward must use the weights w it is given (not a global variable): negating w must "
-                        "negate x w^T.")
+                        "negate x w^T.", code="neuron.x_out.global_w")
 
 
 @_check("2c")
@@ -423,28 +424,29 @@ def _cost(x, w, b, target) -> float:
     return 0.5 * float(np.sum((1.0 / (1.0 + np.exp(-(x @ w.T + b))) - target) ** 2))
 
 
-def _gradient_hint(name: str, value, x, w, b, target) -> str:
+def _gradient_hint(name: str, value, x, w, b, target) -> tuple[str, str]:
     """Name a typical mistake behind a wrong ``dw`` or ``db`` (the candidates are wrong answers)."""
     try:
         value = np.asarray(value, dtype=float)
         z = x @ w.T + b
         p = 1.0 / (1.0 + np.exp(-z))
         candidates = {
-            "it misses the factor sigma'(z) = sigma(z) (1 - sigma(z)) of the chain rule":
-                p - target,
-            "sigma' is taken of the output p = sigma(z); it belongs to the input z = x w^T + b":
+            ("it misses the factor sigma'(z) = sigma(z) (1 - sigma(z)) of the chain rule",
+             "mse_gradients.dw.derivative_missing"): p - target,
+            ("sigma' is taken of the output p = sigma(z); it belongs to the input z = x w^T + b",
+             "mse_gradients.dw.derivative_of_output"):
                 (p - target) * (1 / (1 + np.exp(-p))) * (1 - 1 / (1 + np.exp(-p))),
-            "it leaves out the bias b: z = x w^T + b":
+            ("it leaves out the bias b: z = x w^T + b", "mse_gradients.dw.bias_missing"):
                 (1 / (1 + np.exp(-(x @ w.T))) - target) * (1 / (1 + np.exp(-(x @ w.T))))
                 * (1 - 1 / (1 + np.exp(-(x @ w.T)))),
         }
-        for mistake, delta in candidates.items():
+        for (mistake, code), delta in candidates.items():
             wrong = delta.T @ x if name == "dw" else np.sum(delta, axis=0, keepdims=True)
             if wrong.shape == value.shape and _same(value, wrong, 1e-8):
-                return f" {name} looks like {mistake}."
+                return f" {name} looks like {mistake}.", code
     except (TypeError, ValueError):
         pass
-    return ""
+    return "", ""
 
 
 GRADIENT_HINTS = {
@@ -470,7 +472,7 @@ def _gradient_properties(mse_gradients, task: str):
             _unchanged(task, "mse_gradients", original, now, f"its argument {name}")
         dw, db = result
         if np.shape(dw) == b.shape and np.shape(db) == w.shape:
-            _fail(task, "mse_gradients returns (db, dw): return dw first, then db.")
+            _fail(task, "mse_gradients returns (db, dw): return dw first, then db.", code="mse_gradients.result.order")
         probes = {"dw": w.copy(), "db": b.copy()}
         numeric = {"dw": gradcheck.numerical_gradient(lambda: _cost(x, probes["dw"], b, target), probes["dw"]),
                    "db": gradcheck.numerical_gradient(lambda: _cost(x, w, probes["db"], target), probes["db"])}
@@ -478,14 +480,17 @@ def _gradient_properties(mse_gradients, task: str):
             comparison = gradcheck.compare(name, None if value is None else _as_array(value), numeric[name], batch)
             if not comparison.ok:
                 diagnosis = comparison.diagnosis()
-                hint = _gradient_hint(name, value, x, w, b, target)
+                hint, hint_code = _gradient_hint(name, value, x, w, b, target)
                 if not hint and "constant factor" in diagnosis and _same(_as_array(value), 2 * numeric[name], 1e-6):
                     hint = (" Twice the gradient: is the 1/2 of the cost forgotten? d/dp 1/2 (p - t)^2 = p - t.")
+                    hint_code = "mse_gradients.dw.half_missing"
                 if not hint and "wrong sign" in diagnosis:
                     hint = " The cost's derivative is prediction - target, not target - prediction."
+                    hint_code = "mse_gradients.dw.arguments_swapped"
                 if not hint and "shape" in diagnosis:
                     hint = " " + GRADIENT_HINTS[name]
-                _fail(task, f"{description}: {diagnosis}.{hint}")
+                _fail(task, f"{description}: {diagnosis}.{hint}", code=hint_code or fd_code(
+                    "mse_gradients", name, comparison.kind()))
             worst = max(worst, comparison.error)
     return worst
 
@@ -524,7 +529,7 @@ def _sgd_properties(sgd_step, task: str):
         for name, original, now in zip(("w", "b", "dw", "db"), originals, (w, b, dw, db)):
             _unchanged(task, "sgd_step", original, now, f"its argument {name}")
         if np.shape(result[0]) == b.shape and np.shape(result[1]) == w.shape:
-            _fail(task, "sgd_step returns (b, w): return the new w first, then the new b.")
+            _fail(task, "sgd_step returns (b, w): return the new w first, then the new b.", code="sgd_step.result.order")
         for name, value, before, gradient in (("w", result[0], originals[0], originals[2]),
                                               ("b", result[1], originals[1], originals[3])):
             after = _array(task, f"the new {name} of sgd_step", value, before.shape)
@@ -532,13 +537,17 @@ def _sgd_properties(sgd_step, task: str):
             if _same(step, wanted, 1e-12) or (learning_rate == 0 and np.array_equal(after, before)):
                 continue
             if not np.any(step):
-                _fail(task, f"the new {name} equals the old one: sgd_step must move it.")
+                _fail(task, f"the new {name} equals the old one: sgd_step must move it.",
+                      code={"w": "sgd_step.w.not_updated", "b": "sgd_step.b.not_updated"}[name])
             if _same(step, -wanted, 1e-12):
-                _fail(task, f"{name} moved uphill: gradient descent steps against the gradient (wrong sign).")
+                _fail(task, f"{name} moved uphill: gradient descent steps against the gradient (wrong sign).",
+                      code={"w": "sgd_step.w.sign", "b": "sgd_step.b.sign"}[name])
             if learning_rate and _same(step, wanted / learning_rate, 1e-12):
-                _fail(task, f"{name} moved by the whole gradient: multiply it by the learning rate.")
+                _fail(task, f"{name} moved by the whole gradient: multiply it by the learning rate.",
+                      code={"w": "sgd_step.w.learning_rate_missing", "b": "sgd_step.b.learning_rate_missing"}[name])
             _fail(task, f"the new {name} must be {name} - learning_rate * d{name} (learning_rate={learning_rate}); "
-                        f"relative error of the step {_error(step, wanted):.2e}.")
+                        f"relative error of the step {_error(step, wanted):.2e}.",
+                  code={"w": "sgd_step.w.wrong_step", "b": "sgd_step.b.wrong_step"}[name])
 
 
 @_check("2e")
@@ -565,9 +574,9 @@ def check_single_step(w, b, w_initial, b_initial, random_input, random_label, le
     b = _array(task, "b", b, b_initial.shape)
     if np.array_equal(w, w_initial) and np.array_equal(b, b_initial):
         _fail(task, "w and b still hold the initial parameters: compute the gradients with mse_gradients, "
-                    "then assign what sgd_step returns, `w, b = sgd_step(...)` (it returns new arrays).")
+                    "then assign what sgd_step returns, `w, b = sgd_step(...)` (it returns new arrays).", code="step.w.not_updated")
     if mse_gradients is None:
-        _fail(task, "the check needs mse_gradients: run the check cell as given.")
+        _fail(task, "the check needs mse_gradients: run the check cell as given.", code="step.check_cell_edited")
     x, y = np.asarray(random_input, dtype=float), np.asarray(random_label, dtype=float)
     dw, db = _pair(task, "mse_gradients(random_input, w_initial, b_initial, random_label)",
                    _call(task, "mse_gradients", mse_gradients, x, w_initial.copy(), b_initial.copy(), y), "dw", "db")
@@ -578,14 +587,14 @@ def check_single_step(w, b, w_initial, b_initial, random_input, random_label, le
         return "w and b took one gradient descent step on random_input and random_label."
     for name, (step, wanted) in steps.items():
         if not np.any(step):
-            _fail(task, f"{name} did not change: update both w and b, `w, b = sgd_step(w, b, dw, db, learning_rate)`.")
+            _fail(task, f"{name} did not change: update both w and b, `w, b = sgd_step(w, b, dw, db, learning_rate)`.", code="step.w.not_updated")
     if all(_same(step, -wanted, 1e-7) for step, wanted in steps.values()):
-        _fail(task, "w and b moved uphill: step against the gradient (sgd_step subtracts it).")
+        _fail(task, "w and b moved uphill: step against the gradient (sgd_step subtracts it).", code="step.w.sign")
     try:  # two steps: the cell ran twice without the hyperparameter cell in between
         w_one, b_one = w_initial - learning_rate * dw, b_initial - learning_rate * db
         dw_one, db_one = (np.asarray(part, dtype=float) for part in mse_gradients(x, w_one, b_one, y))
         if _same(w, w_one - learning_rate * dw_one, 1e-7) and _same(b, b_one - learning_rate * db_one, 1e-7):
-            _fail(task, "w and b took two steps: run the hyperparameter cell again, then the task 2f cell once.")
+            _fail(task, "w and b took two steps: run the hyperparameter cell again, then the task 2f cell once.", code="step.w.two_steps")
     except CheckFailed:
         raise
     except Exception:  # the diagnosis below stands on its own
@@ -593,7 +602,7 @@ def check_single_step(w, b, w_initial, b_initial, random_input, random_label, le
     _fail(task, f"w and b are not one step of gradient descent from w_initial and b_initial on random_input "
                 f"and random_label with learning_rate (relative error of the step of w "
                 f"{_error(*steps['w']):.2e}). Use mse_gradients(random_input, w, b, random_label) and sgd_step, "
-                f"and run the hyperparameter cell again before this task.")
+                f"and run the hyperparameter cell again before this task.", code="step.w.not_one_step")
 
 
 # --------------------------------------------------------------------------- task 3
@@ -617,14 +626,14 @@ def check_task3(history_task3, sigmoid_function=None, forward=None, mse_gradient
     functions = (sigmoid_function, forward, mse_gradients, sgd_step)
     if not isinstance(history_task3, History):
         _fail(task, f"`{name}` must hold what train(...) returns, e.g. `{name} = train(...)`; it is a "
-                    f"{type(history_task3).__name__}.")
+                    f"{type(history_task3).__name__}.", code="training.history.missing")
     settings = history_task3.settings
     if len(history_task3) or history_task3.failure:
         if (settings.get("batch_size") != 600 or not np.isclose(settings.get("learning_rate", 0), 1e-4)
                 or settings.get("number_epochs") != 100):
             _fail(task, f"train with the given hyperparameters (number_epochs=100, batch_size=600, "
                         f"learning_rate=0.0001); `{name}` used number_epochs={settings.get('number_epochs')}, "
-                        f"batch_size={settings.get('batch_size')}, learning_rate={settings.get('learning_rate')}.")
+                        f"batch_size={settings.get('batch_size')}, learning_rate={settings.get('learning_rate')}.", code="training.settings.wrong")
     problem = None
     if history_task3.failure:
         problem = f"training stopped ({history_task3.failure})"
@@ -641,7 +650,7 @@ def check_task3(history_task3, sigmoid_function=None, forward=None, mse_gradient
             raise NotCheckedYet(f"{problem}, because an earlier task fails -- {failures[0]} "
                                  f"Fix that and train again.")
         _fail(task, f"{problem}: is `neuron` a fresh SigmoidNeuron(input_size, label_size), trained with "
-                    f"MeanSquareError() and the given hyperparameters?")
+                    f"MeanSquareError() and the given hyperparameters?", code="training.accuracy.too_low")
     history = _history(task, history_task3, name)
     wanted = minimum_accuracy(TASK3_MINIMUM_ACCURACY, len(history))
     return (f"{len(history)} epochs, validation accuracy {history.final_accuracy:.4f} "

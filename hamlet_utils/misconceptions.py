@@ -1,0 +1,220 @@
+"""The misconception codes of the visible checks: one stable name per kind of mistake.
+
+Every failure of a check (:class:`hamlet_utils.checking.CheckFailed`) carries a ``code``,
+``<unit>.<quantity>.<kind>`` -- e.g. ``linear.dw.transposed`` -- so that tutors and the
+grading reports can count mistakes by kind however the message is worded.  :data:`CODES`
+maps every code a check can raise to a plain-words description for tutors.
+
+Codes of finite-difference comparisons are built by :func:`fd_code` from a unit, the
+gradient compared and the kind :func:`hamlet_utils.gradcheck.diagnose_kind` names; all of
+those combinations are in :data:`CODES` too.
+"""
+
+from __future__ import annotations
+
+#: a finite-difference mismatch that none of the typical slips explains
+FD_MISMATCH = "fd.mismatch"
+
+#: per unit: the gradients compared with finite differences, and what they are in words
+FD_QUANTITIES = {
+    "linear": {"d_in": "d_in of Linear.backward", "dw": "dw of Linear.backward", "db": "db of Linear.backward"},
+    "network": {"d_in": "d_in of Network.backward", "dw": "a layer's dw after Network.backward",
+                "db": "a layer's db after Network.backward"},
+    "softmax": {"d_in": "d_in of SoftMax.backward"},
+    "mse": {"gradient": "MeanSquareError.gradient"},
+    "cross_entropy": {"gradient": "CrossEntropy.gradient"},
+    "mse_gradients": {"dw": "dw of mse_gradients", "db": "db of mse_gradients"},
+}
+#: the kinds of :func:`hamlet_utils.gradcheck.diagnose_kind` (but "mismatch"), in words
+FD_KINDS = {
+    "none": "is None (not computed, stored or returned)",
+    "not_numeric": "is no numeric array",
+    "transposed": "is transposed",
+    "shape": "has the wrong shape",
+    "not_finite": "contains NaN or inf",
+    "zeros": "is all zeros (never computed or accumulated)",
+    "not_used": "is not zero although the forward pass does not depend on it",
+    "sign": "has the wrong sign",
+    "averaged": "is averaged over the batch instead of summed",
+    "summed": "is multiplied by the batch size",
+    "factor": "is off by a constant factor",
+}
+
+
+def fd_code(unit: str, quantity: str, kind: str) -> str:
+    """The code of a gradient of ``unit`` that disagrees with finite differences in a ``kind`` of
+    way (a kind of :data:`FD_KINDS`; any other, e.g. ``mismatch``, gives :data:`FD_MISMATCH`)."""
+    if kind in FD_KINDS and quantity in FD_QUANTITIES.get(unit, {}):
+        return f"{unit}.{quantity}.{kind}"
+    return FD_MISMATCH
+
+
+#: code -> what the student did, in plain words for tutors
+CODES: dict[str, str] = {
+    # shared machinery (hamlet_utils.checking)
+    "call.not_implemented": "the function or method still raises NotImplementedError",
+    "call.raised": "the student's code raised an error that no more specific diagnosis explains",
+    "call.shapes": "the student's code multiplies or adds arrays whose shapes do not fit",
+    "call.none_used": "the student's code computes with None: an attribute never set or a result not returned",
+    "result.none": "returns None (no return statement)",
+    "result.complex": "returns complex numbers",
+    "result.not_numeric": "returns something that is no numeric array",
+    "result.shape": "returns an array of the wrong shape",
+    "result.transposed": "returns the transpose of the expected array (batch not the first dimension)",
+    "result.scalar": "returns a single number where an array is expected",
+    "result.not_finite": "returns NaN or inf",
+    "result.not_pair": "does not return the pair of results asked for",
+    "argument.in_place": "changes an input array in place",
+    FD_MISMATCH: "a gradient differs from finite differences in no typical way (no transpose, sign, factor)",
+    # training tasks
+    "training.history.missing": "the history variable does not hold what train(...) returned",
+    "training.history.empty": "the history has no epochs: training was not run",
+    "training.cost.diverged": "the training cost became NaN or inf (learning rate or layers)",
+    "training.settings.wrong": "trained with other hyperparameters than the given ones",
+    "training.accuracy.too_low": "the trained network's accuracy is below the reference's",
+    "training.accuracy.not_better": "the new network does not beat the accuracy of the earlier task",
+    # single steps (Session 6 tasks 2f, 3b; Session 5 task 2f)
+    "step.not_run": "the step cell was not run: no layer was used",
+    "step.sigmoid.not_used": "the step skipped the sigmoid layer",
+    "step.dw.zeros": "after the step dw is all zeros (no backward, or gradients reset at the end)",
+    "step.w.not_updated": "the step computed gradients but did not move the parameters",
+    "step.dw.two_steps": "the step cell ran twice without the hyperparameter cell in between",
+    "step.dw.not_one_step": "the layer's gradient is not that of one step on the given batch",
+    "step.w.not_one_step": "w and b are not one gradient step on the given batch",
+    "step.w.sign": "the step moved the parameters uphill (gradient added, not subtracted)",
+    "step.w.two_steps": "two steps were taken (cell ran twice)",
+    "step.network.not_network": "`network` is not a Network",
+    "step.network.layers": "`network` does not hold the linear layer and then the sigmoid layer",
+    "step.check_cell_edited": "the check cell was edited (a function it needs is missing)",
+    # Session 6: Linear
+    "linear.init.attribute_missing": "the given __init__ was changed: w or b is missing",
+    "linear.x_in.not_stored": "forward does not store its input for backward",
+    "linear.x_in.first_call_only": "forward stores its input only on its first call (stale x_in later)",
+    "linear.x_in.transposed": "forward stores its input transposed",
+    "linear.x_in.cleared": "backward clears the stored input, so a second backward fails",
+    "linear.x_out.bias_missing": "forward leaves out the bias b",
+    "linear.x_out.bias_wrong": "forward adds the bias wrongly (scaled, negated or broadcast wrongly)",
+    "linear.x_out.weights_wrong": "forward does not multiply by w as the layer's weights",
+    "linear.x_out.transposed": "forward uses w where its transpose belongs (or the input transposed)",
+    "linear.x_out.sign": "forward's result has the wrong sign",
+    "linear.x_out.factor": "forward's result is off by a constant factor",
+    "linear.x_out.integer": "forward writes into an integer buffer: the values are truncated",
+    "linear.x_out.samples_mix": "forward mixes the samples of a batch",
+    "linear.x_out.not_affine": "forward is not affine in its input",
+    "linear.x_out.stale": "forward returns the result of an earlier call",
+    "linear.d_in.stale": "backward returns the d_in of an earlier call (computed once and kept)",
+    "linear.d_in.uses_w_transposed": "backward's d_in multiplies by w the wrong way round (transposed)",
+    "linear.dw.shape_of_w_transposed": "dw has the shape of w transposed (x_in and d_out swapped)",
+    "linear.dw.overwritten": "backward overwrites dw instead of adding to it",
+    "linear.db.overwritten": "backward overwrites db instead of adding to it",
+    "linear.dw.not_accumulated": "two backward calls do not add up in dw",
+    "linear.db.not_accumulated": "two backward calls do not add up in db",
+    "linear.dw.integer_buffer": "the gradient buffers are integer arrays: gradients are truncated or rejected",
+    "linear.dw.not_reset": "zero_gradients does not reset dw and db to zero arrays of the parameters' shapes",
+    "linear.db.axis": "db is summed over the wrong axis (or not summed over the batch)",
+    "linear.w.not_updated": "update_parameters does not change w",
+    "linear.b.not_updated": "update_parameters does not change b",
+    "linear.w.sign": "update_parameters moves w uphill (adds the gradient)",
+    "linear.b.sign": "update_parameters moves b uphill (adds the gradient)",
+    "linear.w.learning_rate_missing": "update_parameters moves w by the whole gradient, no learning rate",
+    "linear.b.learning_rate_missing": "update_parameters moves b by the whole gradient, no learning rate",
+    "linear.w.wrong_step": "update_parameters moves w by another amount than -learning_rate * dw",
+    "linear.b.wrong_step": "update_parameters moves b by another amount than -learning_rate * db",
+    "linear.w.transposed": "update_parameters subtracts dw transposed",
+    # Session 6: MeanSquareError
+    "mse.estimate.scalar": "estimate returns one number instead of one cost per element",
+    "mse.estimate.per_sample": "estimate returns one cost per sample instead of per element",
+    "mse.estimate.not_zero_at_target": "estimate is not 0 for a perfect prediction (a term left out?)",
+    "mse.estimate.half_missing": "estimate leaves out the factor 1/2",
+    "mse.estimate.sign": "estimate has the wrong sign",
+    "mse.estimate.factor": "estimate is off by a constant factor",
+    "mse.estimate.averaged": "estimate divides by the size of the batch",
+    "mse.estimate.wrong_value": "estimate gives wrong values at prediction = target + 1",
+    "mse.estimate.not_symmetric": "estimate is not symmetric in prediction - target",
+    "mse.estimate.not_square": "estimate does not grow with the square of prediction - target",
+    "mse.target.not_stored": "estimate does not store the target for gradient",
+    "mse.prediction.not_stored": "estimate does not store the prediction for gradient",
+    "mse.target.first_call_only": "estimate stores the target only on its first call",
+    "mse.prediction.first_call_only": "estimate stores the prediction only on its first call",
+    "mse.gradient.stale": "gradient uses the data of an earlier estimate call",
+    "mse.gradient.arguments_swapped": "gradient is target - prediction (estimate's arguments swapped)",
+    "mse.gradient.half_missing": "gradient is twice the derivative (the 1/2 of the cost forgotten)",
+    # Session 6: Network
+    "network.forward.order": "Network.forward does not call each layer's forward once, in order",
+    "network.forward.not_chained": "Network.forward does not pass each layer's output to the next",
+    "network.backward.order": "Network.backward does not call each layer's backward once, in reverse order",
+    "network.backward.not_chained": "Network.backward does not pass each layer's d_in to the layer before",
+    "network.delegation.not_called": "zero_gradients or update_parameters is not passed on to every layer once",
+    # Session 6: SoftMax
+    "softmax.x_out.not_stored": "forward does not store its output in self.x_out",
+    "softmax.x_out.first_call_only": "forward stores its output only on its first call",
+    "softmax.x_out.not_positive": "forward gives outputs that are not all positive",
+    "softmax.x_out.not_normalised": "forward's rows do not sum to 1",
+    "softmax.x_out.axis": "softmax normalised over the wrong axis (columns instead of rows)",
+    "softmax.x_out.whole_batch": "softmax normalised over the whole batch instead of each row",
+    "softmax.x_out.keepdims": "a sum or max over a row without keepdims: the shapes do not broadcast",
+    "softmax.x_out.exp_missing": "forward is not proportional to exp(x_in) in each row",
+    "softmax.x_out.overflow": "forward overflows for large inputs (the row's maximum not subtracted)",
+    "softmax.d_in.diagonal": "backward uses only the diagonal of the softmax Jacobian",
+    "softmax.d_in.samples_mix": "backward mixes the samples of a batch (sums over the wrong axis)",
+    "softmax.d_in.keepdims": "backward sums a row without keepdims: the shapes do not broadcast",
+    # Session 6: CrossEntropy
+    "cross_entropy.estimate.scalar": "estimate returns one number instead of one cost per sample",
+    "cross_entropy.estimate.eps_missing": "estimate takes the log of 0 (self.eps left out)",
+    "cross_entropy.estimate.not_zero_at_target": "estimate is not 0 for a perfect prediction",
+    "cross_entropy.estimate.not_large_at_zero": "estimate is not large where the true class has probability 0",
+    "cross_entropy.estimate.sign": "estimate has the wrong sign",
+    "cross_entropy.estimate.factor": "estimate is off by a constant factor",
+    "cross_entropy.estimate.averaged": "estimate divides by the batch size or number of classes",
+    "cross_entropy.estimate.wrong_value": "estimate is not -log of the true class's probability",
+    "cross_entropy.target.not_stored": "estimate does not store the target for gradient",
+    "cross_entropy.x_in.not_stored": "estimate does not store its input for gradient",
+    "cross_entropy.target.first_call_only": "estimate stores the target only on its first call",
+    "cross_entropy.x_in.first_call_only": "estimate stores its input only on its first call",
+    "cross_entropy.gradient.stale": "gradient uses the data of an earlier estimate call",
+    "cross_entropy.gradient.combined": "gradient is that of softmax and cross-entropy combined",
+    # Session 5: sigmoid_function, sigmoid_derivative, forward, mse_gradients, sgd_step
+    "sigmoid.x_out.wrong_at_zero": "sigmoid_function(0) is not 1/2",
+    "sigmoid.x_out.wrong_value": "sigmoid_function gives wrong values at chosen points",
+    "sigmoid.x_out.not_symmetric": "sigmoid_function breaks sigma(-x) = 1 - sigma(x)",
+    "sigmoid.x_out.overflow": "sigmoid_function overflows (exp of a large positive number)",
+    "sigmoid.x_out.large_x_wrong": "sigmoid_function is wrong for large |x| (clipped or approximated)",
+    "sigmoid.x_out.mixed_values": "sigmoid_function fails on arrays mixing large and small values",
+    "sigmoid.x_out.not_elementwise": "sigmoid_function does not work element by element on any shape",
+    "sigmoid_derivative.x_out.wrong_value": "sigmoid_derivative gives wrong values at chosen points",
+    "sigmoid_derivative.x_out.fd_mismatch": "sigmoid_derivative differs from the slope of sigma",
+    "sigmoid_derivative.x_out.not_own_slope": "sigmoid_derivative differs from the slope of the student's sigmoid",
+    "sigmoid_derivative.x_out.overflow": "sigmoid_derivative overflows for large |x|",
+    "sigmoid_derivative.x_out.large_x_wrong": "sigmoid_derivative is not about 0 for large |x|",
+    "neuron.x_out.not_sigmoid": "forward's outputs are not between 0 and 1 (sigmoid not applied last)",
+    "neuron.x_out.bias_outside": "forward adds b after the sigmoid",
+    "neuron.x_out.bias_missing": "forward leaves out the bias b",
+    "neuron.x_out.bias_wrong": "forward adds the bias wrongly",
+    "neuron.x_out.weights_wrong": "forward does not multiply by w as the neuron's weights",
+    "neuron.x_out.samples_mix": "forward mixes the samples of a batch",
+    "neuron.x_out.not_affine": "forward's logit is not affine in x",
+    "neuron.x_out.global_w": "forward does not use the w it is given",
+    "mse_gradients.result.order": "mse_gradients returns (db, dw) instead of (dw, db)",
+    "mse_gradients.dw.derivative_missing": "dw misses the factor sigma'(z) of the chain rule",
+    "mse_gradients.dw.derivative_of_output": "sigma' taken of the output p instead of the input z",
+    "mse_gradients.dw.bias_missing": "the bias b is left out of z",
+    "mse_gradients.dw.half_missing": "the gradient is twice the derivative (the 1/2 of the cost forgotten)",
+    "mse_gradients.dw.arguments_swapped": "the cost's derivative taken as target - prediction",
+    "sgd_step.result.order": "sgd_step returns (b, w) instead of (w, b)",
+    "sgd_step.w.not_updated": "sgd_step returns w unchanged",
+    "sgd_step.b.not_updated": "sgd_step returns b unchanged",
+    "sgd_step.w.sign": "sgd_step moves w uphill (adds the gradient)",
+    "sgd_step.b.sign": "sgd_step moves b uphill (adds the gradient)",
+    "sgd_step.w.learning_rate_missing": "sgd_step moves w by the whole gradient, no learning rate",
+    "sgd_step.b.learning_rate_missing": "sgd_step moves b by the whole gradient, no learning rate",
+    "sgd_step.w.wrong_step": "sgd_step moves w by another amount than -learning_rate * dw",
+    "sgd_step.b.wrong_step": "sgd_step moves b by another amount than -learning_rate * db",
+}
+CODES.update({f"{unit}.{quantity}.{kind}": f"{what} {words}"
+              for unit, quantities in FD_QUANTITIES.items() for quantity, what in quantities.items()
+              for kind, words in FD_KINDS.items()})
+
+
+def describe(code: str) -> str:
+    """The tutors' description of ``code`` (empty for an unknown one)."""
+    return CODES.get(code, "")
