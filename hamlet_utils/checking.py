@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import re
 import warnings
 
 import numpy as np
@@ -77,10 +78,13 @@ def fail(task: str, message: str, cause: BaseException | None = None, *, code: s
     raise error from cause
 
 
-def call(task: str, description: str, function, *args, shape_hint: str = ""):
+def call(task: str, description: str, function, *args, shape_hint: str = "", diagnose=None):
     """Call student code; turn whatever it raises into a clear CheckFailed.
 
     ``shape_hint`` is added to a shape error (e.g. the shapes of a layer's arrays).
+    ``diagnose(error)``, if given, is a probe run after an error: it raises a more specific
+    CheckFailed (e.g. "dw is transposed", found on a square layer where the shapes fit) or
+    returns to leave the error's own message.
     """
     __tracebackhide__ = True
     try:
@@ -90,15 +94,58 @@ def call(task: str, description: str, function, *args, shape_hint: str = ""):
     except NotImplementedError:
         fail(task, f"{description} is not implemented yet (it raises NotImplementedError).", code="call.not_implemented")
     except Exception as error:  # student code may raise anything
-        hint = ""
-        text = str(error)
-        if isinstance(error, ValueError) and any(
-                word in text for word in ("shape", "broadcast", "align", "mismatch")):
-            hint = f" Check the shapes: the batch is the first dimension{shape_hint}."
-        elif isinstance(error, TypeError) and "NoneType" in text:
-            hint = (" Something is None: is every attribute stored before it is used (e.g. in "
-                    "forward or estimate), and every result returned?")
-        fail(task, f"{description} raised {type(error).__name__}: {text}.{hint}", error, code="call.raised")
+        if diagnose is not None:
+            diagnose(error)
+        message, code = student_error(description, error, getattr(function, "__self__", None), shape_hint)
+        fail(task, message, error, code=code)
+
+
+def _arrays_of(owner) -> dict:
+    """``{name: array}`` of the array attributes of ``owner`` (a layer or cost), for messages."""
+    try:
+        return {name: value for name, value in vars(owner).items() if isinstance(value, np.ndarray)}
+    except TypeError:  # no __dict__
+        return {}
+
+
+def student_error(description: str, error: BaseException, owner=None, shape_hint: str = "") -> tuple[str, str]:
+    """``(message, code)`` for an error student code raised: NumPy's own words, and what kind of
+    slip usually causes it.  ``owner`` is the object whose method raised (or None)."""
+    text = str(error).strip()
+    arrays = _arrays_of(owner)
+    shapes = ", ".join(f"{name} {value.shape}" for name, value in arrays.items())
+    if isinstance(error, ValueError) and any(word in text for word in ("shape", "broadcast", "align", "mismatch",
+                                                                        "dimension")):
+        pair = re.search(r"shapes \((\d+),\s*(\d+)\)\s*\((\d+),?\)", text)
+        if pair and pair.group(1) == pair.group(3):
+            return (f"{description} fails: the shapes do not broadcast (NumPy: {text}). An array of shape "
+                    f"({pair.group(1)},) meets one of shape ({pair.group(1)}, {pair.group(2)}): a sum or maximum "
+                    f"over each row lost its axis -- keep it (keepdims) so that it lines up with the rows.",
+                    "call.keepdims")
+        where = f" The layer holds {shapes}." if shapes else ""
+        return (f"{description} fails: the shapes of the arrays do not fit together (NumPy: {text}).{where} "
+                f"Check whether an array is used transposed, or a product taken in the wrong order; the batch "
+                f"is the first dimension{shape_hint}.", "call.shapes")
+    if isinstance(error, TypeError) and "NoneType" in text:
+        missing = [name for name, value in (vars(owner).items() if hasattr(owner, "__dict__") else ())
+                   if value is None]
+        which = f" (here {', '.join('self.' + name for name in missing)} is None)" if missing else ""
+        return (f"{description} computes with None{which}: {text}. An attribute is used before it is set, or a "
+                f"result is not returned -- `+=` adds to what an earlier call left, `=` stores the latest "
+                f"value.", "call.none_used")
+    if isinstance(error, AttributeError) and "has no attribute" in text:
+        name = re.search(r"attribute '(\w+)'", text)
+        return (f"{description} reads the attribute `{name.group(1) if name else '?'}` before it was ever set "
+                f"({text}): set it with `=` first (e.g. in __init__ or zero_gradients) before adding to or "
+                f"using it.", "call.attribute_missing")
+    if type(error).__name__ == "UFuncTypeError" and "Cannot cast" in text and "int" in text:
+        integers = [name for name, value in arrays.items() if value.dtype.kind in "biu"]
+        which = f" ({', '.join(integers)} of dtype int)" if integers else ""
+        return (f"{description} adds floating-point numbers into an integer array{which} (NumPy: {text}): the "
+                f"values would be truncated to whole numbers. Look at the dtype of the buffer.",
+                "call.integer_buffer")
+    hint = ""
+    return f"{description} raised {type(error).__name__}: {text}.{hint}", "call.raised"
 
 
 def array(task: str, description: str, value, shape) -> np.ndarray:

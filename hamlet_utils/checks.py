@@ -82,6 +82,45 @@ def _probabilities(rng, shape) -> np.ndarray:
     return values / values.sum(axis=1, keepdims=True)
 
 
+def _constant_factor(value, correct, tolerance: float = 1e-8) -> float | None:
+    """The number k with ``value == k * correct`` (same shape, to rounding), or None."""
+    try:
+        value, correct = np.asarray(value, dtype=float), np.asarray(correct, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if value.shape != correct.shape or not np.all(np.isfinite(value)) or not np.any(correct):
+        return None
+    factor = float(np.vdot(correct, value) / np.vdot(correct, correct))
+    return factor if factor != 0 and _same(value, factor * correct, tolerance) else None
+
+
+def _matching_variant(value, variants: dict, tolerance: float = 1e-8):
+    """The first key of ``variants`` ({key: candidate array, or a function giving one}) whose
+    candidate ``value`` equals (same shape, to rounding); None if there is none.  The candidates
+    are typical wrong answers, computed here only to recognise them."""
+    try:
+        value = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    for key, candidate in variants.items():
+        try:
+            candidate = np.asarray(candidate() if callable(candidate) else candidate, dtype=float)
+        except Exception:  # a candidate that does not apply to these shapes
+            continue
+        if candidate.shape == value.shape and _same(value, candidate, tolerance):
+            return key
+    return None
+
+
+def _factor_words(factor: float) -> str:
+    """``factor`` in words: "twice", "half", "-1 times", "3 times"."""
+    names = {2.0: "twice", 0.5: "half", -1.0: "-1 times (the wrong sign)"}
+    for value, words in names.items():
+        if abs(factor - value) < 1e-9:
+            return words
+    return f"{factor:.4g} times"
+
+
 def _report_gradients(task: str, description: str, comparisons: dict, hints: dict | None = None,
                       unit: str = "linear") -> float:
     """Fail on the first gradient that disagrees with finite differences; else the largest error.
@@ -110,12 +149,12 @@ def _linear_forward_properties(Linear, task: str):
         out = _array(task, f"Linear({n_in}, {n_out}).forward(x_in) for x_in of shape {x.shape}",
                      _call(task, "Linear.forward", layer.forward, x), (batch, n_out))
         _unchanged(task, "Linear.forward", original, x)
-        stored = getattr(layer, "x_in", None)
-        if stored is None or np.shape(stored) != x.shape or not np.array_equal(stored, original):
-            _fail(task, "Linear.forward must remember its input (`self.x_in = x_in`): backward needs it.", code="linear.x_in.not_stored")
+        _stored_input(task, layer, original)
 
         zero = _array(task, "Linear.forward(zeros)", _call(task, "Linear.forward", layer.forward,
                                                             np.zeros((1, n_in))), (1, n_out))
+        # a second call on another batch: the input backward needs is the latest one
+        _stored_input(task, layer, np.zeros((1, n_in)), earlier=original)
         if not _same(zero, layer.b):
             if not np.any(zero):
                 _fail(task, "the bias b is not added: forward of an all-zero input must give b.", code="linear.x_out.bias_missing")
@@ -143,6 +182,27 @@ def _linear_forward_properties(Linear, task: str):
         if not (_same(np.asarray(twice) - zero, 2 * (out - zero))
                 and _same(np.asarray(summed) - zero, (out - zero) + (np.asarray(ones) - zero))):
             _fail(task, "Linear.forward is not affine (linear plus bias) in its input.", code="linear.x_out.not_affine")
+
+
+def _stored_input(task: str, layer, given: np.ndarray, earlier: np.ndarray | None = None):
+    """Fail unless ``layer.x_in`` holds ``given`` (batch, n_in), the input of the latest forward call;
+    ``earlier`` is the input of the call before, to recognise an x_in kept from then."""
+    __tracebackhide__ = True
+    stored = getattr(layer, "x_in", None)
+    if stored is not None and np.shape(stored) == given.shape and np.array_equal(stored, given):
+        return
+    if earlier is not None and stored is not None and np.shape(stored) == earlier.shape \
+            and np.array_equal(stored, earlier):
+        _fail(task, "Linear.forward keeps the x_in of its first call: a second forward on another batch "
+                    "must store that batch's x_in (on every call), or backward works on stale data.",
+              code="linear.x_in.first_call_only")
+    if stored is not None and np.shape(stored) == given.shape[::-1] and np.array_equal(np.transpose(stored), given) \
+            and given.shape[0] != given.shape[1]:
+        _fail(task, "Linear.forward stores x_in transposed, shape (n_in, batch): store the input as it is "
+                    "given, (batch, n_in) -- backward and the checks read it in that layout.",
+              code="linear.x_in.transposed")
+    _fail(task, "Linear.forward must remember its input (`self.x_in = x_in`): backward needs it.",
+          code="linear.x_in.not_stored")
 
 
 @_check("2a")
@@ -189,7 +249,8 @@ def _cost_gradient(task: str, name: str, cost_function, target, prediction, earl
 
 
 def _mse_estimate_properties(MeanSquareError, task: str):
-    """Fail unless ``estimate`` is the per-element cost 1/2 (prediction - target)^2."""
+    """Fail unless ``estimate`` is the per-element cost 1/2 (prediction - target)^2 and stores
+    the latest target and prediction for ``gradient``."""
     __tracebackhide__ = True
     rng = _rng(3)
     shape = (4, 3)
@@ -207,6 +268,57 @@ def _mse_estimate_properties(MeanSquareError, task: str):
     _array(task, "MeanSquareError.estimate(target, prediction)", cost, shape)
     _unchanged(task, "MeanSquareError.estimate", target_copy, target)
     _unchanged(task, "MeanSquareError.estimate", prediction_copy, prediction)
+    try:
+        _mse_values(task, cost_function, rng, shape)
+    except CheckFailed:
+        _mse_estimate_probe(task, cost_function, target, prediction, cost)
+        raise
+    # gradient needs the data of the latest call: a second call on other data
+    _stored_data(task, "MeanSquareError", "mse", cost_function, {"target": target, "prediction": prediction},
+                 {"target": rng.normal(size=shape), "prediction": rng.normal(size=shape)})
+    return cost_function
+
+
+def _stored_data(task: str, name: str, unit: str, cost_function, first: dict, second: dict):
+    """Fail unless ``estimate`` stores each of its arguments (``{attribute: array}``) on every call:
+    after estimate on ``first`` and then on ``second`` the attributes hold ``second``."""
+    __tracebackhide__ = True
+    arguments = list(second)
+    _call(task, f"{name}.estimate", cost_function.estimate, *(first[key].copy() for key in arguments))
+    _call(task, f"{name}.estimate", cost_function.estimate, *(second[key].copy() for key in arguments))
+    for attribute in arguments:
+        stored = getattr(cost_function, attribute, None)
+        if stored is not None and np.shape(stored) == second[attribute].shape and _same(stored, second[attribute]):
+            continue
+        if stored is None:
+            _fail(task, f"{name}.estimate must store its argument {attribute} (self.{attribute} is None after a "
+                        f"call): gradient needs it.", code=_STORE_CODES[unit, attribute, "not_stored"])
+        if np.shape(stored) == first[attribute].shape and _same(stored, first[attribute]):
+            _fail(task, f"{name}.estimate keeps the {attribute} of its first call: it must store {attribute} on "
+                        f"every call, or gradient works on stale data.",
+                  code=_STORE_CODES[unit, attribute, "first_call_only"])
+        _fail(task, f"{name}.estimate must store its argument {attribute} as given (self.{attribute} holds "
+                    f"something else after a call): gradient needs it.",
+              code=_STORE_CODES[unit, attribute, "not_stored"])
+
+
+#: (unit, attribute, kind) -> code of a cost's estimate that does not store an argument
+_STORE_CODES = {
+    ("mse", "target", "not_stored"): "mse.target.not_stored",
+    ("mse", "prediction", "not_stored"): "mse.prediction.not_stored",
+    ("mse", "target", "first_call_only"): "mse.target.first_call_only",
+    ("mse", "prediction", "first_call_only"): "mse.prediction.first_call_only",
+    ("cross_entropy", "target", "not_stored"): "cross_entropy.target.not_stored",
+    ("cross_entropy", "x_in", "not_stored"): "cross_entropy.x_in.not_stored",
+    ("cross_entropy", "target", "first_call_only"): "cross_entropy.target.first_call_only",
+    ("cross_entropy", "x_in", "first_call_only"): "cross_entropy.x_in.first_call_only",
+}
+
+
+def _mse_values(task: str, cost_function, rng, shape):
+    """Fail unless estimate's values are 1/2 (prediction - target)^2, judged by properties."""
+    __tracebackhide__ = True
+    target = rng.normal(size=shape)
 
     def at(difference):
         return _array(task, "MeanSquareError.estimate", _call(
@@ -214,7 +326,8 @@ def _mse_estimate_properties(MeanSquareError, task: str):
 
     perfect = at(np.zeros(shape))
     if np.max(np.abs(perfect)) > VALUE_TOLERANCE:
-        _fail(task, f"the cost of a perfect prediction must be 0, got up to {np.max(np.abs(perfect)):.3g}.", code="mse.estimate.not_zero_at_target")
+        _fail(task, f"the cost of a perfect prediction must be 0, got up to {np.max(np.abs(perfect)):.3g}.",
+              code="mse.estimate.not_zero_at_target")
     unit = at(np.ones(shape))
     if not _same(unit, np.full(shape, 0.5)):
         mean_value = float(np.mean(unit))
@@ -222,14 +335,51 @@ def _mse_estimate_properties(MeanSquareError, task: str):
             _fail(task, "estimate(target, target + 1) gives 1 per element: the factor 1/2 of the "
                         "cost 1/2 (prediction - target)^2 is missing.", code="mse.estimate.half_missing")
         _fail(task, f"estimate(target, target + 1) must be 0.5 in every element "
-                    f"(cost 1/2 (prediction - target)^2); yours averages {mean_value:.4g}.", code="mse.estimate.wrong_value")
+                    f"(cost 1/2 (prediction - target)^2); yours averages {mean_value:.4g}.",
+              code="mse.estimate.wrong_value")
     if not _same(at(-np.ones(shape)), unit):
-        _fail(task, "the cost must be symmetric: prediction - target = -1 and +1 cost the same.", code="mse.estimate.not_symmetric")
+        _fail(task, "the cost must be symmetric: prediction - target = -1 and +1 cost the same.",
+              code="mse.estimate.not_symmetric")
     difference = rng.normal(size=shape)
     once, thrice = at(difference), at(3 * difference)
     if not _same(thrice, 9 * once):
-        _fail(task, "the cost must grow with the square of (prediction - target), element by element.", code="mse.estimate.not_square")
-    return cost_function
+        _fail(task, "the cost must grow with the square of (prediction - target), element by element.",
+              code="mse.estimate.not_square")
+
+
+def _mse_estimate_probe(task: str, cost_function, target, prediction, cost):
+    """After a failed property: name the mistake if ``cost`` = estimate(target, prediction), shape
+    (batch, n), is a typical wrong variant of the cost (the variants are wrong answers)."""
+    __tracebackhide__ = True
+    difference = prediction - target
+    correct = 0.5 * difference ** 2
+    factor = _constant_factor(cost, correct)
+    if factor is not None and abs(factor - 2) < 1e-9:
+        _fail(task, "estimate is twice the cost: the factor 1/2 of the cost 1/2 (prediction - target)^2 is "
+                    "missing.", code="mse.estimate.half_missing")
+    if factor is not None and abs(factor + 1) < 1e-9:
+        _fail(task, "estimate has the wrong sign: a cost is never negative.", code="mse.estimate.sign")
+    if factor is not None and abs(factor * difference.size - 1) < 1e-9:
+        _fail(task, f"estimate is off by a constant factor, {difference.size} times too small: it looks averaged over all elements; "
+                    f"return the cost of every element (train_epoch takes the mean).", code="mse.estimate.averaged")
+    if factor is not None:
+        _fail(task, f"estimate is off by a constant factor: yours is {_factor_words(factor)} the cost "
+                    f"1/2 (prediction - target)^2.", code="mse.estimate.factor")
+    returned = _matching_variant(cost, {"the prediction": prediction, "the target": target,
+                                        "prediction - target": difference, "target - prediction": -difference})
+    if returned:
+        _fail(task, f"estimate returns {returned}, not the cost: is the right value stored and returned?",
+              code="mse.estimate.wrong_return")
+    left_out = _matching_variant(cost, {"the target": 0.5 * prediction ** 2, "the prediction": 0.5 * target ** 2})
+    if left_out:
+        _fail(task, f"estimate leaves out {left_out}: the cost depends on the difference of prediction and target.",
+              code="mse.estimate.term_missing")
+    power = _matching_variant(cost, {**{(p, "half"): 0.5 * difference ** p for p in (1, 3, 4)},
+                                     **{(p, "abs"): 0.5 * np.abs(difference) ** p for p in (1, 3)},
+                                     **{(p, "plain"): difference ** p for p in (1, 3, 4)}})
+    if power is not None:
+        _fail(task, f"estimate takes the power {power[0]} of (prediction - target); the cost is a square of "
+                    f"(prediction - target), times 1/2.", code="mse.estimate.power")
 
 
 @_check("2b")
@@ -287,7 +437,7 @@ def check_linear_backward(Linear):
         x, d_out = rng.normal(size=(batch, n_in)), rng.normal(size=(batch, n_out))
         x_copy, d_out_copy = x.copy(), d_out.copy()
 
-        _call(task, "Linear.zero_gradients", layer.zero_gradients)
+        _reset_gradients(task, layer)
         _call(task, "Linear.forward", layer.forward, x)
         _unchanged(task, "Linear.forward", x_copy, x)
         d_in = _call(task, "Linear.backward", layer.backward, d_out)
@@ -301,12 +451,14 @@ def check_linear_backward(Linear):
         worst = max(worst, _report_gradients(task, f"Linear({n_in}, {n_out}).backward, batch of {batch}",
                                              comparisons, LINEAR_HINTS))
 
-        # gradients accumulate over backward calls until zero_gradients
-        layer.zero_gradients()
-        layer.forward(x)
-        layer.backward(d_out)
-        once = {name: np.array(getattr(layer, name), dtype=float) for name in ("dw", "db")}
-        layer.backward(d_out)
+        # gradients accumulate over backward calls until zero_gradients; as in training, a
+        # forward comes before each backward (a backward may clear what its forward stored)
+        _call(task, "Linear.zero_gradients", layer.zero_gradients)
+        for _ in range(2):
+            _call(task, "Linear.forward", layer.forward, x)
+            _call(task, "Linear.backward", layer.backward, d_out)
+            if _ == 0:
+                once = {name: np.array(getattr(layer, name), dtype=float) for name in ("dw", "db")}
         for name, value in once.items():
             now = np.asarray(getattr(layer, name), dtype=float)
             if _same(now, value) and np.any(value):
@@ -317,8 +469,42 @@ def check_linear_backward(Linear):
                 _fail(task, f"after two backward calls {name} must be twice that of one call "
                             f"(relative error {_error(now, 2 * value):.2e}).",
                       code={"dw": "linear.dw.not_accumulated", "db": "linear.db.not_accumulated"}[name])
+
+        # the same layer on another batch of the same size: nothing may be kept from earlier calls
+        x_next, d_out_next = rng.normal(size=(batch, n_in)), rng.normal(size=(batch, n_out))
+        comparisons = _call(task, "Linear.backward", gradcheck.layer_gradients, layer, x_next, d_out_next)
+        if not comparisons["d_in"].ok and d_in is not None and _same(np.asarray(comparisons["d_in"].analytic,
+                                                                                 dtype=float), d_in):
+            _fail(task, "Linear.backward returns the d_in of an earlier call: on a second batch d_in must be "
+                        "computed again from that call's d_out (nothing kept from the first call).",
+                  code="linear.d_in.stale")
+        _report_gradients(task, f"Linear({n_in}, {n_out}).backward, a second batch of {batch} on the same layer",
+                          comparisons, LINEAR_HINTS)
     return (f"Linear.backward matches finite differences for d_in, dw and db "
             f"(relative error {worst:.1e}), accumulates, and leaves its inputs alone.")
+
+
+def _reset_gradients(task: str, layer):
+    """Fail unless ``zero_gradients`` sets dw and db to float zeros of the shapes of w and b."""
+    __tracebackhide__ = True
+    _call(task, "Linear.zero_gradients", layer.zero_gradients)
+    for name, parameter in (("dw", "w"), ("db", "b")):
+        value = getattr(layer, name, None)
+        shape = np.shape(getattr(layer, parameter))
+        codes = {"dw": "linear.dw.not_reset", "db": "linear.db.not_reset"}
+        if value is None:
+            _fail(task, f"after zero_gradients the layer has no {name}: zero_gradients must set it "
+                        f"(an array of zeros of the shape of {parameter}).", code=codes[name])
+        if np.shape(value) != shape:
+            _fail(task, f"after zero_gradients {name} has shape {np.shape(value)}: zero_gradients must reset it "
+                        f"to zeros of the shape of {parameter}, {shape}.", code=codes[name])
+        if np.asarray(value).dtype.kind in "biu":
+            _fail(task, f"zero_gradients makes {name} an integer array (dtype {np.asarray(value).dtype}): the "
+                        f"gradients added into it would be truncated to whole numbers. Look at the dtype of "
+                        f"the buffer.", code={"dw": "linear.dw.integer_buffer", "db": "linear.db.integer_buffer"}[name])
+        if np.any(value):
+            _fail(task, f"after zero_gradients {name} is not all zeros: zero_gradients must reset it on every "
+                        f"call, not only the first.", code=codes[name])
 
 
 @_check("2e")
@@ -742,6 +928,10 @@ def _cross_entropy_properties(CrossEntropy, task: str):
         if cost is not None and np.ndim(cost) == 0:
             _fail(task, "estimate returned a single number; return one cost per sample (batch,) or "
                         "per element (batch, n) -- train_epoch takes np.mean of it.", code="cross_entropy.estimate.scalar")
+        if np.shape(cost) in ((n_classes,), (1, n_classes)):
+            _fail(task, f"estimate returned shape {np.shape(cost)}, one number per class: the sum runs over the "
+                        f"wrong axis -- over the batch instead of over the classes of each sample.",
+                  code="cross_entropy.estimate.axis")
         if cost is None or np.shape(cost) not in ((n_samples,), (n_samples, 1), (n_samples, n_classes)):
             _array(task, "CrossEntropy.estimate", cost, (n_samples, n_classes))
         cost = np.asarray(cost, dtype=float).reshape(n_samples, -1).sum(axis=1)
@@ -750,9 +940,26 @@ def _cross_entropy_properties(CrossEntropy, task: str):
         return cost
 
     original_target, original = target.copy(), probabilities.copy()
-    per_sample(probabilities)
+    first = per_sample(probabilities)
     _unchanged(task, "CrossEntropy.estimate", original, probabilities)
     _unchanged(task, "CrossEntropy.estimate", original_target, target)
+    try:
+        _cross_entropy_values(task, target, per_sample, n_classes)
+    except CheckFailed:
+        _cross_entropy_probe(task, target, original, first)
+        raise
+    # gradient needs the data of the latest call: a second call on other data
+    _stored_data(task, "CrossEntropy", "cross_entropy", cost_function,
+                 {"target": target, "x_in": probabilities},
+                 {"target": _one_hot(rng, n_samples, n_classes), "x_in": _probabilities(rng, (n_samples, n_classes))})
+    return cost_function
+
+
+def _cross_entropy_values(task: str, target, per_sample, n_classes: int):
+    """Fail unless the per-sample costs ``per_sample(prediction)`` are -log of the true class's
+    probability, 0 for a perfect prediction and large for probability 0."""
+    __tracebackhide__ = True
+    n_samples = target.shape[0]
 
     perfect = per_sample(target.copy())
     if np.max(np.abs(perfect)) > 1e-9:
@@ -770,7 +977,43 @@ def _cross_entropy_properties(CrossEntropy, task: str):
     zero = np.where(target == 1, 0.0, 1.0 / (n_classes - 1))
     if np.min(per_sample(zero)) < 10:
         _fail(task, "a probability of exactly 0 for the true class must give a very large cost.", code="cross_entropy.estimate.not_large_at_zero")
-    return cost_function
+
+
+def _cross_entropy_probe(task: str, target, prediction, cost):
+    """After a failed property: name the mistake if ``cost``, the per-sample costs (batch,) of
+    estimate(target, prediction), is a typical wrong variant (the variants are wrong answers)."""
+    __tracebackhide__ = True
+    true_class = np.sum(target * prediction, axis=1)
+    correct = -np.log(true_class)
+    factor = _constant_factor(cost, correct, 1e-6)
+    n_samples, n_classes = target.shape
+    if factor is not None and abs(factor + 1) < 1e-6:
+        _fail(task, "the cross-entropy has the wrong sign: it must be positive.", code="cross_entropy.estimate.sign")
+    if factor is not None and (abs(factor * n_samples - 1) < 1e-6 or abs(factor * n_classes - 1) < 1e-6):
+        count = n_samples if abs(factor * n_samples - 1) < 1e-6 else n_classes
+        _fail(task, f"the cross-entropy is off by a constant factor, {count} times too small: it looks averaged (divided by "
+                    f"{'the batch size' if count == n_samples else 'the number of classes'}); return the cost of "
+                    f"every sample, -log of its true class's probability.", code="cross_entropy.estimate.averaged")
+    if factor is not None:
+        _fail(task, f"the cross-entropy is off by a constant factor: yours is {_factor_words(factor)} -log of "
+                    f"the true class's probability.", code="cross_entropy.estimate.factor")
+    variant = _matching_variant(cost, {
+        "log_missing": -true_class, "log_missing ": 1 - true_class,
+        "target_missing": -np.sum(np.log(prediction), axis=1),
+        "returns_input": np.sum(prediction, axis=1), "returns_target": np.sum(target, axis=1),
+    }, 1e-6)
+    if np.ptp(cost) < 1e-9 and not _same(cost, correct, 1e-6):
+        _fail(task, "the cross-entropy is the same whatever the prediction: x_in is missing from the log "
+                    "(self.eps alone only keeps the log finite).", code="cross_entropy.estimate.term_missing")
+    if variant and variant.startswith("log_missing"):
+        _fail(task, "the cross-entropy has no log: it is -log of the true class's probability, not the "
+                    "probability itself.", code="cross_entropy.estimate.log_missing")
+    if variant == "target_missing":
+        _fail(task, "the cross-entropy leaves out the target: only the log-probability of the true class "
+                    "counts (the one-hot target picks it).", code="cross_entropy.estimate.term_missing")
+    if variant in ("returns_input", "returns_target"):
+        _fail(task, f"estimate returns {'its input x_in' if variant == 'returns_input' else 'the target'}, not "
+                    f"the cost: is the right value stored and returned?", code="cross_entropy.estimate.wrong_return")
 
 
 @_check("6b")
