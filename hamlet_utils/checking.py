@@ -136,8 +136,8 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
     if isinstance(error, AttributeError) and "has no attribute" in text:
         name = re.search(r"attribute '(\w+)'", text)
         return (f"{description} reads the attribute `{name.group(1) if name else '?'}` before it was ever set "
-                f"({text}): set it with `=` first (e.g. in __init__ or zero_gradients) before adding to or "
-                f"using it.", "call.attribute_missing")
+                f"({text}): set it with `=` first (e.g. in __init__ or zero_gradients) -- `+=` adds to what an "
+                f"earlier call left, and there is none yet.", "call.attribute_missing")
     if type(error).__name__ == "UFuncTypeError" and "Cannot cast" in text and "int" in text:
         integers = [name for name, value in arrays.items() if value.dtype.kind in "biu"]
         which = f" ({', '.join(integers)} of dtype int)" if integers else ""
@@ -169,6 +169,28 @@ def array(task: str, description: str, value, shape) -> np.ndarray:
     if not np.all(np.isfinite(array)):
         fail(task, f"{description} contains NaN or inf.", code="result.not_finite")
     return array
+
+
+def step_mistake(step: np.ndarray, wanted: np.ndarray, after: np.ndarray, learning_rate: float):
+    """``(kind, words)`` naming how a parameter's ``step`` (after - before) differs from the
+    ``wanted`` one, -learning_rate times its gradient; None when no typical slip explains it.
+    ``after`` is the new parameter.  The kinds are those of :data:`misconceptions.STEP_KINDS`."""
+    if not np.any(step):
+        return "not_updated", "did not change"
+    if same(step, -wanted):
+        return "sign", "moved uphill: gradient descent steps against the gradient (wrong sign)"
+    if learning_rate and same(step, wanted / learning_rate):
+        return "learning_rate_missing", "moved by the whole gradient: multiply it by the learning rate"
+    if same(after, wanted) or same(after, -wanted) or (learning_rate and same(after, wanted / learning_rate)):
+        return "overwritten", ("is overwritten by the step: the new value must be the old one moved by the step, "
+                               "not the step alone")
+    if step.ndim == 2 and step.shape[0] == step.shape[1] and same(step, wanted.T):
+        return "transposed", "moved by the transpose of its gradient"
+    norm = float(np.vdot(wanted, wanted))
+    factor = float(np.vdot(wanted, step)) / norm if norm else 0.0
+    if factor and same(step, factor * wanted):
+        return "factor", f"moved by a constant factor too far: {factor:.4g} times the step -learning_rate * gradient"
+    return None
 
 
 def error(a, b) -> float:

@@ -17,11 +17,11 @@ from __future__ import annotations
 import numpy as np
 
 from . import gradcheck, session_facts
-from .checking import (VALUE_TOLERANCE, CheckFailed, NotCheckedYet, array as _array, call as _shared_call,  # noqa: F401
+from .checking import (VALUE_TOLERANCE, CheckFailed, _arrays_of, NotCheckedYet, array as _array, call as _shared_call,  # noqa: F401
                        check as _check, error as _error, fail as _fail, history as _shared_history,
                        implemented as _implemented, minimum_accuracy, one_hot as _one_hot, quietly as _quietly,
-                       rng as _rng, same as _same, unchanged as _unchanged)
-from .misconceptions import fd_code
+                       rng as _rng, same as _same, step_mistake as _step_mistake, unchanged as _unchanged)
+from .misconceptions import fd_code, step_code
 from .training import History
 
 #: the session these checks are for; which task builds on which is its declaration's
@@ -32,11 +32,94 @@ COST_UNITS = {"MeanSquareError": "mse", "CrossEntropy": "cross_entropy"}
 LINEAR_SHAPES = ", x_in is (batch, n_in), w and dw are (n_out, n_in), b and db are (1, n_out)"
 
 
-def _call(task: str, description: str, function, *args):
+def _call(task: str, description: str, function, *args, diagnose=None):
     """:func:`hamlet_utils.checking.call`, with the Linear layer's shapes in a shape error."""
     __tracebackhide__ = True
-    return _shared_call(task, description, function, *args,
+    return _shared_call(task, description, function, *args, diagnose=diagnose,
                         shape_hint=LINEAR_SHAPES if description.startswith("Linear") else "")
+
+
+def _is_shape_error(error: BaseException) -> bool:
+    return isinstance(error, ValueError) and any(word in str(error) for word in ("shape", "broadcast", "mismatch",
+                                                                                  "align", "dimension"))
+
+
+def _square_backward_probe(task: str, Linear):
+    """A probe for a shape error in Linear.backward: on a square layer with a square batch
+    (n_in = n_out = batch) every product fits, so finite differences there tell which of d_in,
+    dw and db is transposed (or otherwise wrong).  Returns ``diagnose(error)`` for :func:`_call`."""
+    def diagnose(error):
+        __tracebackhide__ = True
+        if not _is_shape_error(error):
+            return
+        rng = _rng(12)
+        try:
+            layer = Linear(4, 4)
+            layer.w, layer.b = rng.normal(size=(4, 4)), rng.normal(size=(1, 4))
+            comparisons = gradcheck.layer_gradients(layer, rng.normal(size=(4, 4)), rng.normal(size=(4, 4)))
+        except Exception:  # still no fit: the error's own message stands
+            return
+        for name, comparison in comparisons.items():
+            if not comparison.ok and comparison.kind() != "mismatch":
+                _fail(task, f"Linear.backward: the shapes do not fit (NumPy: {error}). On a square layer with "
+                            f"n_in = n_out = batch, where every product fits, {comparison.diagnosis()}: check the "
+                            f"order and transposes in the product that computes {name}.",
+                      code=fd_code("linear", name, comparison.kind()), cause=error)
+    return diagnose
+
+
+def _square_forward_probe(task: str, Linear):
+    """A probe for a failing Linear.forward: on a square layer (n_in = n_out = batch), where every
+    product fits, compare the output with typical wrong variants of the affine map (the variants
+    are wrong answers, computed only to recognise them).  Returns ``diagnose(error=None)``."""
+    def diagnose(error=None):
+        __tracebackhide__ = True
+        if error is not None and not _is_shape_error(error):
+            return
+        rng = _rng(13)
+        try:
+            layer = Linear(4, 4)
+            w, b = rng.normal(size=(4, 4)), rng.normal(size=(1, 4))
+            layer.w, layer.b = w.copy(), b.copy()
+            x = rng.normal(size=(4, 4))
+            out = np.asarray(layer.forward(x.copy()), dtype=float)
+        except Exception:  # no fit even here: the failure's own message stands
+            return
+        product = np.einsum("ik,jk->ij", x, w)  # row i: w applied to sample i
+        variants = {
+            ("transposed", "uses w where its transpose belongs (or the input transposed): check the order of "
+                           "the product of x_in and w"): [np.einsum("ik,kj->ij", x, w) + b,
+                                                          np.einsum("ki,jk->ij", x, w) + b, (product + b).T],
+            ("bias_missing", "leaves out the bias b"): [product],
+            ("term_missing", "returns only the bias b: the product of x_in and w is missing"):
+                [np.broadcast_to(b, product.shape), b],
+            ("sign", "has the wrong sign in front of x_in w^T"): [-product + b],
+            ("sign", "has the wrong sign in front of the bias b"): [product - b],
+            ("sign", "has the wrong sign"): [-(product + b)],
+            ("integer", "gives whole numbers only: the values are truncated to integers -- look at the dtype "
+                        "of the array the result is written into"): [np.trunc(product + b)],
+        }
+        for (kind, words), candidates in variants.items():
+            if any(np.shape(candidate) == out.shape and _same(out, candidate, 1e-8) for candidate in candidates):
+                _fail(task, f"Linear.forward {words}" + (f" (NumPy: {error})." if error is not None else "."),
+                      code=_FORWARD_CODES[kind], cause=error)
+        for name, value in (("x_in w^T", product), ("the bias b", np.broadcast_to(b, product.shape))):
+            other = out - (product + b - value)
+            factor = _constant_factor(other, value)
+            if factor is not None and abs(factor - 1) > 1e-6:
+                _fail(task, f"Linear.forward is off by a constant factor: {name} enters {_factor_words(factor)} "
+                            f"(on a 4 x 4 layer and a batch of 4).", code="linear.x_out.factor", cause=error)
+        factor = _constant_factor(out, product + b)
+        if factor is not None and abs(factor - 1) > 1e-6:
+            _fail(task, f"Linear.forward is off by a constant factor: yours is {_factor_words(factor)} the affine "
+                        f"map of x_in.", code="linear.x_out.factor", cause=error)
+    return diagnose
+
+
+#: the kinds of wrong Linear.forward that :func:`_square_forward_probe` recognises -> their codes
+_FORWARD_CODES = {"transposed": "linear.x_out.transposed", "bias_missing": "linear.x_out.bias_missing",
+                  "term_missing": "linear.x_out.weights_missing", "sign": "linear.x_out.sign",
+                  "integer": "linear.x_out.integer"}
 
 
 def _history(task: str, history, name: str, excuse: bool = True) -> History:
@@ -208,7 +291,13 @@ def _stored_input(task: str, layer, given: np.ndarray, earlier: np.ndarray | Non
 @_check("2a")
 def check_linear_forward(Linear):
     """Task 2a: ``Linear.forward`` is the affine map with weights ``w`` and bias ``b``."""
-    _linear_forward_properties(Linear, "2a")
+    try:
+        _linear_forward_properties(Linear, "2a")
+    except CheckFailed as failure:
+        if failure.code not in ("linear.x_in.not_stored", "linear.x_in.first_call_only", "linear.x_in.transposed",
+                                "argument.in_place", "call.not_implemented"):
+            _square_forward_probe("2a", Linear)(failure.__cause__ if _is_shape_error(failure.__cause__) else None)
+        raise
     return "Linear.forward is the affine map x_in -> output with weights w and bias b, batch first."
 
 
@@ -440,14 +529,20 @@ def check_linear_backward(Linear):
         _reset_gradients(task, layer)
         _call(task, "Linear.forward", layer.forward, x)
         _unchanged(task, "Linear.forward", x_copy, x)
-        d_in = _call(task, "Linear.backward", layer.backward, d_out)
+        d_in = _call(task, "Linear.backward", layer.backward, d_out, diagnose=_square_backward_probe(task, Linear))
         _unchanged(task, "Linear.backward", d_out_copy, d_out)
         _unchanged(task, "Linear.backward", x_copy, x)
-        _array(task, f"Linear({n_in}, {n_out}).backward(d_out) for a batch of {batch}", d_in, (batch, n_in))
+        try:
+            _array(task, f"Linear({n_in}, {n_out}).backward(d_out) for a batch of {batch}", d_in, (batch, n_in))
+        except CheckFailed:
+            _returned_attribute(task, "Linear.backward", layer, d_in, "d_in")
+            raise
         for name, shape in (("dw", (n_out, n_in)), ("db", (1, n_out))):
             _array(task, f"Linear({n_in}, {n_out}).{name} after backward", getattr(layer, name, None), shape)
 
+        _reset_gradients(task, layer)  # after a backward: zero_gradients must reset what it added
         comparisons = _call(task, "Linear.backward", gradcheck.layer_gradients, layer, x, d_out)
+        _linear_gradient_probe(task, comparisons, d_out)
         worst = max(worst, _report_gradients(task, f"Linear({n_in}, {n_out}).backward, batch of {batch}",
                                              comparisons, LINEAR_HINTS))
 
@@ -484,6 +579,32 @@ def check_linear_backward(Linear):
             f"(relative error {worst:.1e}), accumulates, and leaves its inputs alone.")
 
 
+def _returned_attribute(task: str, description: str, owner, value, wanted: str):
+    """Fail if ``value``, returned by a method of ``owner``, is another of its attributes than
+    ``wanted`` (e.g. backward returning self.db instead of d_in)."""
+    __tracebackhide__ = True
+    if value is None:
+        return
+    for name, attribute in _arrays_of(owner).items():
+        if name != wanted and np.shape(attribute) == np.shape(value) and np.array_equal(attribute, value):
+            _fail(task, f"{description} returns self.{name}, not {wanted}: is the right value stored and returned?",
+                  code="call.wrong_return")
+
+
+def _linear_gradient_probe(task: str, comparisons: dict, d_out: np.ndarray):
+    """After finite differences disagree with db: name a sum over the wrong axes (the variants
+    are wrong answers, computed only to recognise them)."""
+    __tracebackhide__ = True
+    db = comparisons["db"]
+    if db.ok or db.kind() != "mismatch":
+        return
+    variant = _matching_variant(db.analytic, {"every axis": np.full(db.numeric.shape, np.sum(d_out)),
+                                              "the outputs (axis 1)": np.sum(d_out, axis=1)})
+    if variant:
+        _fail(task, f"Linear.backward: db sums d_out over {variant}: sum over the batch only (axis 0) -- a sum "
+                    f"over the wrong axis; db has one value per output.", code="linear.db.axis")
+
+
 def _reset_gradients(task: str, layer):
     """Fail unless ``zero_gradients`` sets dw and db to float zeros of the shapes of w and b."""
     __tracebackhide__ = True
@@ -493,7 +614,7 @@ def _reset_gradients(task: str, layer):
         shape = np.shape(getattr(layer, parameter))
         codes = {"dw": "linear.dw.not_reset", "db": "linear.db.not_reset"}
         if value is None:
-            _fail(task, f"after zero_gradients the layer has no {name}: zero_gradients must set it "
+            _fail(task, f"after zero_gradients, {name} is None: zero_gradients must set it "
                         f"(an array of zeros of the shape of {parameter}).", code=codes[name])
         if np.shape(value) != shape:
             _fail(task, f"after zero_gradients {name} has shape {np.shape(value)}: zero_gradients must reset it "
@@ -507,6 +628,35 @@ def _reset_gradients(task: str, layer):
                         f"call, not only the first.", code=codes[name])
 
 
+def _square_update_probe(task: str, Linear, learning_rate: float):
+    """A probe for a shape error in update_parameters: on a square layer, where a transposed
+    gradient fits, name the kind of wrong step.  Returns ``diagnose(error)`` for :func:`_call`."""
+    def diagnose(error):
+        __tracebackhide__ = True
+        if not _is_shape_error(error):
+            return
+        rng = _rng(14)
+        try:
+            layer = Linear(4, 4)
+            layer.w, layer.b = rng.normal(size=(4, 4)), rng.normal(size=(1, 4))
+            before = {"w": layer.w.copy(), "b": layer.b.copy()}
+            gradients = {"w": rng.normal(size=(4, 4)), "b": rng.normal(size=(1, 4))}
+            layer.dw, layer.db = gradients["w"].copy(), gradients["b"].copy()
+            layer.update_parameters(learning_rate)
+            after = {name: np.asarray(getattr(layer, name), dtype=float) for name in before}
+        except Exception:  # no fit even here: the error's own message stands
+            return
+        for name in before:
+            if after[name].shape != before[name].shape:
+                continue
+            mistake = _step_mistake(after[name] - before[name], -learning_rate * gradients[name], after[name],
+                                    learning_rate)
+            if mistake:
+                _fail(task, f"update_parameters: the shapes do not fit (NumPy: {error}). On a square layer, where "
+                            f"they fit, {name} {mistake[1]}.", code=step_code("linear", name, mistake[0]), cause=error)
+    return diagnose
+
+
 @_check("2e")
 def check_linear_update(Linear):
     """Task 2e: ``update_parameters`` moves ``w`` and ``b`` by ``-learning_rate`` times their gradient."""
@@ -517,7 +667,8 @@ def check_linear_update(Linear):
     before = {"w": layer.w.copy(), "b": layer.b.copy()}
     gradients = {"w": rng.normal(size=(3, 5)), "b": rng.normal(size=(1, 3))}
     layer.dw, layer.db = gradients["w"].copy(), gradients["b"].copy()
-    _call(task, "Linear.update_parameters", layer.update_parameters, learning_rate)
+    _call(task, "Linear.update_parameters", layer.update_parameters, learning_rate,
+          diagnose=_square_update_probe(task, Linear, learning_rate))
     for name in ("w", "b"):
         after = _array(task, f"Linear.{name} after update_parameters", getattr(layer, name, None),
                        before[name].shape)
@@ -525,17 +676,12 @@ def check_linear_update(Linear):
         wanted = -learning_rate * gradients[name]
         if _same(step, wanted):
             continue
-        if not np.any(step):
-            _fail(task, f"{name} did not change: update_parameters must update it.",
-                  code={"w": "linear.w.not_updated", "b": "linear.b.not_updated"}[name])
-        if _same(step, -wanted):
-            _fail(task, f"{name} moved uphill: gradient descent steps against the gradient (wrong sign).",
-                  code={"w": "linear.w.sign", "b": "linear.b.sign"}[name])
-        if _same(step, wanted / learning_rate):
-            _fail(task, f"{name} moved by the whole gradient: multiply it by the learning rate.",
-                  code={"w": "linear.w.learning_rate_missing", "b": "linear.b.learning_rate_missing"}[name])
+        mistake = _step_mistake(step, wanted, after, learning_rate)
+        if mistake:
+            kind, words = mistake
+            _fail(task, f"{name} {words} (update_parameters).", code=step_code("linear", name, kind))
         _fail(task, f"{name} must move by -learning_rate * d{name}; relative error {_error(step, wanted):.2e}.",
-                  code={"w": "linear.w.wrong_step", "b": "linear.b.wrong_step"}[name])
+              code=step_code("linear", name, "wrong_step"))
     return "update_parameters moves w and b by -learning_rate times dw and db."
 
 
@@ -1002,6 +1148,9 @@ def _cross_entropy_probe(task: str, target, prediction, cost):
         "target_missing": -np.sum(np.log(prediction), axis=1),
         "returns_input": np.sum(prediction, axis=1), "returns_target": np.sum(target, axis=1),
     }, 1e-6)
+    if variant in ("returns_input", "returns_target"):
+        _fail(task, f"estimate returns {'its input x_in' if variant == 'returns_input' else 'the target'}, not "
+                    f"the cost: is the right value stored and returned?", code="cross_entropy.estimate.wrong_return")
     if np.ptp(cost) < 1e-9 and not _same(cost, correct, 1e-6):
         _fail(task, "the cross-entropy is the same whatever the prediction: x_in is missing from the log "
                     "(self.eps alone only keeps the log finite).", code="cross_entropy.estimate.term_missing")
@@ -1011,9 +1160,6 @@ def _cross_entropy_probe(task: str, target, prediction, cost):
     if variant == "target_missing":
         _fail(task, "the cross-entropy leaves out the target: only the log-probability of the true class "
                     "counts (the one-hot target picks it).", code="cross_entropy.estimate.term_missing")
-    if variant in ("returns_input", "returns_target"):
-        _fail(task, f"estimate returns {'its input x_in' if variant == 'returns_input' else 'the target'}, not "
-                    f"the cost: is the right value stored and returned?", code="cross_entropy.estimate.wrong_return")
 
 
 @_check("6b")

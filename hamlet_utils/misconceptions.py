@@ -41,6 +41,24 @@ FD_KINDS = {
 }
 
 
+#: the units whose parameter steps are checked, and how a wrong step of a parameter can look
+STEP_UNITS = {"linear": "update_parameters", "sgd_step": "sgd_step"}
+STEP_KINDS = {
+    "not_updated": "leaves the parameter unchanged",
+    "sign": "moves the parameter uphill (adds the gradient)",
+    "learning_rate_missing": "moves the parameter by the whole gradient, no learning rate",
+    "overwritten": "replaces the parameter by the step instead of moving it",
+    "transposed": "moves the parameter by its gradient transposed",
+    "factor": "moves the parameter by a multiple of the right step",
+    "wrong_step": "moves the parameter by another amount than -learning_rate * gradient",
+}
+
+
+def step_code(unit: str, parameter: str, kind: str) -> str:
+    """The code of a wrong step of ``parameter`` (w or b) of ``unit`` (a key of :data:`STEP_UNITS`)."""
+    return f"{unit}.{parameter}.{kind}"
+
+
 def fd_code(unit: str, quantity: str, kind: str) -> str:
     """The code of a gradient of ``unit`` that disagrees with finite differences in a ``kind`` of
     way (a kind of :data:`FD_KINDS`; any other, e.g. ``mismatch``, gives :data:`FD_MISMATCH`)."""
@@ -56,6 +74,10 @@ CODES: dict[str, str] = {
     "call.raised": "the student's code raised an error that no more specific diagnosis explains",
     "call.shapes": "the student's code multiplies or adds arrays whose shapes do not fit",
     "call.none_used": "the student's code computes with None: an attribute never set or a result not returned",
+    "call.keepdims": "a sum or maximum over each row lost its axis (keepdims), so the shapes do not broadcast",
+    "call.attribute_missing": "an attribute is read (or added to with +=) before it was ever set",
+    "call.integer_buffer": "floats are added into an integer array (a buffer made with an integer dtype)",
+    "call.wrong_return": "a method returns another of its object's attributes than the result asked for",
     "result.none": "returns None (no return statement)",
     "result.complex": "returns complex numbers",
     "result.not_numeric": "returns something that is no numeric array",
@@ -94,6 +116,7 @@ CODES: dict[str, str] = {
     "linear.x_in.cleared": "backward clears the stored input, so a second backward fails",
     "linear.x_out.bias_missing": "forward leaves out the bias b",
     "linear.x_out.bias_wrong": "forward adds the bias wrongly (scaled, negated or broadcast wrongly)",
+    "linear.x_out.weights_missing": "forward returns only the bias: the product of input and weights is missing",
     "linear.x_out.weights_wrong": "forward does not multiply by w as the layer's weights",
     "linear.x_out.transposed": "forward uses w where its transpose belongs (or the input transposed)",
     "linear.x_out.sign": "forward's result has the wrong sign",
@@ -110,17 +133,10 @@ CODES: dict[str, str] = {
     "linear.dw.not_accumulated": "two backward calls do not add up in dw",
     "linear.db.not_accumulated": "two backward calls do not add up in db",
     "linear.dw.integer_buffer": "the gradient buffers are integer arrays: gradients are truncated or rejected",
-    "linear.dw.not_reset": "zero_gradients does not reset dw and db to zero arrays of the parameters' shapes",
+    "linear.dw.not_reset": "zero_gradients does not reset dw to a zero array of the shape of w",
+    "linear.db.not_reset": "zero_gradients does not reset db to a zero array of the shape of b",
+    "linear.db.integer_buffer": "the db buffer is an integer array: gradients are truncated or rejected",
     "linear.db.axis": "db is summed over the wrong axis (or not summed over the batch)",
-    "linear.w.not_updated": "update_parameters does not change w",
-    "linear.b.not_updated": "update_parameters does not change b",
-    "linear.w.sign": "update_parameters moves w uphill (adds the gradient)",
-    "linear.b.sign": "update_parameters moves b uphill (adds the gradient)",
-    "linear.w.learning_rate_missing": "update_parameters moves w by the whole gradient, no learning rate",
-    "linear.b.learning_rate_missing": "update_parameters moves b by the whole gradient, no learning rate",
-    "linear.w.wrong_step": "update_parameters moves w by another amount than -learning_rate * dw",
-    "linear.b.wrong_step": "update_parameters moves b by another amount than -learning_rate * db",
-    "linear.w.transposed": "update_parameters subtracts dw transposed",
     # Session 6: MeanSquareError
     "mse.estimate.scalar": "estimate returns one number instead of one cost per element",
     "mse.estimate.per_sample": "estimate returns one cost per sample instead of per element",
@@ -208,18 +224,13 @@ CODES: dict[str, str] = {
     "mse_gradients.dw.half_missing": "the gradient is twice the derivative (the 1/2 of the cost forgotten)",
     "mse_gradients.dw.arguments_swapped": "the cost's derivative taken as target - prediction",
     "sgd_step.result.order": "sgd_step returns (b, w) instead of (w, b)",
-    "sgd_step.w.not_updated": "sgd_step returns w unchanged",
-    "sgd_step.b.not_updated": "sgd_step returns b unchanged",
-    "sgd_step.w.sign": "sgd_step moves w uphill (adds the gradient)",
-    "sgd_step.b.sign": "sgd_step moves b uphill (adds the gradient)",
-    "sgd_step.w.learning_rate_missing": "sgd_step moves w by the whole gradient, no learning rate",
-    "sgd_step.b.learning_rate_missing": "sgd_step moves b by the whole gradient, no learning rate",
-    "sgd_step.w.wrong_step": "sgd_step moves w by another amount than -learning_rate * dw",
-    "sgd_step.b.wrong_step": "sgd_step moves b by another amount than -learning_rate * db",
 }
 CODES.update({f"{unit}.{quantity}.{kind}": f"{what} {words}"
               for unit, quantities in FD_QUANTITIES.items() for quantity, what in quantities.items()
               for kind, words in FD_KINDS.items()})
+
+CODES.update({step_code(unit, parameter, kind): f"{method} {words} ({parameter})"
+              for unit, method in STEP_UNITS.items() for parameter in ("w", "b") for kind, words in STEP_KINDS.items()})
 
 
 def describe(code: str) -> str:

@@ -61,8 +61,9 @@ import numpy as np
 from . import gradcheck, session_facts
 from .checking import (CheckFailed, NotCheckedYet, array as _array, call as _call, check as _check,
                        error as _error, fail as _fail, history as _history, implemented as _implemented,
-                       minimum_accuracy, one_hot as _one_hot, rng as _rng, same as _same, unchanged as _unchanged)
-from .misconceptions import fd_code
+                       minimum_accuracy, one_hot as _one_hot, rng as _rng, same as _same, step_mistake as _step_mistake,
+                       unchanged as _unchanged)
+from .misconceptions import fd_code, step_code
 from .training import History
 
 #: the session these checks are for; which task builds on which is its declaration's
@@ -536,18 +537,15 @@ def _sgd_properties(sgd_step, task: str):
             step, wanted = after - before, -learning_rate * gradient
             if _same(step, wanted, 1e-12) or (learning_rate == 0 and np.array_equal(after, before)):
                 continue
-            if not np.any(step):
-                _fail(task, f"the new {name} equals the old one: sgd_step must move it.",
-                      code={"w": "sgd_step.w.not_updated", "b": "sgd_step.b.not_updated"}[name])
-            if _same(step, -wanted, 1e-12):
-                _fail(task, f"{name} moved uphill: gradient descent steps against the gradient (wrong sign).",
-                      code={"w": "sgd_step.w.sign", "b": "sgd_step.b.sign"}[name])
-            if learning_rate and _same(step, wanted / learning_rate, 1e-12):
-                _fail(task, f"{name} moved by the whole gradient: multiply it by the learning rate.",
-                      code={"w": "sgd_step.w.learning_rate_missing", "b": "sgd_step.b.learning_rate_missing"}[name])
+            mistake = _step_mistake(step, wanted, after, learning_rate)
+            if mistake:
+                kind, words = mistake
+                if kind == "not_updated":
+                    words = "equals the old one: the step -learning_rate * gradient is missing"
+                _fail(task, f"the new {name} {words} (sgd_step).", code=step_code("sgd_step", name, kind))
             _fail(task, f"the new {name} must be {name} - learning_rate * d{name} (learning_rate={learning_rate}); "
                         f"relative error of the step {_error(step, wanted):.2e}.",
-                  code={"w": "sgd_step.w.wrong_step", "b": "sgd_step.b.wrong_step"}[name])
+                  code=step_code("sgd_step", name, "wrong_step"))
 
 
 @_check("2e")
