@@ -493,10 +493,16 @@ def check_mse_gradient(MeanSquareError):
         # an earlier estimate on other data: the gradient must use the latest one
         earlier = (rng.normal(size=shape), rng.normal(size=shape))
 
-        def hint(comparison):
+        def hint(comparison, target=target, prediction=prediction):
             if comparison.kind() == "sign":
                 return (" Is the order of the arguments estimate(target, prediction) kept?",
                         "mse.gradient.arguments_swapped")
+            left = _matching_variant(comparison.analytic, {"the target": prediction, "the prediction": -target})
+            if left:
+                return (f" It is the derivative with {left} left out: the cost depends on the difference of "
+                        f"prediction and target.", "mse.gradient.term_missing")
+            if comparison.kind() == "factor" and _same(comparison.analytic, 2 * comparison.numeric, 1e-6):
+                return (" It is twice the gradient: is the 1/2 of the cost forgotten?", "mse.gradient.half_missing")
             return "", ""
         worst = max(worst, _cost_gradient(task, "MeanSquareError", cost_function, target, prediction,
                                           earlier, hint))
@@ -777,10 +783,12 @@ class _Recorder:
 
     def forward(self, x_in):
         self.log.append(("forward", self.name))
+        self.received = x_in  # what the network handed this layer
         return x_in * self.scale + self.shift
 
     def backward(self, d_out):
         self.log.append(("backward", self.name))
+        self.received = d_out
         return d_out * self.scale
 
     def zero_gradients(self):
@@ -835,6 +843,17 @@ class _Tanh:
         pass
 
 
+def _network_factor(task: str, method: str, value, wanted, what: str):
+    """Fail if Network.``method`` returned a constant multiple of ``wanted`` (``what`` it must return)."""
+    __tracebackhide__ = True
+    factor = _constant_factor(value, wanted)
+    if factor is not None:
+        kind = "wrong sign" if abs(factor + 1) < 1e-9 else "constant factor"
+        _fail(task, f"Network.{method} returns {_factor_words(factor)} {what} (a {kind}): pass the layers' "
+                    f"results on and return the last one unchanged.",
+              code={"forward": "network.forward.factor", "backward": "network.backward.factor"}[method])
+
+
 @_check("3a")
 def check_network(Network):
     """Task 3a: ``Network`` chains forward, reverses backward and delegates the rest."""
@@ -853,6 +872,8 @@ def check_network(Network):
     composed = ((x * 2.0 + 1.0) * -3.0 + 0.25) * 0.5 - 2.0
     out = _array(task, "Network.forward", out, x.shape)
     if not _same(out, composed):
+        if _same(np.asarray(recorders[-1].received, dtype=float), (x * 2.0 + 1.0) * -3.0 + 0.25):
+            _network_factor(task, "forward", out, composed, "the last layer's output")
         _fail(task, "forward must pass each layer's output on to the next layer and return the last output.", code="network.forward.not_chained")
 
     log.clear()
@@ -861,7 +882,10 @@ def check_network(Network):
     if [entry[1] for entry in log if entry[0] == "backward"] != list(reversed(names)):
         _fail(task, f"backward must call each layer's backward once, in reverse order; the calls were "
                     f"{[entry[1] for entry in log]}.", code="network.backward.order")
-    if not _same(_array(task, "Network.backward", d_in, x.shape), d_out * 0.5 * -3.0 * 2.0):
+    d_in = _array(task, "Network.backward", d_in, x.shape)
+    if not _same(d_in, d_out * 0.5 * -3.0 * 2.0):
+        if _same(np.asarray(recorders[0].received, dtype=float), d_out * 0.5 * -3.0):
+            _network_factor(task, "backward", d_in, d_out * 0.5 * -3.0 * 2.0, "the first layer's d_in")
         _fail(task, "backward must pass each layer's d_in on to the layer before it and return the last one.", code="network.backward.not_chained")
 
     for method, args in (("zero_gradients", ()), ("update_parameters", (0.25,))):
@@ -1017,40 +1041,148 @@ def check_task5(history_task5, history_task4):
 # --------------------------------------------------------------------------- task 6
 
 def _softmax_forward_properties(SoftMax, task: str):
+    """Fail unless ``SoftMax.forward`` is the softmax of each row, stable for large inputs, and
+    stores what it returns in ``self.x_out`` on every call."""
     __tracebackhide__ = True
     rng = _rng(8)
     layer = _call(task, "SoftMax()", SoftMax)
+    earlier = None  # the output of the call before: a stale output repeats it
     for shape in ((4, 3), (1, 5), (3, 7)):
         x = 3 * rng.normal(size=shape)
         original = x.copy()
-        out = _array(task, f"SoftMax.forward for x_in of shape {shape}",
-                     _call(task, "SoftMax.forward", layer.forward, x), shape)
+        returned = _call(task, "SoftMax.forward", layer.forward, x)
+        if earlier is not None and returned is not None and np.shape(returned) == earlier.shape \
+                and np.array_equal(np.asarray(returned, dtype=float), earlier):
+            _fail(task, "SoftMax.forward returns the output of an earlier call: compute and store x_out on every "
+                        "call.", code="softmax.x_out.first_call_only")
+        if returned is None and getattr(layer, "x_out", None) is None:
+            _fail(task, "SoftMax.forward returned None and self.x_out was never set: store the softmax in "
+                        "self.x_out and return it.", code="softmax.x_out.not_stored")
+        try:
+            out = _array(task, f"SoftMax.forward for x_in of shape {shape}", returned, shape)
+        except CheckFailed:
+            _softmax_forward_probe(task, x, returned)
+            raise
         _unchanged(task, "SoftMax.forward", original, x)
-        if getattr(layer, "x_out", None) is None or not _same(np.asarray(layer.x_out, dtype=float), out):
-            _fail(task, "SoftMax.forward must store its output in self.x_out: backward needs it.", code="softmax.x_out.not_stored")
-        if np.any(out <= 0):
-            _fail(task, "softmax outputs must all be positive.", code="softmax.x_out.not_positive")
-        rows, columns = out.sum(axis=1), out.sum(axis=0)
-        if not _same(rows, np.ones(shape[0])):
-            if shape[0] > 1 and _same(columns, np.ones(shape[1])):
-                _fail(task, "softmax is taken over the wrong axis: each sample (row) must sum to 1, "
-                            "yours normalises each class (column).", code="softmax.x_out.axis")
-            if abs(out.sum() - 1) < 1e-9 and shape[0] > 1:
-                _fail(task, "softmax is normalised over the whole batch: each sample (row) must sum to 1.", code="softmax.x_out.whole_batch")
-            _fail(task, f"each row of the softmax must sum to 1; the sums are {np.round(rows, 4)}.", code="softmax.x_out.not_normalised")
-        # log-probabilities differ like the inputs within a row
-        log_ratio = np.log(out) - np.log(out[:, :1])
-        if not _same(log_ratio, x - x[:, :1], 1e-8):
-            _fail(task, "softmax outputs must be proportional to exp(x_in) within each row.", code="softmax.x_out.exp_missing")
-        shifts = 1000 * rng.normal(size=(shape[0], 1)) + np.array([[1000.0]] * shape[0])
-        for big in (x + shifts, x - 2000.0):
-            shifted = _call(task, "SoftMax.forward", layer.forward, big)
-            if not np.all(np.isfinite(shifted)) or not _same(np.asarray(shifted, dtype=float), out, 1e-8):
-                _fail(task, "softmax overflows or underflows for large inputs (e.g. x_in + 1000): "
-                            "it must not change when a constant is added to a row -- use that to keep "
-                            "exp() in range.", code="softmax.x_out.overflow")
-        layer.forward(x)
+        _softmax_stored(task, layer, out, earlier)
+        earlier = out
+        try:
+            _softmax_values(task, x, out)
+        except CheckFailed:
+            _softmax_forward_probe(task, x, out)
+            raise
+        _softmax_stability(task, layer, x, out, rng)
+        _call(task, "SoftMax.forward", layer.forward, x)
     return layer
+
+
+def _softmax_stored(task: str, layer, out: np.ndarray, earlier):
+    """Fail unless ``layer.x_out`` holds ``out`` (batch, classes), the output just returned."""
+    __tracebackhide__ = True
+    stored = getattr(layer, "x_out", None)
+    if stored is None:
+        _fail(task, "self.x_out was never set: SoftMax.forward must store its output in self.x_out (backward "
+                    "needs it), not only return it.", code="softmax.x_out.not_stored")
+    try:
+        stored = np.asarray(stored, dtype=float)
+    except (TypeError, ValueError):
+        stored = None
+    if stored is not None and stored.shape == out.shape and _same(stored, out):
+        return
+    if stored is not None and earlier is not None and stored.shape == earlier.shape and _same(stored, earlier):
+        _fail(task, "SoftMax.forward keeps the self.x_out of an earlier call: store x_out on every call, or "
+                    "backward works on stale data.", code="softmax.x_out.first_call_only")
+    factor = _constant_factor(out, stored) if stored is not None else None
+    relation = f" (it returns {_factor_words(factor)} -- a constant factor of -- what it stores)" if factor else ""
+    _fail(task, f"SoftMax.forward returns another array than it stores in self.x_out{relation}: the softmax "
+                f"must be both stored and returned.", code="softmax.x_out.wrong_return")
+
+
+def _softmax_values(task: str, x: np.ndarray, out: np.ndarray):
+    """Fail unless ``out`` (batch, classes) is positive, sums to 1 per row and is proportional
+    to exp(x) within each row."""
+    __tracebackhide__ = True
+    shape = x.shape
+    if np.any(out <= 0):
+        _fail(task, "softmax outputs must all be positive.", code="softmax.x_out.not_positive")
+    rows, columns = out.sum(axis=1), out.sum(axis=0)
+    if not _same(rows, np.ones(shape[0])):
+        if shape[0] > 1 and _same(columns, np.ones(shape[1])):
+            _fail(task, "softmax is taken over the wrong axis: each sample (row) must sum to 1, "
+                        "yours normalises each class (column).", code="softmax.x_out.axis")
+        if abs(out.sum() - 1) < 1e-9 and shape[0] > 1:
+            _fail(task, "softmax is normalised over the whole batch: each sample (row) must sum to 1.",
+                  code="softmax.x_out.whole_batch")
+        _fail(task, f"each row of the softmax must sum to 1; the sums are {np.round(rows, 4)}.",
+              code="softmax.x_out.not_normalised")
+    # log-probabilities differ like the inputs within a row
+    log_ratio = np.log(out) - np.log(out[:, :1])
+    if not _same(log_ratio, x - x[:, :1], 1e-8):
+        _fail(task, "softmax outputs must be proportional to exp(x_in) within each row.",
+              code="softmax.x_out.exp_missing")
+
+
+def _softmax_stability(task: str, layer, x: np.ndarray, out: np.ndarray, rng):
+    """Fail unless the softmax of ``x`` shifted by large constants (per row, and for the whole
+    batch) is still ``out``."""
+    __tracebackhide__ = True
+    shifts = 1000 * rng.normal(size=(x.shape[0], 1)) + np.array([[1000.0]] * x.shape[0])
+
+    def unchanged_by(big) -> bool:
+        shifted = _call(task, "SoftMax.forward", layer.forward, big)
+        try:
+            shifted = np.asarray(shifted, dtype=float)
+        except (TypeError, ValueError):
+            return False
+        return shifted.shape == out.shape and bool(np.all(np.isfinite(shifted))) and _same(shifted, out, 1e-8)
+    per_row, whole_batch = unchanged_by(x + shifts), unchanged_by(x - 2000.0)
+    if not per_row and whole_batch and x.shape[0] > 1:
+        _fail(task, "softmax underflows when the rows are on very different scales: the maximum that keeps "
+                    "exp() in range must be taken over each row (axis 1), not over the whole batch -- the "
+                    "wrong axis.", code="softmax.x_out.max_axis")
+    if not (per_row and whole_batch):
+        _fail(task, "softmax overflows or underflows for large inputs (e.g. x_in + 1000): "
+                    "it must not change when a constant is added to a row -- use that to keep "
+                    "exp() in range.", code="softmax.x_out.overflow")
+
+
+def _softmax_forward_probe(task: str, x: np.ndarray, out):
+    """After a failed property: name the mistake if ``out`` = forward(x) is a typical wrong variant of
+    the softmax of ``x`` (batch, classes) -- the variants are wrong answers, only to recognise them."""
+    __tracebackhide__ = True
+    try:
+        out = np.asarray(out, dtype=float)
+    except (TypeError, ValueError):
+        return
+    batch, classes = x.shape
+    exponentials = np.exp(x - np.max(x, axis=1, keepdims=True))
+    softmax = exponentials / np.sum(exponentials, axis=1, keepdims=True)
+    if out.shape == (batch, 1):
+        _fail(task, f"SoftMax.forward gives one value per sample, shape {out.shape}: x_in itself is missing from "
+                    f"the exponentials (one value per class is needed).", code="softmax.x_out.term_missing")
+    if out.shape != x.shape:
+        return
+    factor = _constant_factor(out, softmax)
+    if factor is not None and abs(factor - classes) < 1e-9 and classes > 1:
+        _fail(task, f"each row of the softmax sums to {classes}, the number of classes: it looks averaged -- "
+                    f"divided by the mean of the row's exponentials, not by their sum.", code="softmax.x_out.averaged")
+    if factor is not None and abs(factor + 1) < 1e-9:
+        _fail(task, "SoftMax.forward has the wrong sign: its outputs are probabilities.", code="softmax.x_out.sign")
+    if factor is not None:
+        _fail(task, f"SoftMax.forward is off by a constant factor: each row sums to {factor:.4g}, not 1.",
+              code="softmax.x_out.factor")
+    variant = _matching_variant(out, {"ones": np.ones_like(out), "uniform": np.full_like(out, 1.0 / classes),
+                                      "input": x, "exponentials": exponentials, "plain": np.exp(x) / np.sum(
+                                          np.exp(x), axis=1, keepdims=True) if np.all(np.abs(x) < 700) else None})
+    if variant == "ones":
+        _fail(task, "every output of SoftMax.forward is 1: the exponentials are divided by themselves, not by "
+                    "their sum over the row.", code="softmax.x_out.not_summed")
+    if variant == "uniform":
+        _fail(task, "every output of SoftMax.forward is 1 / (number of classes): x_in is missing from the "
+                    "exponentials.", code="softmax.x_out.term_missing")
+    if variant in ("input", "exponentials"):
+        _fail(task, f"SoftMax.forward returns {'its input' if variant == 'input' else 'the exponentials'}, not the "
+                    f"softmax: is the right value stored and returned?", code="softmax.x_out.wrong_return")
 
 
 @_check("6a")
@@ -1189,10 +1321,36 @@ def check_cross_entropy_gradient(CrossEntropy):
                 return (" That is the gradient of softmax and cross-entropy combined, with respect to "
                         "the softmax's input; here the cost alone is differentiated, with respect to x_in.",
                         "cross_entropy.gradient.combined")
+            left = _matching_variant(comparison.analytic, {"the target": -1 / prediction,
+                                                           "the probability x_in": -target})
+            if left:
+                return (f" It is the derivative with {left} left out: d/dx of -target log(x) needs both.",
+                        "cross_entropy.gradient.term_missing")
             return "", ""
         worst = max(worst, _cost_gradient(task, "CrossEntropy", cost_function, target, prediction,
                                           earlier, hint))
     return f"CrossEntropy.gradient matches finite differences of the cost (relative error {worst:.1e})."
+
+
+def _softmax_backward_variant(d_in, probabilities, d_out) -> tuple[str, str]:
+    """``(hint, code)`` if ``d_in`` (batch, classes) is a typical wrong variant of the softmax's
+    backward pass at ``probabilities`` and ``d_out`` (the variants are wrong answers)."""
+    row_sum = np.sum(d_out * probabilities, axis=1, keepdims=True)
+    batch = d_out.shape[0]
+    variant = _matching_variant(d_in, {
+        "term": probabilities * d_out,
+        "factor": probabilities * (d_out - row_sum / batch) if batch > 1 else None,
+        "x_out": d_out - row_sum,
+    })
+    if variant == "term":
+        return (" The term with the sum over the classes of a row is missing: every output of a row depends on "
+                "every input of that row.", "softmax.d_in.term_missing")
+    if variant == "factor":
+        return (" The sum over the row enters divided by the batch size, a constant factor that does not belong "
+                "there.", "softmax.d_in.factor")
+    if variant == "x_out":
+        return " The factor x_out in front is missing: d_in is x_out times the bracket.", "softmax.d_in.term_missing"
+    return "", ""
 
 
 def _softmax_rows_mix(SoftMax, x, d_out, d_in) -> str:
@@ -1225,7 +1383,10 @@ def check_softmax_backward(SoftMax):
         x, d_out = rng.normal(size=shape), rng.normal(size=shape)
         x_copy, d_out_copy = x.copy(), d_out.copy()
         _call(task, "SoftMax.forward", layer.forward, x)
-        d_in = _call(task, "SoftMax.backward", layer.backward, d_out)
+        if getattr(layer, "x_out", None) is None:
+            _fail(task, "self.x_out was never set by SoftMax.forward: backward needs the softmax stored there.",
+                  code="softmax.x_out.not_stored")
+        d_in = _call(task, "SoftMax.backward(d_out)", layer.backward, d_out)
         _unchanged(task, "SoftMax.backward", d_out_copy, d_out)
         _unchanged(task, "SoftMax.backward", x_copy, x)
         d_in = _array(task, f"SoftMax.backward(d_out) for shape {shape}", d_in, shape)
@@ -1238,7 +1399,9 @@ def check_softmax_backward(SoftMax):
                 hint = (" You used only the diagonal of the softmax Jacobian: every output of a row "
                         "depends on every input of that row.")
                 hint_code = "softmax.d_in.diagonal"
-            elif shape[0] > 1:
+            else:
+                hint, hint_code = _softmax_backward_variant(d_in, probabilities, d_out)
+            if not hint and shape[0] > 1:
                 hint = _softmax_rows_mix(SoftMax, x, d_out, d_in)
                 hint_code = "softmax.d_in.samples_mix" if hint else ""
             _fail(task, f"SoftMax.backward, shape {shape}: {comparison.diagnosis()}.{hint}",
