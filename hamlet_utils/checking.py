@@ -122,6 +122,15 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
                     f"({pair.group(1)},) meets one of shape ({pair.group(1)}, {pair.group(2)}): a sum or maximum "
                     f"over each row lost its axis -- keep it (keepdims) so that it lines up with the rows.",
                     "call.keepdims")
+        into = re.search(r"output operand with shape \(([\d, ]*)\) doesn't match the broadcast shape \(([\d, ]*)\)", text)
+        if into:
+            buffer = tuple(int(n) for n in into.group(1).split(",") if n.strip())
+            named = [name for name, value in arrays.items() if value.shape == buffer]
+            if buffer and buffer[0] == 1:
+                return (f"{description} fails: it adds an array of shape ({into.group(2)}) into "
+                        f"{' / '.join(named) or 'an array'} of shape ({into.group(1)}) (NumPy: {text}): what is "
+                        f"added is not summed over the batch -- the sum runs over the wrong axis, or none.",
+                        "call.not_summed")
         where = f" The layer holds {shapes}." if shapes else ""
         return (f"{description} fails: the shapes of the arrays do not fit together (NumPy: {text}).{where} "
                 f"Check whether an array is used transposed, or a product taken in the wrong order; the batch "
@@ -148,8 +157,12 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
     return f"{description} raised {type(error).__name__}: {text}.{hint}", "call.raised"
 
 
-def array(task: str, description: str, value, shape) -> np.ndarray:
-    """``value`` as a float64 array of ``shape``, or a CheckFailed saying how it differs."""
+def array(task: str, description: str, value, shape, transposed: tuple[str, str] | None = None) -> np.ndarray:
+    """``value`` as a float64 array of ``shape``, or a CheckFailed saying how it differs.
+
+    ``transposed`` -- ``(hint, code)`` for a value of the reversed shape; by default the batch is
+    taken to be the first dimension (right for outputs; gradients of parameters have no batch).
+    """
     __tracebackhide__ = True
     if value is None:
         fail(task, f"{description} returned None: is there a `return` with the result?", code="result.none")
@@ -160,14 +173,19 @@ def array(task: str, description: str, value, shape) -> np.ndarray:
     except (TypeError, ValueError, OverflowError):
         fail(task, f"{description} returned a {type(value).__name__}, not a numeric array.", code="result.not_numeric")
     if array.shape != tuple(shape):
-        hint = ""
-        if array.shape == tuple(shape)[::-1]:
-            hint = " It looks transposed: the batch must be the first dimension."
-        elif array.ndim == 0:
-            hint = " It is a single number; one value per element of the batch is needed."
-        fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}.{hint}", code="result.shape")
+        if array.shape == tuple(shape)[::-1] and array.ndim == 2:
+            hint, code = transposed or ("It looks transposed: the batch must be the first dimension.",
+                                        "result.transposed")
+            fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}. {hint}", code=code)
+        if array.ndim == 0:
+            fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}. It is a single number; "
+                       f"one value per element of the batch is needed.", code="result.scalar")
+        fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}.", code="result.shape")
     if not np.all(np.isfinite(array)):
         fail(task, f"{description} contains NaN or inf.", code="result.not_finite")
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biu" and array.size:
+        fail(task, f"{description} is an integer array (dtype {value.dtype}): its values are truncated to whole "
+                   f"numbers. Look at the dtype of the buffer the result is written into.", code="result.integer")
     return array
 
 
@@ -184,6 +202,12 @@ def step_mistake(step: np.ndarray, wanted: np.ndarray, after: np.ndarray, learni
     if same(after, wanted) or same(after, -wanted) or (learning_rate and same(after, wanted / learning_rate)):
         return "overwritten", ("is overwritten by the step: the new value must be the old one moved by the step, "
                                "not the step alone")
+    correct = after - step + wanted  # the parameter after the right step
+    if same(after, -correct):
+        return "sign", "has the wrong sign: the new value is minus the parameter after one step"
+    scale = float(np.vdot(correct, after)) / float(np.vdot(correct, correct)) if np.any(correct) else 0.0
+    if scale and same(after, scale * correct):
+        return "factor", f"is off by a constant factor: the new value is {scale:.4g} times the parameter after one step"
     if step.ndim == 2 and step.shape[0] == step.shape[1] and same(step, wanted.T):
         return "transposed", "moved by the transpose of its gradient"
     norm = float(np.vdot(wanted, wanted))

@@ -55,10 +55,17 @@ def _square_backward_probe(task: str, Linear):
         rng = _rng(12)
         try:
             layer = Linear(4, 4)
-            layer.w, layer.b = rng.normal(size=(4, 4)), rng.normal(size=(1, 4))
-            comparisons = gradcheck.layer_gradients(layer, rng.normal(size=(4, 4)), rng.normal(size=(4, 4)))
+            w = rng.normal(size=(4, 4))
+            layer.w, layer.b = w.copy(), rng.normal(size=(1, 4))
+            x, d_out = rng.normal(size=(4, 4)), rng.normal(size=(4, 4))
+            comparisons = gradcheck.layer_gradients(layer, x, d_out)
         except Exception:  # still no fit: the error's own message stands
             return
+        d_in = comparisons["d_in"]
+        if not d_in.ok and _matching_variant(d_in.analytic, {"w.T": np.einsum("ij,kj->ik", d_out, w)}):
+            _fail(task, f"Linear.backward: the shapes do not fit (NumPy: {error}). On a square layer, where they "
+                        f"fit, d_in uses w transposed: d_in is (batch, n_in), and w is (n_out, n_in) -- check the "
+                        f"order of the product.", code="linear.d_in.uses_w_transposed", cause=error)
         for name, comparison in comparisons.items():
             if not comparison.ok and comparison.kind() != "mismatch":
                 _fail(task, f"Linear.backward: the shapes do not fit (NumPy: {error}). On a square layer with "
@@ -288,16 +295,23 @@ def _stored_input(task: str, layer, given: np.ndarray, earlier: np.ndarray | Non
           code="linear.x_in.not_stored")
 
 
-@_check("2a")
-def check_linear_forward(Linear):
-    """Task 2a: ``Linear.forward`` is the affine map with weights ``w`` and bias ``b``."""
+def _linear_forward_diagnosed(Linear, task: str):
+    """:func:`_linear_forward_properties`; a failure of the output's values is then probed on a
+    square layer for the kind of mistake (:func:`_square_forward_probe`)."""
+    __tracebackhide__ = True
     try:
-        _linear_forward_properties(Linear, "2a")
+        _linear_forward_properties(Linear, task)
     except CheckFailed as failure:
         if failure.code not in ("linear.x_in.not_stored", "linear.x_in.first_call_only", "linear.x_in.transposed",
                                 "argument.in_place", "call.not_implemented"):
-            _square_forward_probe("2a", Linear)(failure.__cause__ if _is_shape_error(failure.__cause__) else None)
+            _square_forward_probe(task, Linear)(failure.__cause__ if _is_shape_error(failure.__cause__) else None)
         raise
+
+
+@_check("2a")
+def check_linear_forward(Linear):
+    """Task 2a: ``Linear.forward`` is the affine map with weights ``w`` and bias ``b``."""
+    _linear_forward_diagnosed(Linear, "2a")
     return "Linear.forward is the affine map x_in -> output with weights w and bias b, batch first."
 
 
@@ -363,32 +377,69 @@ def _mse_estimate_properties(MeanSquareError, task: str):
         _mse_estimate_probe(task, cost_function, target, prediction, cost)
         raise
     # gradient needs the data of the latest call: a second call on other data
-    _stored_data(task, "MeanSquareError", "mse", cost_function, {"target": target, "prediction": prediction},
+    _stored_data(task, "MeanSquareError", "mse", MeanSquareError, {"target": target, "prediction": prediction},
                  {"target": rng.normal(size=shape), "prediction": rng.normal(size=shape)})
     return cost_function
 
 
-def _stored_data(task: str, name: str, unit: str, cost_function, first: dict, second: dict):
-    """Fail unless ``estimate`` stores each of its arguments (``{attribute: array}``) on every call:
-    after estimate on ``first`` and then on ``second`` the attributes hold ``second``."""
+def _state(owner) -> dict:
+    """A copy of the attributes of ``owner``: what one call of a method left for the next."""
+    try:
+        return {name: np.array(value, copy=True) if isinstance(value, np.ndarray) else value
+                for name, value in vars(owner).items()}
+    except TypeError:  # no __dict__
+        return {}
+
+
+def _same_state(a: dict, b: dict) -> bool:
+    if a.keys() != b.keys():
+        return False
+    for name in a:
+        x, y = a[name], b[name]
+        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            if np.shape(x) != np.shape(y) or not np.array_equal(np.asarray(x, dtype=object), np.asarray(y, dtype=object)):
+                return False
+        elif x is not y and x != y:
+            return False
+    return True
+
+
+def _stored_data(task: str, name: str, unit: str, cost_class, first: dict, second: dict):
+    """Fail unless ``estimate`` keeps what ``gradient`` needs from its latest call, whatever the
+    attributes are called.  ``first`` and ``second`` are two sets of arguments ``{argument name:
+    array}``, in estimate's order.  Judged by what the calls leave in the object:
+
+    * after estimate on ``first`` and then ``second`` the object must be as a fresh one after
+      estimate on ``second`` alone (nothing kept from an earlier call);
+    * changing one argument must change what is left (gradient depends on every argument).
+    """
     __tracebackhide__ = True
     arguments = list(second)
-    _call(task, f"{name}.estimate", cost_function.estimate, *(first[key].copy() for key in arguments))
-    _call(task, f"{name}.estimate", cost_function.estimate, *(second[key].copy() for key in arguments))
-    for attribute in arguments:
-        stored = getattr(cost_function, attribute, None)
-        if stored is not None and np.shape(stored) == second[attribute].shape and _same(stored, second[attribute]):
-            continue
-        if stored is None:
-            _fail(task, f"{name}.estimate must store its argument {attribute} (self.{attribute} is None after a "
-                        f"call): gradient needs it.", code=_STORE_CODES[unit, attribute, "not_stored"])
-        if np.shape(stored) == first[attribute].shape and _same(stored, first[attribute]):
-            _fail(task, f"{name}.estimate keeps the {attribute} of its first call: it must store {attribute} on "
-                        f"every call, or gradient works on stale data.",
-                  code=_STORE_CODES[unit, attribute, "first_call_only"])
-        _fail(task, f"{name}.estimate must store its argument {attribute} as given (self.{attribute} holds "
-                    f"something else after a call): gradient needs it.",
-              code=_STORE_CODES[unit, attribute, "not_stored"])
+
+    def after(*calls) -> dict:
+        cost_function = _call(task, f"{name}()", cost_class)
+        for values in calls:
+            _call(task, f"{name}.estimate", cost_function.estimate, *(values[key].copy() for key in arguments))
+        return _state(cost_function)
+    latest, both = after(second), after(first, second)
+    if not _same_state(latest, both):
+        kept = [attribute for attribute in latest if not _same_state({0: latest.get(attribute)},
+                                                                       {0: both.get(attribute)})]
+        for argument in arguments:
+            holding = [attribute for attribute in kept if np.shape(both.get(attribute)) == first[argument].shape
+                       and np.array_equal(np.asarray(both.get(attribute), dtype=object), first[argument])]
+            if holding:
+                _fail(task, f"{name}.estimate keeps the {argument} of its first call: after a second call on "
+                            f"other data, self.{holding[0]} still holds it. Store what gradient needs on every call, "
+                            f"or gradient works on stale data.", code=_STORE_CODES[unit, argument, "first_call_only"])
+        _fail(task, f"{name}.estimate keeps something of an earlier call (self.{kept[0] if kept else '?'}): after "
+                    f"a second call on other data the object must be as if only that call had happened -- store "
+                    f"on every call.", code=_STORE_CODES[unit, "estimate", "stale_state"])
+    for argument in arguments:
+        changed = dict(second, **{argument: first[argument]})
+        if _same_state(after(changed), latest):
+            _fail(task, f"{name}.estimate does not store its argument {argument} (nothing it leaves in the object "
+                        f"depends on {argument}): gradient needs it.", code=_STORE_CODES[unit, argument, "not_stored"])
 
 
 #: (unit, attribute, kind) -> code of a cost's estimate that does not store an argument
@@ -401,6 +452,8 @@ _STORE_CODES = {
     ("cross_entropy", "x_in", "not_stored"): "cross_entropy.x_in.not_stored",
     ("cross_entropy", "target", "first_call_only"): "cross_entropy.target.first_call_only",
     ("cross_entropy", "x_in", "first_call_only"): "cross_entropy.x_in.first_call_only",
+    ("mse", "estimate", "stale_state"): "mse.estimate.stale_state",
+    ("cross_entropy", "estimate", "stale_state"): "cross_entropy.estimate.stale_state",
 }
 
 
@@ -442,6 +495,8 @@ def _mse_estimate_probe(task: str, cost_function, target, prediction, cost):
     __tracebackhide__ = True
     difference = prediction - target
     correct = 0.5 * difference ** 2
+    if _same(cost, correct):  # right here: the failed property speaks for itself
+        return
     factor = _constant_factor(cost, correct)
     if factor is not None and abs(factor - 2) < 1e-9:
         _fail(task, "estimate is twice the cost: the factor 1/2 of the cost 1/2 (prediction - target)^2 is "
@@ -510,6 +565,14 @@ def check_mse_gradient(MeanSquareError):
             f"(relative error {worst:.1e}).")
 
 
+#: what a gradient of a parameter in the reversed shape means: it has no batch dimension
+_PARAMETER_TRANSPOSED = {
+    "dw": ("dw has the shape of w transposed, (n_in, n_out); it must have the shape of w: look at the order of "
+           "x_in and d_out in the product that gives it.", "linear.dw.shape_of_w_transposed"),
+    "db": ("db has the shape of b transposed, (n_out, 1); it must have the shape of b.",
+           "linear.db.shape_of_b_transposed"),
+}
+
 LINEAR_HINTS = {
     "d_in": "d_in is the gradient with respect to x_in, shape (batch, n_in).",
     "dw": "dw has the shape of w, (n_out, n_in), summed over the batch.",
@@ -544,7 +607,8 @@ def check_linear_backward(Linear):
             _returned_attribute(task, "Linear.backward", layer, d_in, "d_in")
             raise
         for name, shape in (("dw", (n_out, n_in)), ("db", (1, n_out))):
-            _array(task, f"Linear({n_in}, {n_out}).{name} after backward", getattr(layer, name, None), shape)
+            _array(task, f"Linear({n_in}, {n_out}).{name} after backward", getattr(layer, name, None), shape,
+                   transposed=_PARAMETER_TRANSPOSED[name])
 
         _reset_gradients(task, layer)  # after a backward: zero_gradients must reset what it added
         comparisons = _call(task, "Linear.backward", gradcheck.layer_gradients, layer, x, d_out)
@@ -612,7 +676,8 @@ def _linear_gradient_probe(task: str, comparisons: dict, d_out: np.ndarray):
 
 
 def _reset_gradients(task: str, layer):
-    """Fail unless ``zero_gradients`` sets dw and db to float zeros of the shapes of w and b."""
+    """Fail unless ``zero_gradients`` sets dw and db to float zeros of the shapes of w and b (or
+    to the number 0, which the first ``+=`` of backward turns into such an array)."""
     __tracebackhide__ = True
     _call(task, "Linear.zero_gradients", layer.zero_gradients)
     for name, parameter in (("dw", "w"), ("db", "b")):
@@ -622,6 +687,8 @@ def _reset_gradients(task: str, layer):
         if value is None:
             _fail(task, f"after zero_gradients, {name} is None: zero_gradients must set it "
                         f"(an array of zeros of the shape of {parameter}).", code=codes[name])
+        if np.ndim(value) == 0 and np.isscalar(value) and value == 0:
+            continue  # the number 0: the first += makes it an array of the right shape
         if np.shape(value) != shape:
             _fail(task, f"after zero_gradients {name} has shape {np.shape(value)}: zero_gradients must reset it "
                         f"to zeros of the shape of {parameter}, {shape}.", code=codes[name])
@@ -886,6 +953,11 @@ def check_network(Network):
     if not _same(d_in, d_out * 0.5 * -3.0 * 2.0):
         if _same(np.asarray(recorders[0].received, dtype=float), d_out * 0.5 * -3.0):
             _network_factor(task, "backward", d_in, d_out * 0.5 * -3.0 * 2.0, "the first layer's d_in")
+        handed = _constant_factor(recorders[1].received, d_out * 0.5)
+        if handed is not None and abs(handed - 1) > 1e-9:
+            _fail(task, f"Network.backward hands a layer {_factor_words(handed)} the d_in of the layer after it (a "
+                        f"{'wrong sign' if abs(handed + 1) < 1e-9 else 'constant factor'}): pass each d_in on "
+                        f"unchanged.", code="network.backward.factor")
         _fail(task, "backward must pass each layer's d_in on to the layer before it and return the last one.", code="network.backward.not_chained")
 
     for method, args in (("zero_gradients", ()), ("update_parameters", (0.25,))):
@@ -1227,9 +1299,9 @@ def _cross_entropy_properties(CrossEntropy, task: str):
         _cross_entropy_probe(task, target, original, first)
         raise
     # gradient needs the data of the latest call: a second call on other data
-    _stored_data(task, "CrossEntropy", "cross_entropy", cost_function,
-                 {"target": target, "x_in": probabilities},
-                 {"target": _one_hot(rng, n_samples, n_classes), "x_in": _probabilities(rng, (n_samples, n_classes))})
+    other_target = np.roll(target, 1, axis=1)  # every sample's true class another one
+    _stored_data(task, "CrossEntropy", "cross_entropy", CrossEntropy, {"target": target, "x_in": probabilities},
+                 {"target": other_target, "x_in": _probabilities(rng, (n_samples, n_classes))})
     return cost_function
 
 
@@ -1263,7 +1335,14 @@ def _cross_entropy_probe(task: str, target, prediction, cost):
     __tracebackhide__ = True
     true_class = np.sum(target * prediction, axis=1)
     correct = -np.log(true_class)
+    if _same(cost, correct, 1e-6):  # right here: the failed property speaks for itself
+        return
     factor = _constant_factor(cost, correct, 1e-6)
+    for base in (10, 2):
+        if factor is not None and abs(factor * np.log(base) - 1) < 1e-6:
+            _fail(task, f"the cross-entropy is {factor:.4g} = 1 / ln({base}) times -log of the true class's "
+                        f"probability: it takes the log to base {base}; the natural log (np.log) is meant.",
+                  code="cross_entropy.estimate.log_base")
     n_samples, n_classes = target.shape
     if factor is not None and abs(factor + 1) < 1e-6:
         _fail(task, "the cross-entropy has the wrong sign: it must be positive.", code="cross_entropy.estimate.sign")
@@ -1418,5 +1497,5 @@ def check_task6e(history_task6e):
 
 
 #: the properties that a task's check is made of, for the checks of later tasks of the same class
-_PROPERTIES = {"2a": _linear_forward_properties, "2b": _mse_estimate_properties,
+_PROPERTIES = {"2a": _linear_forward_diagnosed, "2b": _mse_estimate_properties,
                "6a": _softmax_forward_properties, "6b": _cross_entropy_properties}

@@ -454,6 +454,18 @@ def run_check(check) -> tuple[str, str]:
     return "passed", printed
 
 
+def failure_code(check) -> str | None:
+    """The misconception code of the CheckFailed ``check()`` raises; None when it does not fail."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            check()
+    except (checks.CheckFailed, neuron_checks.CheckFailed) as failure:
+        return failure.code
+    except Exception:  # noqa: BLE001 - crashes are tested on their own
+        return None
+    return None
+
+
 # --------------------------------------------------------------------------- classifying a failure
 
 #: per kind: phrases (lower-case regular expressions) of a message that names that kind of mistake
