@@ -408,13 +408,68 @@ def _forward_properties(forward, task: str):
                         "negate x w^T.", code="neuron.x_out.global_w")
 
 
+def _forward_diagnosed(forward, task: str):
+    """:func:`_forward_properties`; a failure is then probed for the kind of mistake."""
+    __tracebackhide__ = True
+    try:
+        _forward_properties(forward, task)
+    except CheckFailed as failure:
+        if failure.code not in ("argument.in_place", "call.not_implemented"):
+            _forward_probe(task, forward)
+        raise
+
+
+def _forward_probe(task: str, forward):
+    """After a failure: compare forward on a square problem (n_in = n_out = batch, every product
+    fits) with typical wrong variants of sigma(x w^T + b) -- wrong answers, only to recognise them."""
+    __tracebackhide__ = True
+    rng = _rng(56)
+    x, w, b = rng.normal(size=(4, 4)), 0.5 * rng.normal(size=(4, 4)), 0.5 * rng.normal(size=(1, 4))
+    try:
+        out = np.asarray(forward(x.copy(), w.copy(), b.copy()), dtype=float)
+    except Exception:  # the failure's own message stands
+        return
+    z = x @ w.T + b
+    correct = _sigma_array(z)
+    if out.shape != correct.shape or _same(out, correct, 1e-9):
+        return
+    variants = {
+        ("forward.sign", "has the wrong sign: its outputs are -sigma(x w^T + b)"): -correct,
+        ("forward.transposed", "uses w where its transpose belongs (works only by luck of shapes)"):
+            _sigma_array(x @ w + b),
+        ("forward.wrong_return", "returns its argument w, not the sigmoid: is the right value returned "
+                                 "(stored and returned)?"): w,
+        ("forward.wrong_return", "returns its argument x, not the sigmoid: is the right value returned "
+                                 "(stored and returned)?"): x,
+        ("forward.sigmoid_missing", "returns x w^T + b: is the sigmoid applied last, so that every output lies "
+                                    "between 0 and 1?"): z,
+    }
+    for (kind, words), candidate in variants.items():
+        if np.shape(candidate) == out.shape and _same(out, candidate, 1e-9):
+            _fail(task, f"forward {words}", code=_NEURON_CODES[kind])
+    factor = float(np.vdot(correct, out) / np.vdot(correct, correct))
+    if _same(out, factor * correct, 1e-9):
+        _fail(task, f"forward is off by a constant factor: its outputs are {factor:.4g} times sigma(x w^T + b).",
+              code="neuron.x_out.factor")
+    for inner in (1 / x.shape[1], 1 / x.shape[0], 2.0, 0.5):
+        if _same(out, _sigma_array(inner * (x @ w.T) + b), 1e-9):
+            _fail(task, f"forward scales x w^T by a constant factor ({inner:.4g}) inside the sigmoid.",
+                  code="neuron.x_out.factor")
+
+
+#: the kinds of wrong forward that :func:`_forward_probe` recognises -> their codes
+_NEURON_CODES = {"forward.sign": "neuron.x_out.sign", "forward.transposed": "neuron.x_out.transposed",
+                 "forward.wrong_return": "neuron.x_out.wrong_return",
+                 "forward.sigmoid_missing": "neuron.x_out.sigmoid_missing"}
+
+
 @_check("2c")
 def check_forward(forward, sigmoid_function=None):
     """Task 2c: ``forward(x, w, b)`` is sigma(x w^T + b), batch first."""
     task = "2c"
     _implemented(task, "forward", forward, np.zeros((1, 2)), np.zeros((1, 2)), np.zeros((1, 1)))
     _builds_on(task, sigmoid_function=sigmoid_function)
-    _forward_properties(forward, task)
+    _forward_diagnosed(forward, task)
     return "forward(x, w, b) is sigma(x w^T + b) for a batch of samples, one row each."
 
 
@@ -431,13 +486,31 @@ def _gradient_hint(name: str, value, x, w, b, target) -> tuple[str, str]:
         value = np.asarray(value, dtype=float)
         z = x @ w.T + b
         p = 1.0 / (1.0 + np.exp(-z))
+
+        def sigma(values):
+            return 1.0 / (1.0 + np.exp(-values))
+        slope = p * (1 - p)
         candidates = {
+            ("the target is left out of the difference prediction - target", "mse_gradients.delta.term_missing"):
+                p * slope,
+            ("x w^T is left out of z = x w^T + b", "mse_gradients.delta.term_missing"):
+                (sigma(b + 0 * z) - target) * sigma(b + 0 * z) * (1 - sigma(b + 0 * z)),
+            ("the factor sigma'(z) of the chain rule is replaced by z itself -- the derivative is missing",
+             "mse_gradients.delta.derivative_missing"): (p - target) * z,
+            ("the prediction is z itself: is the sigmoid applied to z?", "mse_gradients.delta.sigmoid_missing"):
+                (z - target) * slope,
+            ("z = x w^T + b has the wrong sign", "mse_gradients.delta.sign"):
+                (sigma(-z) - target) * sigma(-z) * (1 - sigma(-z)),
+            (f"x w^T inside z is divided by a constant factor (n_in = {x.shape[1]}) -- it looks averaged",
+             "mse_gradients.delta.factor"):
+                (sigma(x @ w.T / x.shape[1] + b) - target) * sigma(x @ w.T / x.shape[1] + b)
+                * (1 - sigma(x @ w.T / x.shape[1] + b)),
             ("it misses the factor sigma'(z) = sigma(z) (1 - sigma(z)) of the chain rule",
-             "mse_gradients.dw.derivative_missing"): p - target,
+             "mse_gradients.delta.derivative_missing"): p - target,
             ("sigma' is taken of the output p = sigma(z); it belongs to the input z = x w^T + b",
-             "mse_gradients.dw.derivative_of_output"):
+             "mse_gradients.delta.derivative_of_output"):
                 (p - target) * (1 / (1 + np.exp(-p))) * (1 - 1 / (1 + np.exp(-p))),
-            ("it leaves out the bias b: z = x w^T + b", "mse_gradients.dw.bias_missing"):
+            ("it leaves out the bias b: z = x w^T + b", "mse_gradients.delta.bias_missing"):
                 (1 / (1 + np.exp(-(x @ w.T))) - target) * (1 / (1 + np.exp(-(x @ w.T))))
                 * (1 - 1 / (1 + np.exp(-(x @ w.T)))),
         }
@@ -445,6 +518,17 @@ def _gradient_hint(name: str, value, x, w, b, target) -> tuple[str, str]:
             wrong = delta.T @ x if name == "dw" else np.sum(delta, axis=0, keepdims=True)
             if wrong.shape == value.shape and _same(value, wrong, 1e-8):
                 return f" {name} looks like {mistake}.", code
+        if name == "db":
+            delta = (p - target) * slope
+            for (mistake, code), wrong in {
+                    ("sums over the outputs (axis 1), the wrong axis: sum over the batch", "mse_gradients.db.axis"):
+                        np.sum(delta, axis=1, keepdims=True),
+                    ("sums over every axis: sum over the batch only (axis 0) -- the wrong axis",
+                     "mse_gradients.db.axis"): np.sum(delta),
+                    ("is not summed over the batch: one row per sample", "mse_gradients.db.not_summed"): delta,
+            }.items():
+                if np.shape(wrong) == value.shape and _same(value, wrong, 1e-8):
+                    return f" db {mistake}.", code
     except (TypeError, ValueError):
         pass
     return "", ""
@@ -468,7 +552,8 @@ def _gradient_properties(mse_gradients, task: str):
         target = _one_hot(rng, batch, n_out) if batch % 2 else rng.uniform(size=(batch, n_out))
         originals = x.copy(), w.copy(), b.copy(), target.copy()
         description = f"mse_gradients(x, w, b, target) for x {x.shape}, w {w.shape}, b {b.shape}"
-        result = _pair(task, description, _call(task, "mse_gradients", mse_gradients, x, w, b, target), "dw", "db")
+        result = _pair(task, description, _call(task, "mse_gradients", mse_gradients, x, w, b, target,
+                                                diagnose=_square_gradient_probe(task, mse_gradients)), "dw", "db")
         for name, original, now in zip(("x", "w", "b", "target"), originals, (x, w, b, target)):
             _unchanged(task, "mse_gradients", original, now, f"its argument {name}")
         dw, db = result
@@ -490,10 +575,46 @@ def _gradient_properties(mse_gradients, task: str):
                     hint_code = "mse_gradients.dw.arguments_swapped"
                 if not hint and "shape" in diagnosis:
                     hint = " " + GRADIENT_HINTS[name]
+                    hint_code = "mse_gradients.result.shape"
                 _fail(task, f"{description}: {diagnosis}.{hint}", code=hint_code or fd_code(
                     "mse_gradients", name, comparison.kind()))
             worst = max(worst, comparison.error)
     return worst
+
+
+def _square_gradient_probe(task: str, mse_gradients):
+    """A probe for a shape error in mse_gradients: with n_in = n_out = batch every product fits,
+    so finite differences there tell whether dw or db is transposed (or otherwise wrong).
+    Returns ``diagnose(error)`` for :func:`hamlet_utils.checking.call`."""
+    def diagnose(error):
+        __tracebackhide__ = True
+        if not (isinstance(error, ValueError) and any(word in str(error) for word in ("shape", "mismatch",
+                                                                                      "broadcast", "align"))):
+            return
+        rng = _rng(55)
+        x, w, b = rng.normal(size=(4, 4)), 0.5 * rng.normal(size=(4, 4)), 0.5 * rng.normal(size=(1, 4))
+        target = rng.uniform(size=(4, 4))
+        try:
+            dw, db = mse_gradients(x.copy(), w.copy(), b.copy(), target.copy())
+        except Exception:  # no fit even here: the error's own message stands
+            return
+        probes = {"dw": w.copy(), "db": b.copy()}
+        numeric = {"dw": gradcheck.numerical_gradient(lambda: _cost(x, probes["dw"], b, target), probes["dw"]),
+                   "db": gradcheck.numerical_gradient(lambda: _cost(x, w, probes["db"], target), probes["db"])}
+        z = x @ w.T + b
+        delta = (1 / (1 + np.exp(-z)) - target) * np.exp(-z) / (1 + np.exp(-z)) ** 2
+        if _same(_as_array(dw), np.einsum("ji,kj->ik", delta, x), 1e-8):  # x used transposed
+            _fail(task, f"mse_gradients: the shapes do not fit (NumPy: {error}). With n_in = n_out = batch, where "
+                        f"every product fits, dw uses x transposed: dw has the shape of w, (n_out, n_in) -- check "
+                        f"the order and transposes of its product.", code="mse_gradients.dw.transposed", cause=error)
+        for name, value in (("dw", dw), ("db", db)):
+            comparison = gradcheck.compare(name, _as_array(value), numeric[name], 4)
+            if not comparison.ok and comparison.kind() != "mismatch":
+                _fail(task, f"mse_gradients: the shapes do not fit (NumPy: {error}). With n_in = n_out = batch, "
+                            f"where every product fits, {comparison.diagnosis()}: check the order and transposes "
+                            f"in the product that computes {name}.",
+                      code=fd_code("mse_gradients", name, comparison.kind()), cause=error)
+    return diagnose
 
 
 def _as_array(value):
@@ -656,5 +777,5 @@ def check_task3(history_task3, sigmoid_function=None, forward=None, mse_gradient
 
 
 #: the properties each function task's check is made of, for the checks of the tasks built on it
-_PROPERTIES = {"2a": _sigmoid_properties, "2b": _derivative_properties, "2c": _forward_properties,
+_PROPERTIES = {"2a": _sigmoid_properties, "2b": _derivative_properties, "2c": _forward_diagnosed,
                "2d": _gradient_properties, "2e": _sgd_properties}

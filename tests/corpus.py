@@ -62,6 +62,15 @@ class Submission:
     task: str | None = None
     message: str | None = None
     also_fails: tuple = ()
+    #: the task whose *hidden* test fails, where it is not ``task``: an estimate that keeps stale
+    #: data fails its visible check (task 2b / 6b, since issue #12), the hidden tests still judge
+    #: it by the gradient (2c / 6c)
+    hidden_task: str | None = None
+
+    @property
+    def graded_task(self) -> str | None:
+        """The task whose hidden test this submission fails."""
+        return self.hidden_task or self.task
 
     @property
     def description(self) -> str:
@@ -79,12 +88,13 @@ WRONG: list[Submission] = []
 CORRECT: list[Submission] = []
 
 
-def wrong(kind: str, task: str, message: str, also_fails=()):
-    """Register a mixin as a wrong submission whose ``task`` check fails with ``message``."""
+def wrong(kind: str, task: str, message: str, also_fails=(), hidden_task=None):
+    """Register a mixin as a wrong submission whose ``task`` check fails with ``message``
+    (and whose hidden test of ``hidden_task``, by default ``task``, fails)."""
     assert task in TASKS[kind] and all(other in TASKS[kind] for other in also_fails)
 
     def register(mixin):
-        WRONG.append(Submission(mixin.__name__, kind, mixin, False, task, message, tuple(also_fails)))
+        WRONG.append(Submission(mixin.__name__, kind, mixin, False, task, message, tuple(also_fails), hidden_task))
         return mixin
     return register
 
@@ -563,7 +573,7 @@ class MSEGradientDividedByBatch:
         return (self.prediction - self.target) / self.prediction.shape[0]
 
 
-@wrong("MeanSquareError", "2b", "keeps the target of its first call", also_fails=("2c",))
+@wrong("MeanSquareError", "2b", "keeps the target of its first call", also_fails=("2c",), hidden_task="2c")
 class MSEStalePrediction:
     """stores prediction and target only on the first estimate"""
     def estimate(self, target, prediction):
@@ -595,7 +605,7 @@ class MSEGradientFromCostWithoutSign:
         return np.sqrt(2 * cost)
 
 
-@wrong("MeanSquareError", "2b", "does not store its argument target", also_fails=("2c",))
+@wrong("MeanSquareError", "2b", "does not store its argument target", also_fails=("2c",), hidden_task="2c")
 class MSEDoesNotStore:
     """estimate does not store prediction and target: gradient computes None - None"""
     def estimate(self, target, prediction):
@@ -1088,7 +1098,7 @@ class CrossEntropyGradientModifiesPrediction:
         return -self.target / self.x_in
 
 
-@wrong("CrossEntropy", "6b", "keeps the target of its first call", also_fails=("6c",))
+@wrong("CrossEntropy", "6b", "keeps the target of its first call", also_fails=("6c",), hidden_task="6c")
 class CrossEntropyStale:
     """stores target and x_in in the first estimate only ('if self.x_in is None')"""
     def estimate(self, target, x_in):
@@ -1097,7 +1107,7 @@ class CrossEntropyStale:
         return -np.sum(target * np.log(x_in + self.eps), axis=1)
 
 
-@wrong("CrossEntropy", "6b", "does not store its argument target", also_fails=("6c",))
+@wrong("CrossEntropy", "6b", "does not store its argument target", also_fails=("6c",), hidden_task="6c")
 class CrossEntropyDoesNotStore:
     """estimate does not store the target"""
     def estimate(self, target, x_in):
