@@ -246,15 +246,115 @@ def _sigmoid_properties(sigmoid_function, task: str):
                     "positive values, element by element.", code="sigmoid.x_out.mixed_values")
 
 
+def _sigmoid_diagnosed(sigmoid_function, task: str):
+    """:func:`_sigmoid_properties`; a wrong value is then probed for the kind of mistake."""
+    __tracebackhide__ = True
+    try:
+        _sigmoid_properties(sigmoid_function, task)
+    except CheckFailed as failure:
+        if failure.code in ("sigmoid.x_out.wrong_at_zero", "sigmoid.x_out.wrong_value"):
+            _sigmoid_probe(task, sigmoid_function)
+        raise
+
+
+def _sigmoid_probe(task: str, sigmoid_function):
+    """Compare sigmoid_function at the chosen points, x >= 0 and x < 0 apart (a formula per sign
+    is common), with typical wrong variants of sigma -- wrong answers, only to recognise them."""
+    __tracebackhide__ = True
+    points = np.array([x for x in CHOSEN_POINTS if abs(x) <= 12.5] + [0.0])
+    try:
+        out = np.asarray(sigmoid_function(points.copy()), dtype=float)
+    except Exception:  # the failure's own message stands
+        return
+    if out.shape != points.shape:
+        return
+    sigma = _sigma_array(points)
+    if _same(out, sigma, 1e-9):  # close: a matter of rounding, which the failure itself explains
+        return
+    e = np.exp(-np.abs(points))
+    whole = {
+        "wrong_return": (points, "returns x itself: is the value that is stored and returned the sigmoid?"),
+        "wrong_return ": (e, "returns e^-|x| itself: is the value that is stored and returned the sigmoid?"),
+        "reciprocal": (1 / sigma, "is upside down: it gives 1 / sigma(x), the reciprocal"),
+    }
+    for kind, (candidate, words) in whole.items():
+        if _same(out, candidate, 1e-9):
+            _fail(task, f"sigmoid_function {words}.", code=_SIGMOID_CODES[kind.strip()])
+    factor = float(np.vdot(sigma, out) / np.vdot(sigma, sigma))
+    if _same(out, factor * sigma, 1e-9):
+        _fail(task, f"sigmoid_function is off by a constant factor: {factor:.4g} times sigma(x).",
+              code=_SIGMOID_CODES["factor"])
+    with np.errstate(all="ignore"):  # the ratio of a sigmoid of the form 1 / (1 + k e^-x) to sigma
+        scale = np.where(points >= 0, (1 / out - 1) / e, out / (e * (1 - out)))
+    if np.all(np.isfinite(scale)) and np.ptp(scale) < 1e-9 and abs(scale[0] - 1) > 1e-9:
+        _fail(task, f"sigmoid_function multiplies the exponential by a constant factor ({scale[0]:.4g}): it is "
+                    f"not 1/2 at 0.", code=_SIGMOID_CODES["factor"])
+    for branch, where in ((points >= 0, "x >= 0"), (points < 0, "x < 0")):
+        other = ~branch
+        if not _exact(out[other], sigma[other]):
+            continue  # only one branch wrong is judged here
+        mine, right, exponential = out[branch], sigma[branch], e[branch]
+        ratio = (1 / mine - 1) / exponential if where == "x >= 0" else mine / (exponential * (1 - mine))
+        if np.all(mine == 1):
+            _fail(task, f"sigmoid_function gives 1 for every {where}: a term with e^-|x| is missing from the "
+                        f"formula for {where}.", code=_SIGMOID_CODES["term_missing"])
+        if _same(mine, 1 / right, 1e-9):
+            _fail(task, f"sigmoid_function is upside down for {where}: it gives the reciprocal 1 / sigma(x) "
+                        f"there.", code=_SIGMOID_CODES["reciprocal"])
+        if np.all(np.isfinite(ratio)) and np.ptp(ratio) < 1e-9 and abs(ratio[0] - 1) > 1e-9:
+            _fail(task, f"sigmoid_function is wrong for {where}: there the exponential is multiplied by a "
+                        f"constant factor ({ratio[0]:.4g}).", code=_SIGMOID_CODES["factor"])
+        factor = float(np.vdot(right, mine) / np.vdot(right, right))
+        if _same(mine, factor * right, 1e-9):
+            _fail(task, f"sigmoid_function is off by a constant factor for {where}: {factor:.4g} times sigma(x).",
+                  code=_SIGMOID_CODES["factor"])
+
+
+#: kinds of a wrong sigmoid_function that :func:`_sigmoid_probe` names -> codes
+_SIGMOID_CODES = {"wrong_return": "sigmoid.x_out.wrong_return", "reciprocal": "sigmoid.x_out.reciprocal",
+                  "factor": "sigmoid.x_out.factor", "term_missing": "sigmoid.x_out.term_missing"}
+
+
 @_check("2a")
 def check_sigmoid_function(sigmoid_function):
     """Task 2a: sigma element-wise, exact to float64 rounding, no overflow for large |x|."""
-    _sigmoid_properties(sigmoid_function, "2a")
+    _sigmoid_diagnosed(sigmoid_function, "2a")
     return ("sigmoid_function is sigma element by element, exact to float64 rounding, and quiet and "
             "finite for x = +-1000 and +-1e5.")
 
 
 # --------------------------------------------------------------------------- task 2b
+
+def _derivative_hint(out, points, sigma, slope) -> tuple[str, str]:
+    """``(hint, code)`` naming the mistake if ``out``, sigmoid_derivative at ``points``, is a typical
+    wrong variant of the slope (the variants are wrong answers, only to recognise them)."""
+    factor = float(np.vdot(slope, out) / np.vdot(slope, slope))
+    scaled = {k: (k * sigma) * (1 - k * sigma) for k in (2.0, 0.5, -1.0)}
+    candidates = [
+        (-slope, " It has the wrong sign: sigma is increasing, its slope is positive.",
+         "sigmoid_derivative.x_out.sign"),
+        (points * (1 - points), " That is x (1 - x): the formula sigma (1 - sigma) needs sigma(x), not x -- x is "
+         "the input of the sigmoid here, not its output; is the sigmoid applied to x first?",
+         "sigmoid_derivative.x_out.sigmoid_missing"),
+        (sigma, " That is sigma(x) itself, not its derivative: is the right value returned?",
+         "sigmoid_derivative.x_out.wrong_return"),
+        (sigma ** 2, " That is sigma(x) squared: the 1 - of the second factor is missing.",
+         "sigmoid_derivative.x_out.term_missing"),
+        ((1 - sigma) ** 2, " That is a square of 1 - sigma; the derivative is sigma(x) (1 - sigma(x)).",
+         "sigmoid_derivative.x_out.power"),
+        (sigma * (1 + sigma), " That is sigma (1 + sigma): the derivative is sigma(x) (1 - sigma(x)).",
+         "sigmoid_derivative.x_out.sign"),
+        (1 - sigma, " That is 1 - sigma(x) = e^-x / (1 + e^-x); the derivative is e^-x / (1 + e^-x)^2.",
+         "sigmoid_derivative.x_out.term_missing"),
+        (factor * slope, f" It is off by a constant factor: {factor:.4g} times the slope of sigma.",
+         "sigmoid_derivative.x_out.factor"),
+    ] + [(value, f" sigma is scaled by a constant factor ({k:g}) before the product is taken.",
+          "sigmoid_derivative.x_out.factor") for k, value in scaled.items()]
+    for candidate, hint, code in candidates:
+        if np.shape(candidate) == np.shape(out) and _same(out, candidate, 1e-9):
+            return hint, code
+    return "", "sigmoid_derivative.x_out.wrong_value"
+
 
 def _derivative_properties(sigmoid_derivative, task: str, sigmoid_function=None):
     __tracebackhide__ = True
@@ -270,24 +370,11 @@ def _derivative_properties(sigmoid_derivative, task: str, sigmoid_function=None)
     _unchanged(task, "sigmoid_derivative", points, x)
     close = bool(np.all(np.abs(out - slope) <= 1e-14 + 1e-10 * slope))
     if not close or not _same(quarter, [0.25], 1e-12):
-        hint = ""
-        if _same(out, -slope, 1e-9):
-            hint = " It has the wrong sign: sigma is increasing, its slope is positive."
-        elif _same(out, points * (1 - points), 1e-9):
-            hint = (" That is x (1 - x): the formula sigma (1 - sigma) needs sigma(x), not x -- x is the "
-                    "input of the sigmoid here, not its output.")
-        elif _same(out, sigma, 1e-9):
-            hint = " That is sigma(x) itself, not its derivative."
-        elif _same(out, sigma ** 2, 1e-9) or _same(out, (1 - sigma) ** 2, 1e-9):
-            hint = " That is a square of sigma or of 1 - sigma; the derivative is sigma(x) (1 - sigma(x))."
-        elif _same(out, sigma * (1 + sigma), 1e-9):
-            hint = " That is sigma (1 + sigma): the derivative is sigma(x) (1 - sigma(x))."
-        elif _same(out, 1 - sigma, 1e-9):
-            hint = " That is 1 - sigma(x) = e^-x / (1 + e^-x); the derivative is e^-x / (1 + e^-x)^2."
+        hint, code = _derivative_hint(out, points, sigma, slope)
         wrong = int(np.argmax(np.abs(out - slope)))
         _fail(task, f"sigmoid_derivative({points[wrong]:g}) must be sigma'({points[wrong]:g}) = "
                     f"{slope[wrong]:.8g}, yours is {out[wrong]:.8g} (and at 0 it must be 1/4, yours is "
-                    f"{quarter[0]:.6g}).{hint}", code="sigmoid_derivative.x_out.wrong_value")
+                    f"{quarter[0]:.6g}).{hint}", code=code)
 
     for shape in ((2, 3), (4,), (2, 1, 3)):
         x = 3 * rng.normal(size=shape)
@@ -777,5 +864,5 @@ def check_task3(history_task3, sigmoid_function=None, forward=None, mse_gradient
 
 
 #: the properties each function task's check is made of, for the checks of the tasks built on it
-_PROPERTIES = {"2a": _sigmoid_properties, "2b": _derivative_properties, "2c": _forward_diagnosed,
+_PROPERTIES = {"2a": _sigmoid_diagnosed, "2b": _derivative_properties, "2c": _forward_diagnosed,
                "2d": _gradient_properties, "2e": _sgd_properties}

@@ -729,7 +729,7 @@ class NetworkBackwardSkipsFirst:
         return d_out
 
 
-@wrong("Network", "3a", "Network.backward hands a layer twice the d_in of the layer after it")
+@wrong("Network", "3a", "backward must pass each layer's d_in on to the layer before it")
 class NetworkBackwardNoChain:
     """backward passes the network's d_out to every layer"""
     def backward(self, d_out):
