@@ -85,3 +85,15 @@ def test_student_errors_get_a_code():
     with pytest.raises(checking.CheckFailed) as caught:
         checking.call("2a", "Linear.forward", broken)
     assert caught.value.code == "call.raised"
+
+
+def test_outside_verdicts_carry_the_code():
+    """The judges keep a failed check's code next to its message (hamlet.judges.Verdict.code)."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "autograde"))
+    from hamlet import judges
+
+    failure = checking.CheckFailed("Task 2d: dw is transposed.", "linear.dw.transposed")
+    assert judges._failure_code(failure) == "linear.dw.transposed"
+    assert judges._failure_code(AssertionError("a hidden test")) == ""
+    assert judges.Verdict("2d", True).code == ""
