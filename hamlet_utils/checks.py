@@ -347,6 +347,13 @@ def _cost_gradient(task: str, name: str, cost_function, target, prediction, earl
                               "CrossEntropy": "cross_entropy.gradient.stale"}[name]
         except Exception:  # student code may raise anything; the diagnosis stands on its own
             pass
+    if not extra:  # gradient hands back something it was given instead of computing the derivative
+        returned = _matching_variant(comparison.analytic, {"the cost it is given": value, "the target": target,
+                                                           "the prediction": prediction})
+        if returned:
+            extra = f" It returns {returned}: is the right value stored and returned?"
+            extra_code = {"MeanSquareError": "mse.gradient.wrong_return",
+                          "CrossEntropy": "cross_entropy.gradient.wrong_return"}[name]
     _fail(task, f"{name}.gradient: {comparison.diagnosis()}.{extra}", code=extra_code or fd_code(
         COST_UNITS[name], "gradient", comparison.kind()))
 
@@ -1420,7 +1427,10 @@ def _softmax_backward_variant(d_in, probabilities, d_out) -> tuple[str, str]:
         "term": probabilities * d_out,
         "factor": probabilities * (d_out - row_sum / batch) if batch > 1 else None,
         "x_out": d_out - row_sum,
+        "returns d_out": d_out, "returns x_out": probabilities,
     })
+    if variant and variant.startswith("returns"):
+        return (f" backward {variant} itself: is the right value stored and returned?", "softmax.d_in.wrong_return")
     if variant == "term":
         return (" The term with the sum over the classes of a row is missing: every output of a row depends on "
                 "every input of that row.", "softmax.d_in.term_missing")

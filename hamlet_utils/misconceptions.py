@@ -160,6 +160,7 @@ CODES: dict[str, str] = {
     "mse.gradient.stale": "gradient uses the data of an earlier estimate call",
     "mse.gradient.arguments_swapped": "gradient is target - prediction (estimate's arguments swapped)",
     "mse.gradient.term_missing": "gradient leaves out the target or the prediction",
+    "mse.gradient.wrong_return": "gradient returns the cost, the target or the prediction it was given",
     "mse.gradient.half_missing": "gradient is twice the derivative (the 1/2 of the cost forgotten)",
     # Session 6: Network
     "network.forward.order": "Network.forward does not call each layer's forward once, in order",
@@ -188,6 +189,7 @@ CODES: dict[str, str] = {
     "softmax.d_in.diagonal": "backward uses only the diagonal of the softmax Jacobian",
     "softmax.d_in.samples_mix": "backward mixes the samples of a batch (sums over the wrong axis)",
     "softmax.d_in.term_missing": "backward leaves out a term (the row sum, or the factor x_out)",
+    "softmax.d_in.wrong_return": "backward returns d_out or x_out itself",
     "softmax.d_in.factor": "backward divides the row sum by the batch size",
     # Session 6: CrossEntropy
     "cross_entropy.estimate.scalar": "estimate returns one number instead of one cost per sample",
@@ -210,6 +212,7 @@ CODES: dict[str, str] = {
     "cross_entropy.estimate.stale_state": "estimate keeps something of an earlier call",
     "cross_entropy.gradient.stale": "gradient uses the data of an earlier estimate call",
     "cross_entropy.gradient.term_missing": "gradient leaves out the target or the probability",
+    "cross_entropy.gradient.wrong_return": "gradient returns the cost, the target or x_in it was given",
     "cross_entropy.gradient.combined": "gradient is that of softmax and cross-entropy combined",
     # Session 5: sigmoid_function, sigmoid_derivative, forward, mse_gradients, sgd_step
     "sigmoid.x_out.wrong_at_zero": "sigmoid_function(0) is not 1/2",
