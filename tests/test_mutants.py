@@ -28,7 +28,7 @@ CORPUS = mutants.corpus()
 EQUIVALENT = [m for m in CORPUS if m.equivalent]
 #: the diagnosed share of the held-out half reached when issue #12 was worked on, rounded down:
 #: a regression guard, not a goal
-HELD_OUT_DIAGNOSED_FLOOR = 0.69
+HELD_OUT_DIAGNOSED_FLOOR = 0.71
 
 
 @functools.lru_cache(maxsize=1)
