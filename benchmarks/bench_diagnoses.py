@@ -1,6 +1,6 @@
 """How well the visible checks diagnose unseen mistakes: the mutation corpus through every check.
 
-    .venv/bin/python benchmarks/bench_diagnoses.py [--json build/diagnoses.json] [--weakest 15]
+    .venv/bin/python benchmarks/bench_diagnoses.py [--split dev|held-out|all] [--json build/diagnoses.json] [--weakest 15]
 
 The corpus is ``tests/mutants.py`` (AST mutants of the reference solution of Sessions 5 and 6,
 plus hand-written ones).  Each non-equivalent mutant's own task check is classified as
@@ -8,6 +8,9 @@ plus hand-written ones).  Each non-equivalent mutant's own task check is classif
 raw NumPy error, or a violated property without a cause), ``misdiagnosed`` (names another
 mistake), ``passed`` (a false pass) or ``raised`` (the check crashed).  Equivalent mutants must
 pass every check of their class; one that does not is a *false fail*.
+
+``--split`` measures one half of the corpus (a fixed hash of the mutant id, ``mutants.half``):
+improve the checks looking only at ``dev``; ``held-out`` is the honest measurement.
 
 These are measurements, not tests: nothing here is asserted (tests/test_mutants.py tests only
 what already holds).  Takes a few seconds.
@@ -49,9 +52,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", default=str(ROOT / "build" / "diagnoses.json"))
     parser.add_argument("--weakest", type=int, default=15)
+    parser.add_argument("--split", choices=mutants.SPLITS, default="all",
+                        help="which half of the corpus to measure (default: all)")
     args = parser.parse_args(argv)
 
-    results = mutants.measure_all()
+    results = mutants.measure_all(mutants.split(mutants.corpus(), args.split))
+    print(f"split: {args.split}")
     table(results, lambda r: (r["session"][:2], r["task"]), "per session / task")
     table(results, lambda r: (r["session"][:2], r["task"], r["operator"]), "per session / task / operator")
     table(results, lambda r: (r["operator"],), "per operator")
@@ -63,7 +69,7 @@ def main(argv=None) -> int:
         print(" / ".join(key).ljust(10) + "".join(f"{100 * part['shares'][o]:14.1f}" for o in mutants.OUTCOMES))
 
     summary = mutants.shares(results)
-    print(f"\n{summary['mutants']} mutants, {summary['equivalent']} equivalent, "
+    print(f"\n[{args.split}] {summary['mutants']} mutants, {summary['equivalent']} equivalent, "
           f"{summary['non_equivalent']} to be caught")
     for outcome in mutants.OUTCOMES:
         print(f"  {outcome:13s} {summary['counts'][outcome]:4d}  {100 * summary['shares'][outcome]:5.1f} %")
@@ -94,7 +100,7 @@ def main(argv=None) -> int:
 
     path = Path(args.json)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"summary": summary, "weakest": weak, "results": results}, indent=1, default=str))
+    path.write_text(json.dumps({"split": args.split, "summary": summary, "weakest": weak, "results": results}, indent=1, default=str))
     print(f"\nfull results: {path}")
     return 0
 

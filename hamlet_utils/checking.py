@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import re
 import warnings
 
 import numpy as np
@@ -25,7 +26,16 @@ VALUE_TOLERANCE = 1e-9
 
 
 class CheckFailed(AssertionError):
-    """A task check failed; the message says what is wrong and how far off it is."""
+    """A task check failed; the message says what is wrong and how far off it is.
+
+    ``code`` names the kind of mistake, stable across wordings of the message:
+    ``<unit>.<quantity>.<kind>`` (e.g. ``linear.dw.transposed``), a key of
+    :data:`hamlet_utils.misconceptions.CODES`.  ``str(failure)`` is the message alone, as before.
+    """
+
+    def __init__(self, message: str = "", code: str = ""):
+        super().__init__(message)
+        self.code = code
 
 
 class NotCheckedYet(Exception):
@@ -59,18 +69,22 @@ def check(task: str):
     return decorate
 
 
-def fail(task: str, message: str, cause: BaseException | None = None):
+def fail(task: str, message: str, cause: BaseException | None = None, *, code: str):
+    """Raise a CheckFailed ``Task <task>: <message>`` with the misconception ``code``."""
     __tracebackhide__ = True
-    error = CheckFailed(f"Task {task}: {message}")
+    error = CheckFailed(f"Task {task}: {message}", code)
     if cause is None:
         raise error from None
     raise error from cause
 
 
-def call(task: str, description: str, function, *args, shape_hint: str = ""):
+def call(task: str, description: str, function, *args, shape_hint: str = "", diagnose=None):
     """Call student code; turn whatever it raises into a clear CheckFailed.
 
     ``shape_hint`` is added to a shape error (e.g. the shapes of a layer's arrays).
+    ``diagnose(error)``, if given, is a probe run after an error: it raises a more specific
+    CheckFailed (e.g. "dw is transposed", found on a square layer where the shapes fit) or
+    returns to leave the error's own message.
     """
     __tracebackhide__ = True
     try:
@@ -78,40 +92,129 @@ def call(task: str, description: str, function, *args, shape_hint: str = ""):
     except CheckFailed:
         raise
     except NotImplementedError:
-        fail(task, f"{description} is not implemented yet (it raises NotImplementedError).")
+        fail(task, f"{description} is not implemented yet (it raises NotImplementedError).", code="call.not_implemented")
     except Exception as error:  # student code may raise anything
-        hint = ""
-        text = str(error)
-        if isinstance(error, ValueError) and any(
-                word in text for word in ("shape", "broadcast", "align", "mismatch")):
-            hint = f" Check the shapes: the batch is the first dimension{shape_hint}."
-        elif isinstance(error, TypeError) and "NoneType" in text:
-            hint = (" Something is None: is every attribute stored before it is used (e.g. in "
-                    "forward or estimate), and every result returned?")
-        fail(task, f"{description} raised {type(error).__name__}: {text}.{hint}", error)
+        if diagnose is not None:
+            diagnose(error)
+        message, code = student_error(description, error, getattr(function, "__self__", None), shape_hint)
+        fail(task, message, error, code=code)
 
 
-def array(task: str, description: str, value, shape) -> np.ndarray:
-    """``value`` as a float64 array of ``shape``, or a CheckFailed saying how it differs."""
+def _arrays_of(owner) -> dict:
+    """``{name: array}`` of the array attributes of ``owner`` (a layer or cost), for messages."""
+    try:
+        return {name: value for name, value in vars(owner).items() if isinstance(value, np.ndarray)}
+    except TypeError:  # no __dict__
+        return {}
+
+
+def student_error(description: str, error: BaseException, owner=None, shape_hint: str = "") -> tuple[str, str]:
+    """``(message, code)`` for an error student code raised: NumPy's own words, and what kind of
+    slip usually causes it.  ``owner`` is the object whose method raised (or None)."""
+    text = str(error).strip()
+    arrays = _arrays_of(owner)
+    shapes = ", ".join(f"{name} {value.shape}" for name, value in arrays.items())
+    if isinstance(error, ValueError) and any(word in text for word in ("shape", "broadcast", "align", "mismatch",
+                                                                        "dimension")):
+        pair = re.search(r"shapes \((\d+),\s*(\d+)\)\s*\((\d+),?\)", text)
+        if pair and pair.group(1) == pair.group(3):
+            return (f"{description} fails: the shapes do not broadcast (NumPy: {text}). An array of shape "
+                    f"({pair.group(1)},) meets one of shape ({pair.group(1)}, {pair.group(2)}): a sum or maximum "
+                    f"over each row lost its axis -- keep it (keepdims) so that it lines up with the rows.",
+                    "call.keepdims")
+        into = re.search(r"output operand with shape \(([\d, ]*)\) doesn't match the broadcast shape \(([\d, ]*)\)", text)
+        if into:
+            buffer = tuple(int(n) for n in into.group(1).split(",") if n.strip())
+            named = [name for name, value in arrays.items() if value.shape == buffer]
+            if buffer and buffer[0] == 1:
+                return (f"{description} fails: it adds an array of shape ({into.group(2)}) into "
+                        f"{' / '.join(named) or 'an array'} of shape ({into.group(1)}) (NumPy: {text}): what is "
+                        f"added is not summed over the batch -- the sum runs over the wrong axis, or none.",
+                        "call.not_summed")
+        where = f" The layer holds {shapes}." if shapes else ""
+        return (f"{description} fails: the shapes of the arrays do not fit together (NumPy: {text}).{where} "
+                f"Check whether an array is used transposed, or a product taken in the wrong order; the batch "
+                f"is the first dimension{shape_hint}.", "call.shapes")
+    if isinstance(error, TypeError) and "NoneType" in text:
+        missing = [name for name, value in (vars(owner).items() if hasattr(owner, "__dict__") else ())
+                   if value is None]
+        which = f" (here {', '.join('self.' + name for name in missing)} is None)" if missing else ""
+        return (f"{description} computes with None{which}: {text}. An attribute is used before it is set, or a "
+                f"result is not returned -- `+=` adds to what an earlier call left, `=` stores the latest "
+                f"value.", "call.none_used")
+    if isinstance(error, AttributeError) and "has no attribute" in text:
+        name = re.search(r"attribute '(\w+)'", text)
+        return (f"{description} reads the attribute `{name.group(1) if name else '?'}` before it was ever set "
+                f"({text}): set it with `=` first (e.g. in __init__ or zero_gradients) -- `+=` adds to what an "
+                f"earlier call left, and there is none yet.", "call.attribute_missing")
+    if type(error).__name__ == "UFuncTypeError" and "Cannot cast" in text and "int" in text:
+        integers = [name for name, value in arrays.items() if value.dtype.kind in "biu"]
+        which = f" ({', '.join(integers)} of dtype int)" if integers else ""
+        return (f"{description} adds floating-point numbers into an integer array{which} (NumPy: {text}): the "
+                f"values would be truncated to whole numbers. Look at the dtype of the buffer.",
+                "call.integer_buffer")
+    hint = ""
+    return f"{description} raised {type(error).__name__}: {text}.{hint}", "call.raised"
+
+
+def array(task: str, description: str, value, shape, transposed: tuple[str, str] | None = None) -> np.ndarray:
+    """``value`` as a float64 array of ``shape``, or a CheckFailed saying how it differs.
+
+    ``transposed`` -- ``(hint, code)`` for a value of the reversed shape; by default the batch is
+    taken to be the first dimension (right for outputs; gradients of parameters have no batch).
+    """
     __tracebackhide__ = True
     if value is None:
-        fail(task, f"{description} returned None: is there a `return` with the result?")
+        fail(task, f"{description} returned None: is there a `return` with the result?", code="result.none")
     if isinstance(value, (complex, np.complexfloating)) or (isinstance(value, np.ndarray) and value.dtype.kind == "c"):
-        fail(task, f"{description} returned complex numbers; the result must be real.")
+        fail(task, f"{description} returned complex numbers; the result must be real.", code="result.complex")
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
-        fail(task, f"{description} returned a {type(value).__name__}, not a numeric array.")
+        fail(task, f"{description} returned a {type(value).__name__}, not a numeric array.", code="result.not_numeric")
     if array.shape != tuple(shape):
-        hint = ""
-        if array.shape == tuple(shape)[::-1]:
-            hint = " It looks transposed: the batch must be the first dimension."
-        elif array.ndim == 0:
-            hint = " It is a single number; one value per element of the batch is needed."
-        fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}.{hint}")
+        if array.shape == tuple(shape)[::-1] and array.ndim == 2:
+            hint, code = transposed or ("It looks transposed: the batch must be the first dimension.",
+                                        "result.transposed")
+            fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}. {hint}", code=code)
+        if array.ndim == 0:
+            fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}. It is a single number; "
+                       f"one value per element of the batch is needed.", code="result.scalar")
+        fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}.", code="result.shape")
     if not np.all(np.isfinite(array)):
-        fail(task, f"{description} contains NaN or inf.")
+        fail(task, f"{description} contains NaN or inf.", code="result.not_finite")
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biu" and array.size:
+        fail(task, f"{description} is an integer array (dtype {value.dtype}): its values are truncated to whole "
+                   f"numbers. Look at the dtype of the buffer the result is written into.", code="result.integer")
     return array
+
+
+def step_mistake(step: np.ndarray, wanted: np.ndarray, after: np.ndarray, learning_rate: float):
+    """``(kind, words)`` naming how a parameter's ``step`` (after - before) differs from the
+    ``wanted`` one, -learning_rate times its gradient; None when no typical slip explains it.
+    ``after`` is the new parameter.  The kinds are those of :data:`misconceptions.STEP_KINDS`."""
+    if not np.any(step):
+        return "not_updated", "did not change"
+    if same(step, -wanted):
+        return "sign", "moved uphill: gradient descent steps against the gradient (wrong sign)"
+    if learning_rate and same(step, wanted / learning_rate):
+        return "learning_rate_missing", "moved by the whole gradient: multiply it by the learning rate"
+    if same(after, wanted) or same(after, -wanted) or (learning_rate and same(after, wanted / learning_rate)):
+        return "overwritten", ("is overwritten by the step: the new value must be the old one moved by the step, "
+                               "not the step alone")
+    correct = after - step + wanted  # the parameter after the right step
+    if same(after, -correct):
+        return "sign", "has the wrong sign: the new value is minus the parameter after one step"
+    scale = float(np.vdot(correct, after)) / float(np.vdot(correct, correct)) if np.any(correct) else 0.0
+    if scale and same(after, scale * correct):
+        return "factor", f"is off by a constant factor: the new value is {scale:.4g} times the parameter after one step"
+    if step.ndim == 2 and step.shape[0] == step.shape[1] and same(step, wanted.T):
+        return "transposed", "moved by the transpose of its gradient"
+    norm = float(np.vdot(wanted, wanted))
+    factor = float(np.vdot(wanted, step)) / norm if norm else 0.0
+    if factor and same(step, factor * wanted):
+        return "factor", f"moved by a constant factor too far: {factor:.4g} times the step -learning_rate * gradient"
+    return None
 
 
 def error(a, b) -> float:
@@ -126,7 +229,7 @@ def unchanged(task: str, description: str, original: np.ndarray, now: np.ndarray
     __tracebackhide__ = True
     if not np.array_equal(original, now):
         fail(task, f"{description} changed {what} in place. Compute new arrays instead "
-                    f"(e.g. `a = a - b`, not `a -= b`): the caller still needs the input.")
+                    f"(e.g. `a = a - b`, not `a -= b`): the caller still needs the input.", code="argument.in_place")
 
 
 def rng(seed: int) -> np.random.Generator:
@@ -139,7 +242,7 @@ def implemented(task: str, description: str, function, *args):
     try:
         function(*args)
     except NotImplementedError:
-        fail(task, f"{description} is not implemented yet (it raises NotImplementedError).")
+        fail(task, f"{description} is not implemented yet (it raises NotImplementedError).", code="call.not_implemented")
     except Exception:  # e.g. missing state on a fresh object: the real check comes later
         pass
 
@@ -175,16 +278,16 @@ def history(task: str, history, name: str, blame=None) -> History:
     __tracebackhide__ = True
     if not isinstance(history, History):
         fail(task, f"`{name}` must hold what train(...) returns, e.g. `{name} = train(...)`; "
-                    f"it is a {type(history).__name__}.")
+                    f"it is a {type(history).__name__}.", code="training.history.missing")
     problem = None
     if history.failure:
         problem = f"training stopped ({history.failure})"
     elif len(history) == 0:
-        fail(task, f"`{name}` has no epochs: was training run?")
+        fail(task, f"`{name}` has no epochs: was training run?", code="training.history.empty")
     elif not all(np.isfinite(history.cost)):
         problem = f"the training cost of `{name}` became NaN or inf"
     if problem:
         if blame is not None:
             blame(problem)
-        fail(task, f"{problem}: the learning rate may be too large, or the layers do not fit together.")
+        fail(task, f"{problem}: the learning rate may be too large, or the layers do not fit together.", code="training.cost.diverged")
     return history

@@ -17,23 +17,116 @@ from __future__ import annotations
 import numpy as np
 
 from . import gradcheck, session_facts
-from .checking import (VALUE_TOLERANCE, CheckFailed, NotCheckedYet, array as _array, call as _shared_call,  # noqa: F401
+from .checking import (VALUE_TOLERANCE, CheckFailed, _arrays_of, NotCheckedYet, array as _array, call as _shared_call,  # noqa: F401
                        check as _check, error as _error, fail as _fail, history as _shared_history,
                        implemented as _implemented, minimum_accuracy, one_hot as _one_hot, quietly as _quietly,
-                       rng as _rng, same as _same, unchanged as _unchanged)
+                       rng as _rng, same as _same, step_mistake as _step_mistake, unchanged as _unchanged)
+from .misconceptions import fd_code, step_code
 from .training import History
 
 #: the session these checks are for; which task builds on which is its declaration's
 SESSION = "06_backpropagation"
+#: the cost classes' names -> their unit in the misconception codes
+COST_UNITS = {"MeanSquareError": "mse", "CrossEntropy": "cross_entropy"}
 #: what a shape error of a Linear layer's arrays should remind of
 LINEAR_SHAPES = ", x_in is (batch, n_in), w and dw are (n_out, n_in), b and db are (1, n_out)"
 
 
-def _call(task: str, description: str, function, *args):
+def _call(task: str, description: str, function, *args, diagnose=None):
     """:func:`hamlet_utils.checking.call`, with the Linear layer's shapes in a shape error."""
     __tracebackhide__ = True
-    return _shared_call(task, description, function, *args,
+    return _shared_call(task, description, function, *args, diagnose=diagnose,
                         shape_hint=LINEAR_SHAPES if description.startswith("Linear") else "")
+
+
+def _is_shape_error(error: BaseException) -> bool:
+    return isinstance(error, ValueError) and any(word in str(error) for word in ("shape", "broadcast", "mismatch",
+                                                                                  "align", "dimension"))
+
+
+def _square_backward_probe(task: str, Linear):
+    """A probe for a shape error in Linear.backward: on a square layer with a square batch
+    (n_in = n_out = batch) every product fits, so finite differences there tell which of d_in,
+    dw and db is transposed (or otherwise wrong).  Returns ``diagnose(error)`` for :func:`_call`."""
+    def diagnose(error):
+        __tracebackhide__ = True
+        if not _is_shape_error(error):
+            return
+        rng = _rng(12)
+        try:
+            layer = Linear(4, 4)
+            w = rng.normal(size=(4, 4))
+            layer.w, layer.b = w.copy(), rng.normal(size=(1, 4))
+            x, d_out = rng.normal(size=(4, 4)), rng.normal(size=(4, 4))
+            comparisons = gradcheck.layer_gradients(layer, x, d_out)
+        except Exception:  # still no fit: the error's own message stands
+            return
+        d_in = comparisons["d_in"]
+        if not d_in.ok and _matching_variant(d_in.analytic, {"w.T": np.einsum("ij,kj->ik", d_out, w)}):
+            _fail(task, f"Linear.backward: the shapes do not fit (NumPy: {error}). On a square layer, where they "
+                        f"fit, d_in uses w transposed: d_in is (batch, n_in), and w is (n_out, n_in) -- check the "
+                        f"order of the product.", code="linear.d_in.uses_w_transposed", cause=error)
+        for name, comparison in comparisons.items():
+            if not comparison.ok and comparison.kind() != "mismatch":
+                _fail(task, f"Linear.backward: the shapes do not fit (NumPy: {error}). On a square layer with "
+                            f"n_in = n_out = batch, where every product fits, {comparison.diagnosis()}: check the "
+                            f"order and transposes in the product that computes {name}.",
+                      code=fd_code("linear", name, comparison.kind()), cause=error)
+    return diagnose
+
+
+def _square_forward_probe(task: str, Linear):
+    """A probe for a failing Linear.forward: on a square layer (n_in = n_out = batch), where every
+    product fits, compare the output with typical wrong variants of the affine map (the variants
+    are wrong answers, computed only to recognise them).  Returns ``diagnose(error=None)``."""
+    def diagnose(error=None):
+        __tracebackhide__ = True
+        if error is not None and not _is_shape_error(error):
+            return
+        rng = _rng(13)
+        try:
+            layer = Linear(4, 4)
+            w, b = rng.normal(size=(4, 4)), rng.normal(size=(1, 4))
+            layer.w, layer.b = w.copy(), b.copy()
+            x = rng.normal(size=(4, 4))
+            out = np.asarray(layer.forward(x.copy()), dtype=float)
+        except Exception:  # no fit even here: the failure's own message stands
+            return
+        product = np.einsum("ik,jk->ij", x, w)  # row i: w applied to sample i
+        variants = {
+            ("transposed", "uses w where its transpose belongs (or the input transposed): check the order of "
+                           "the product of x_in and w"): [np.einsum("ik,kj->ij", x, w) + b,
+                                                          np.einsum("ki,jk->ij", x, w) + b, (product + b).T],
+            ("bias_missing", "leaves out the bias b"): [product],
+            ("term_missing", "returns only the bias b: the product of x_in and w is missing"):
+                [np.broadcast_to(b, product.shape), b],
+            ("sign", "has the wrong sign in front of x_in w^T"): [-product + b],
+            ("sign", "has the wrong sign in front of the bias b"): [product - b],
+            ("sign", "has the wrong sign"): [-(product + b)],
+            ("integer", "gives whole numbers only: the values are truncated to integers -- look at the dtype "
+                        "of the array the result is written into"): [np.trunc(product + b)],
+        }
+        for (kind, words), candidates in variants.items():
+            if any(np.shape(candidate) == out.shape and _same(out, candidate, 1e-8) for candidate in candidates):
+                _fail(task, f"Linear.forward {words}" + (f" (NumPy: {error})." if error is not None else "."),
+                      code=_FORWARD_CODES[kind], cause=error)
+        for name, value in (("x_in w^T", product), ("the bias b", np.broadcast_to(b, product.shape))):
+            other = out - (product + b - value)
+            factor = _constant_factor(other, value)
+            if factor is not None and abs(factor - 1) > 1e-6:
+                _fail(task, f"Linear.forward is off by a constant factor: {name} enters {_factor_words(factor)} "
+                            f"(on a 4 x 4 layer and a batch of 4).", code="linear.x_out.factor", cause=error)
+        factor = _constant_factor(out, product + b)
+        if factor is not None and abs(factor - 1) > 1e-6:
+            _fail(task, f"Linear.forward is off by a constant factor: yours is {_factor_words(factor)} the affine "
+                        f"map of x_in.", code="linear.x_out.factor", cause=error)
+    return diagnose
+
+
+#: the kinds of wrong Linear.forward that :func:`_square_forward_probe` recognises -> their codes
+_FORWARD_CODES = {"transposed": "linear.x_out.transposed", "bias_missing": "linear.x_out.bias_missing",
+                  "term_missing": "linear.x_out.weights_missing", "sign": "linear.x_out.sign",
+                  "integer": "linear.x_out.integer"}
 
 
 def _history(task: str, history, name: str, excuse: bool = True) -> History:
@@ -67,7 +160,7 @@ def _linear(Linear, n_in: int, n_out: int, rng, task: str):
     layer = _call(task, f"Linear({n_in}, {n_out})", Linear, n_in, n_out)
     for name in ("w", "b"):
         if not hasattr(layer, name):
-            _fail(task, f"Linear has no attribute `{name}`: keep the given __init__.")
+            _fail(task, f"Linear has no attribute `{name}`: keep the given __init__.", code="linear.init.attribute_missing")
     layer.w = rng.normal(size=(n_out, n_in))
     layer.b = rng.normal(size=(1, n_out))
     return layer
@@ -79,13 +172,56 @@ def _probabilities(rng, shape) -> np.ndarray:
     return values / values.sum(axis=1, keepdims=True)
 
 
-def _report_gradients(task: str, description: str, comparisons: dict, hints: dict | None = None) -> float:
-    """Fail on the first gradient that disagrees with finite differences; else the largest error."""
+def _constant_factor(value, correct, tolerance: float = 1e-8) -> float | None:
+    """The number k with ``value == k * correct`` (same shape, to rounding), or None."""
+    try:
+        value, correct = np.asarray(value, dtype=float), np.asarray(correct, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if value.shape != correct.shape or not np.all(np.isfinite(value)) or not np.any(correct):
+        return None
+    factor = float(np.vdot(correct, value) / np.vdot(correct, correct))
+    return factor if factor != 0 and _same(value, factor * correct, tolerance) else None
+
+
+def _matching_variant(value, variants: dict, tolerance: float = 1e-8):
+    """The first key of ``variants`` ({key: candidate array, or a function giving one}) whose
+    candidate ``value`` equals (same shape, to rounding); None if there is none.  The candidates
+    are typical wrong answers, computed here only to recognise them."""
+    try:
+        value = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    for key, candidate in variants.items():
+        try:
+            candidate = np.asarray(candidate() if callable(candidate) else candidate, dtype=float)
+        except Exception:  # a candidate that does not apply to these shapes
+            continue
+        if candidate.shape == value.shape and _same(value, candidate, tolerance):
+            return key
+    return None
+
+
+def _factor_words(factor: float) -> str:
+    """``factor`` in words: "twice", "half", "-1 times", "3 times"."""
+    names = {2.0: "twice", 0.5: "half", -1.0: "-1 times (the wrong sign)"}
+    for value, words in names.items():
+        if abs(factor - value) < 1e-9:
+            return words
+    return f"{factor:.4g} times"
+
+
+def _report_gradients(task: str, description: str, comparisons: dict, hints: dict | None = None,
+                      unit: str = "linear") -> float:
+    """Fail on the first gradient that disagrees with finite differences; else the largest error.
+
+    ``unit`` begins the failure's code (``linear`` -> ``linear.dw.transposed``)."""
     __tracebackhide__ = True
     for name, comparison in comparisons.items():
         if not comparison.ok:
             hint = (hints or {}).get(name, "")
-            _fail(task, f"{description}: {comparison.diagnosis()}.{(' ' + hint) if hint else ''}")
+            _fail(task, f"{description}: {comparison.diagnosis()}.{(' ' + hint) if hint else ''}",
+                  code=fd_code(unit, name.split(".")[-1], comparison.kind()))
     return max(comparison.error for comparison in comparisons.values())
 
 
@@ -103,17 +239,17 @@ def _linear_forward_properties(Linear, task: str):
         out = _array(task, f"Linear({n_in}, {n_out}).forward(x_in) for x_in of shape {x.shape}",
                      _call(task, "Linear.forward", layer.forward, x), (batch, n_out))
         _unchanged(task, "Linear.forward", original, x)
-        stored = getattr(layer, "x_in", None)
-        if stored is None or np.shape(stored) != x.shape or not np.array_equal(stored, original):
-            _fail(task, "Linear.forward must remember its input (`self.x_in = x_in`): backward needs it.")
+        _stored_input(task, layer, original)
 
         zero = _array(task, "Linear.forward(zeros)", _call(task, "Linear.forward", layer.forward,
                                                             np.zeros((1, n_in))), (1, n_out))
+        # a second call on another batch: the input backward needs is the latest one
+        _stored_input(task, layer, np.zeros((1, n_in)), earlier=original)
         if not _same(zero, layer.b):
             if not np.any(zero):
-                _fail(task, "the bias b is not added: forward of an all-zero input must give b.")
+                _fail(task, "the bias b is not added: forward of an all-zero input must give b.", code="linear.x_out.bias_missing")
             _fail(task, f"forward of an all-zero input must give the bias b "
-                        f"(relative error {_error(zero, layer.b):.2e}).")
+                        f"(relative error {_error(zero, layer.b):.2e}).", code="linear.x_out.bias_wrong")
 
         units = _array(task, "Linear.forward(identity matrix)",
                        _call(task, "Linear.forward", layer.forward, np.eye(n_in)), (n_in, n_out))
@@ -123,25 +259,59 @@ def _linear_forward_properties(Linear, task: str):
             if n_in == n_out and _same(response, layer.w):
                 hint = " Your layer uses w where its transpose belongs (works only by luck of shapes)."
             _fail(task, f"the response to a unit input in component j must be column j of w "
-                        f"(w has shape (n_out, n_in)); relative error {_error(response, layer.w.T):.2e}.{hint}")
+                        f"(w has shape (n_out, n_in)); relative error {_error(response, layer.w.T):.2e}.{hint}", code="linear.x_out.weights_wrong")
 
         for i in range(batch):  # samples in a batch are independent
             single = _call(task, "Linear.forward", layer.forward, x[i:i + 1])
             if not _same(np.asarray(single, dtype=float).reshape(-1), out[i]):
                 _fail(task, f"sample {i} of a batch gives another result than the same sample alone: "
-                            f"samples must not mix.")
+                            f"samples must not mix.", code="linear.x_out.samples_mix")
         twice = _call(task, "Linear.forward", layer.forward, 2 * x)
         summed = _call(task, "Linear.forward", layer.forward, x + np.ones_like(x))
         ones = _call(task, "Linear.forward", layer.forward, np.ones_like(x))
         if not (_same(np.asarray(twice) - zero, 2 * (out - zero))
                 and _same(np.asarray(summed) - zero, (out - zero) + (np.asarray(ones) - zero))):
-            _fail(task, "Linear.forward is not affine (linear plus bias) in its input.")
+            _fail(task, "Linear.forward is not affine (linear plus bias) in its input.", code="linear.x_out.not_affine")
+
+
+def _stored_input(task: str, layer, given: np.ndarray, earlier: np.ndarray | None = None):
+    """Fail unless ``layer.x_in`` holds ``given`` (batch, n_in), the input of the latest forward call;
+    ``earlier`` is the input of the call before, to recognise an x_in kept from then."""
+    __tracebackhide__ = True
+    stored = getattr(layer, "x_in", None)
+    if stored is not None and np.shape(stored) == given.shape and np.array_equal(stored, given):
+        return
+    if earlier is not None and stored is not None and np.shape(stored) == earlier.shape \
+            and np.array_equal(stored, earlier):
+        _fail(task, "Linear.forward keeps the x_in of its first call: a second forward on another batch "
+                    "must store that batch's x_in (on every call), or backward works on stale data.",
+              code="linear.x_in.first_call_only")
+    if stored is not None and np.shape(stored) == given.shape[::-1] and np.array_equal(np.transpose(stored), given) \
+            and given.shape[0] != given.shape[1]:
+        _fail(task, "Linear.forward stores x_in transposed, shape (n_in, batch): store the input as it is "
+                    "given, (batch, n_in) -- backward and the checks read it in that layout.",
+              code="linear.x_in.transposed")
+    _fail(task, "Linear.forward must remember its input (`self.x_in = x_in`): backward needs it.",
+          code="linear.x_in.not_stored")
+
+
+def _linear_forward_diagnosed(Linear, task: str):
+    """:func:`_linear_forward_properties`; a failure of the output's values is then probed on a
+    square layer for the kind of mistake (:func:`_square_forward_probe`)."""
+    __tracebackhide__ = True
+    try:
+        _linear_forward_properties(Linear, task)
+    except CheckFailed as failure:
+        if failure.code not in ("linear.x_in.not_stored", "linear.x_in.first_call_only", "linear.x_in.transposed",
+                                "argument.in_place", "call.not_implemented"):
+            _square_forward_probe(task, Linear)(failure.__cause__ if _is_shape_error(failure.__cause__) else None)
+        raise
 
 
 @_check("2a")
 def check_linear_forward(Linear):
     """Task 2a: ``Linear.forward`` is the affine map with weights ``w`` and bias ``b``."""
-    _linear_forward_properties(Linear, "2a")
+    _linear_forward_diagnosed(Linear, "2a")
     return "Linear.forward is the affine map x_in -> output with weights w and bias b, batch first."
 
 
@@ -164,22 +334,33 @@ def _cost_gradient(task: str, name: str, cost_function, target, prediction, earl
     if comparison.ok:
         return comparison.error
     try:
-        extra = hint(comparison) if hint else ""
+        extra, extra_code = hint(comparison) if hint else ("", "")
     except (TypeError, ValueError):  # an analytic gradient that is no array of numbers
-        extra = ""
+        extra, extra_code = "", ""
     if not extra:
         try:
             stale = gradcheck.cost_gradient(type(cost_function)(), *(array.copy() for array in earlier)).numeric
             if _same(comparison.analytic, stale, 1e-6):
                 extra = (" It is the gradient at the data of an earlier estimate call: estimate must "
                          "store prediction and target on every call, and gradient use the latest ones.")
+                extra_code = {"MeanSquareError": "mse.gradient.stale",
+                              "CrossEntropy": "cross_entropy.gradient.stale"}[name]
         except Exception:  # student code may raise anything; the diagnosis stands on its own
             pass
-    _fail(task, f"{name}.gradient: {comparison.diagnosis()}.{extra}")
+    if not extra:  # gradient hands back something it was given instead of computing the derivative
+        returned = _matching_variant(comparison.analytic, {"the cost it is given": value, "the target": target,
+                                                           "the prediction": prediction})
+        if returned:
+            extra = f" It returns {returned}: is the right value stored and returned?"
+            extra_code = {"MeanSquareError": "mse.gradient.wrong_return",
+                          "CrossEntropy": "cross_entropy.gradient.wrong_return"}[name]
+    _fail(task, f"{name}.gradient: {comparison.diagnosis()}.{extra}", code=extra_code or fd_code(
+        COST_UNITS[name], "gradient", comparison.kind()))
 
 
 def _mse_estimate_properties(MeanSquareError, task: str):
-    """Fail unless ``estimate`` is the per-element cost 1/2 (prediction - target)^2."""
+    """Fail unless ``estimate`` is the per-element cost 1/2 (prediction - target)^2 and stores
+    the latest target and prediction for ``gradient``."""
     __tracebackhide__ = True
     rng = _rng(3)
     shape = (4, 3)
@@ -190,13 +371,103 @@ def _mse_estimate_properties(MeanSquareError, task: str):
                  target, prediction)
     if cost is not None and np.ndim(cost) == 0:
         _fail(task, "estimate returned a single number; return the cost of every element, shape "
-                    "(batch, n) -- train_epoch takes np.mean of it.")
+                    "(batch, n) -- train_epoch takes np.mean of it.", code="mse.estimate.scalar")
     if cost is not None and np.shape(cost) in ((4,), (4, 1)):
         _fail(task, "estimate returned one cost per sample; the convention here is one cost per "
-                    "element, shape (batch, n).")
+                    "element, shape (batch, n).", code="mse.estimate.per_sample")
     _array(task, "MeanSquareError.estimate(target, prediction)", cost, shape)
     _unchanged(task, "MeanSquareError.estimate", target_copy, target)
     _unchanged(task, "MeanSquareError.estimate", prediction_copy, prediction)
+    try:
+        _mse_values(task, cost_function, rng, shape)
+    except CheckFailed:
+        _mse_estimate_probe(task, cost_function, target, prediction, cost)
+        raise
+    # gradient needs the data of the latest call: a second call on other data
+    _stored_data(task, "MeanSquareError", "mse", MeanSquareError, {"target": target, "prediction": prediction},
+                 {"target": rng.normal(size=shape), "prediction": rng.normal(size=shape)})
+    return cost_function
+
+
+def _state(owner) -> dict:
+    """A copy of the attributes of ``owner``: what one call of a method left for the next."""
+    try:
+        return {name: np.array(value, copy=True) if isinstance(value, np.ndarray) else value
+                for name, value in vars(owner).items()}
+    except TypeError:  # no __dict__
+        return {}
+
+
+def _same_state(a: dict, b: dict) -> bool:
+    if a.keys() != b.keys():
+        return False
+    for name in a:
+        x, y = a[name], b[name]
+        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            if np.shape(x) != np.shape(y) or not np.array_equal(np.asarray(x, dtype=object), np.asarray(y, dtype=object)):
+                return False
+        elif x is not y and x != y:
+            return False
+    return True
+
+
+def _stored_data(task: str, name: str, unit: str, cost_class, first: dict, second: dict):
+    """Fail unless ``estimate`` keeps what ``gradient`` needs from its latest call, whatever the
+    attributes are called.  ``first`` and ``second`` are two sets of arguments ``{argument name:
+    array}``, in estimate's order.  Judged by what the calls leave in the object:
+
+    * after estimate on ``first`` and then ``second`` the object must be as a fresh one after
+      estimate on ``second`` alone (nothing kept from an earlier call);
+    * changing one argument must change what is left (gradient depends on every argument).
+    """
+    __tracebackhide__ = True
+    arguments = list(second)
+
+    def after(*calls) -> dict:
+        cost_function = _call(task, f"{name}()", cost_class)
+        for values in calls:
+            _call(task, f"{name}.estimate", cost_function.estimate, *(values[key].copy() for key in arguments))
+        return _state(cost_function)
+    latest, both = after(second), after(first, second)
+    if not _same_state(latest, both):
+        kept = [attribute for attribute in latest if not _same_state({0: latest.get(attribute)},
+                                                                       {0: both.get(attribute)})]
+        for argument in arguments:
+            holding = [attribute for attribute in kept if np.shape(both.get(attribute)) == first[argument].shape
+                       and np.array_equal(np.asarray(both.get(attribute), dtype=object), first[argument])]
+            if holding:
+                _fail(task, f"{name}.estimate keeps the {argument} of its first call: after a second call on "
+                            f"other data, self.{holding[0]} still holds it. Store what gradient needs on every call, "
+                            f"or gradient works on stale data.", code=_STORE_CODES[unit, argument, "first_call_only"])
+        _fail(task, f"{name}.estimate keeps something of an earlier call (self.{kept[0] if kept else '?'}): after "
+                    f"a second call on other data the object must be as if only that call had happened -- store "
+                    f"on every call.", code=_STORE_CODES[unit, "estimate", "stale_state"])
+    for argument in arguments:
+        changed = dict(second, **{argument: first[argument]})
+        if _same_state(after(changed), latest):
+            _fail(task, f"{name}.estimate does not store its argument {argument} (nothing it leaves in the object "
+                        f"depends on {argument}): gradient needs it.", code=_STORE_CODES[unit, argument, "not_stored"])
+
+
+#: (unit, attribute, kind) -> code of a cost's estimate that does not store an argument
+_STORE_CODES = {
+    ("mse", "target", "not_stored"): "mse.target.not_stored",
+    ("mse", "prediction", "not_stored"): "mse.prediction.not_stored",
+    ("mse", "target", "first_call_only"): "mse.target.first_call_only",
+    ("mse", "prediction", "first_call_only"): "mse.prediction.first_call_only",
+    ("cross_entropy", "target", "not_stored"): "cross_entropy.target.not_stored",
+    ("cross_entropy", "x_in", "not_stored"): "cross_entropy.x_in.not_stored",
+    ("cross_entropy", "target", "first_call_only"): "cross_entropy.target.first_call_only",
+    ("cross_entropy", "x_in", "first_call_only"): "cross_entropy.x_in.first_call_only",
+    ("mse", "estimate", "stale_state"): "mse.estimate.stale_state",
+    ("cross_entropy", "estimate", "stale_state"): "cross_entropy.estimate.stale_state",
+}
+
+
+def _mse_values(task: str, cost_function, rng, shape):
+    """Fail unless estimate's values are 1/2 (prediction - target)^2, judged by properties."""
+    __tracebackhide__ = True
+    target = rng.normal(size=shape)
 
     def at(difference):
         return _array(task, "MeanSquareError.estimate", _call(
@@ -204,22 +475,62 @@ def _mse_estimate_properties(MeanSquareError, task: str):
 
     perfect = at(np.zeros(shape))
     if np.max(np.abs(perfect)) > VALUE_TOLERANCE:
-        _fail(task, f"the cost of a perfect prediction must be 0, got up to {np.max(np.abs(perfect)):.3g}.")
+        _fail(task, f"the cost of a perfect prediction must be 0, got up to {np.max(np.abs(perfect)):.3g}.",
+              code="mse.estimate.not_zero_at_target")
     unit = at(np.ones(shape))
     if not _same(unit, np.full(shape, 0.5)):
         mean_value = float(np.mean(unit))
         if _same(unit, np.ones(shape)):
             _fail(task, "estimate(target, target + 1) gives 1 per element: the factor 1/2 of the "
-                        "cost 1/2 (prediction - target)^2 is missing.")
+                        "cost 1/2 (prediction - target)^2 is missing.", code="mse.estimate.half_missing")
         _fail(task, f"estimate(target, target + 1) must be 0.5 in every element "
-                    f"(cost 1/2 (prediction - target)^2); yours averages {mean_value:.4g}.")
+                    f"(cost 1/2 (prediction - target)^2); yours averages {mean_value:.4g}.",
+              code="mse.estimate.wrong_value")
     if not _same(at(-np.ones(shape)), unit):
-        _fail(task, "the cost must be symmetric: prediction - target = -1 and +1 cost the same.")
+        _fail(task, "the cost must be symmetric: prediction - target = -1 and +1 cost the same.",
+              code="mse.estimate.not_symmetric")
     difference = rng.normal(size=shape)
     once, thrice = at(difference), at(3 * difference)
     if not _same(thrice, 9 * once):
-        _fail(task, "the cost must grow with the square of (prediction - target), element by element.")
-    return cost_function
+        _fail(task, "the cost must grow with the square of (prediction - target), element by element.",
+              code="mse.estimate.not_square")
+
+
+def _mse_estimate_probe(task: str, cost_function, target, prediction, cost):
+    """After a failed property: name the mistake if ``cost`` = estimate(target, prediction), shape
+    (batch, n), is a typical wrong variant of the cost (the variants are wrong answers)."""
+    __tracebackhide__ = True
+    difference = prediction - target
+    correct = 0.5 * difference ** 2
+    if _same(cost, correct):  # right here: the failed property speaks for itself
+        return
+    factor = _constant_factor(cost, correct)
+    if factor is not None and abs(factor - 2) < 1e-9:
+        _fail(task, "estimate is twice the cost: the factor 1/2 of the cost 1/2 (prediction - target)^2 is "
+                    "missing.", code="mse.estimate.half_missing")
+    if factor is not None and abs(factor + 1) < 1e-9:
+        _fail(task, "estimate has the wrong sign: a cost is never negative.", code="mse.estimate.sign")
+    if factor is not None and abs(factor * difference.size - 1) < 1e-9:
+        _fail(task, f"estimate is off by a constant factor, {difference.size} times too small: it looks averaged over all elements; "
+                    f"return the cost of every element (train_epoch takes the mean).", code="mse.estimate.averaged")
+    if factor is not None:
+        _fail(task, f"estimate is off by a constant factor: yours is {_factor_words(factor)} the cost "
+                    f"1/2 (prediction - target)^2.", code="mse.estimate.factor")
+    returned = _matching_variant(cost, {"the prediction": prediction, "the target": target,
+                                        "prediction - target": difference, "target - prediction": -difference})
+    if returned:
+        _fail(task, f"estimate returns {returned}, not the cost: is the right value stored and returned?",
+              code="mse.estimate.wrong_return")
+    left_out = _matching_variant(cost, {"the target": 0.5 * prediction ** 2, "the prediction": 0.5 * target ** 2})
+    if left_out:
+        _fail(task, f"estimate leaves out {left_out}: the cost depends on the difference of prediction and target.",
+              code="mse.estimate.term_missing")
+    power = _matching_variant(cost, {**{(p, "half"): 0.5 * difference ** p for p in (1, 3, 4)},
+                                     **{(p, "abs"): 0.5 * np.abs(difference) ** p for p in (1, 3)},
+                                     **{(p, "plain"): difference ** p for p in (1, 3, 4)}})
+    if power is not None:
+        _fail(task, f"estimate takes the power {power[0]} of (prediction - target); the cost is a square of "
+                    f"(prediction - target), times 1/2.", code="mse.estimate.power")
 
 
 @_check("2b")
@@ -244,15 +555,30 @@ def check_mse_gradient(MeanSquareError):
         # an earlier estimate on other data: the gradient must use the latest one
         earlier = (rng.normal(size=shape), rng.normal(size=shape))
 
-        def hint(comparison):
-            if "wrong sign" in comparison.diagnosis():
-                return " Is the order of the arguments estimate(target, prediction) kept?"
-            return ""
+        def hint(comparison, target=target, prediction=prediction):
+            if comparison.kind() == "sign":
+                return (" Is the order of the arguments estimate(target, prediction) kept?",
+                        "mse.gradient.arguments_swapped")
+            left = _matching_variant(comparison.analytic, {"the target": prediction, "the prediction": -target})
+            if left:
+                return (f" It is the derivative with {left} left out: the cost depends on the difference of "
+                        f"prediction and target.", "mse.gradient.term_missing")
+            if comparison.kind() == "factor" and _same(comparison.analytic, 2 * comparison.numeric, 1e-6):
+                return (" It is twice the gradient: is the 1/2 of the cost forgotten?", "mse.gradient.half_missing")
+            return "", ""
         worst = max(worst, _cost_gradient(task, "MeanSquareError", cost_function, target, prediction,
                                           earlier, hint))
     return (f"MeanSquareError.gradient matches finite differences of the cost "
             f"(relative error {worst:.1e}).")
 
+
+#: what a gradient of a parameter in the reversed shape means: it has no batch dimension
+_PARAMETER_TRANSPOSED = {
+    "dw": ("dw has the shape of w transposed, (n_in, n_out); it must have the shape of w: look at the order of "
+           "x_in and d_out in the product that gives it.", "linear.dw.shape_of_w_transposed"),
+    "db": ("db has the shape of b transposed, (n_out, 1); it must have the shape of b.",
+           "linear.db.shape_of_b_transposed"),
+}
 
 LINEAR_HINTS = {
     "d_in": "d_in is the gradient with respect to x_in, shape (batch, n_in).",
@@ -276,36 +602,139 @@ def check_linear_backward(Linear):
         x, d_out = rng.normal(size=(batch, n_in)), rng.normal(size=(batch, n_out))
         x_copy, d_out_copy = x.copy(), d_out.copy()
 
-        _call(task, "Linear.zero_gradients", layer.zero_gradients)
+        _reset_gradients(task, layer)
         _call(task, "Linear.forward", layer.forward, x)
         _unchanged(task, "Linear.forward", x_copy, x)
-        d_in = _call(task, "Linear.backward", layer.backward, d_out)
+        d_in = _call(task, "Linear.backward", layer.backward, d_out, diagnose=_square_backward_probe(task, Linear))
         _unchanged(task, "Linear.backward", d_out_copy, d_out)
         _unchanged(task, "Linear.backward", x_copy, x)
-        _array(task, f"Linear({n_in}, {n_out}).backward(d_out) for a batch of {batch}", d_in, (batch, n_in))
+        try:
+            _array(task, f"Linear({n_in}, {n_out}).backward(d_out) for a batch of {batch}", d_in, (batch, n_in))
+        except CheckFailed:
+            _returned_attribute(task, "Linear.backward", layer, d_in, "d_in")
+            raise
         for name, shape in (("dw", (n_out, n_in)), ("db", (1, n_out))):
-            _array(task, f"Linear({n_in}, {n_out}).{name} after backward", getattr(layer, name, None), shape)
+            _array(task, f"Linear({n_in}, {n_out}).{name} after backward", getattr(layer, name, None), shape,
+                   transposed=_PARAMETER_TRANSPOSED[name])
 
+        _reset_gradients(task, layer)  # after a backward: zero_gradients must reset what it added
         comparisons = _call(task, "Linear.backward", gradcheck.layer_gradients, layer, x, d_out)
+        _linear_gradient_probe(task, comparisons, d_out)
         worst = max(worst, _report_gradients(task, f"Linear({n_in}, {n_out}).backward, batch of {batch}",
                                              comparisons, LINEAR_HINTS))
 
-        # gradients accumulate over backward calls until zero_gradients
-        layer.zero_gradients()
-        layer.forward(x)
-        layer.backward(d_out)
-        once = {name: np.array(getattr(layer, name), dtype=float) for name in ("dw", "db")}
-        layer.backward(d_out)
+        # gradients accumulate over backward calls until zero_gradients; as in training, a
+        # forward comes before each backward (a backward may clear what its forward stored)
+        _call(task, "Linear.zero_gradients", layer.zero_gradients)
+        for _ in range(2):
+            _call(task, "Linear.forward", layer.forward, x)
+            _call(task, "Linear.backward", layer.backward, d_out)
+            if _ == 0:
+                once = {name: np.array(getattr(layer, name), dtype=float) for name in ("dw", "db")}
         for name, value in once.items():
             now = np.asarray(getattr(layer, name), dtype=float)
             if _same(now, value) and np.any(value):
                 _fail(task, f"{name} is overwritten by every backward call; accumulate it with `+=` "
-                            f"(two backward calls must add up).")
+                            f"(two backward calls must add up).",
+                      code={"dw": "linear.dw.overwritten", "db": "linear.db.overwritten"}[name])
             if not _same(now, 2 * value):
                 _fail(task, f"after two backward calls {name} must be twice that of one call "
-                            f"(relative error {_error(now, 2 * value):.2e}).")
+                            f"(relative error {_error(now, 2 * value):.2e}).",
+                      code={"dw": "linear.dw.not_accumulated", "db": "linear.db.not_accumulated"}[name])
+
+        # the same layer on another batch of the same size: nothing may be kept from earlier calls
+        x_next, d_out_next = rng.normal(size=(batch, n_in)), rng.normal(size=(batch, n_out))
+        comparisons = _call(task, "Linear.backward", gradcheck.layer_gradients, layer, x_next, d_out_next)
+        if not comparisons["d_in"].ok and d_in is not None and _same(np.asarray(comparisons["d_in"].analytic,
+                                                                                 dtype=float), d_in):
+            _fail(task, "Linear.backward returns the d_in of an earlier call: on a second batch d_in must be "
+                        "computed again from that call's d_out (nothing kept from the first call).",
+                  code="linear.d_in.stale")
+        _report_gradients(task, f"Linear({n_in}, {n_out}).backward, a second batch of {batch} on the same layer",
+                          comparisons, LINEAR_HINTS)
     return (f"Linear.backward matches finite differences for d_in, dw and db "
             f"(relative error {worst:.1e}), accumulates, and leaves its inputs alone.")
+
+
+def _returned_attribute(task: str, description: str, owner, value, wanted: str):
+    """Fail if ``value``, returned by a method of ``owner``, is another of its attributes than
+    ``wanted`` (e.g. backward returning self.db instead of d_in)."""
+    __tracebackhide__ = True
+    if value is None:
+        return
+    for name, attribute in _arrays_of(owner).items():
+        if name != wanted and np.shape(attribute) == np.shape(value) and np.array_equal(attribute, value):
+            _fail(task, f"{description} returns self.{name}, not {wanted}: is the right value stored and returned?",
+                  code="call.wrong_return")
+
+
+def _linear_gradient_probe(task: str, comparisons: dict, d_out: np.ndarray):
+    """After finite differences disagree with db: name a sum over the wrong axes (the variants
+    are wrong answers, computed only to recognise them)."""
+    __tracebackhide__ = True
+    db = comparisons["db"]
+    if db.ok or db.kind() != "mismatch":
+        return
+    variant = _matching_variant(db.analytic, {"every axis": np.full(db.numeric.shape, np.sum(d_out)),
+                                              "the outputs (axis 1)": np.sum(d_out, axis=1)})
+    if variant:
+        _fail(task, f"Linear.backward: db sums d_out over {variant}: sum over the batch only (axis 0) -- a sum "
+                    f"over the wrong axis; db has one value per output.", code="linear.db.axis")
+
+
+def _reset_gradients(task: str, layer):
+    """Fail unless ``zero_gradients`` sets dw and db to float zeros of the shapes of w and b (or
+    to the number 0, which the first ``+=`` of backward turns into such an array)."""
+    __tracebackhide__ = True
+    _call(task, "Linear.zero_gradients", layer.zero_gradients)
+    for name, parameter in (("dw", "w"), ("db", "b")):
+        value = getattr(layer, name, None)
+        shape = np.shape(getattr(layer, parameter))
+        codes = {"dw": "linear.dw.not_reset", "db": "linear.db.not_reset"}
+        if value is None:
+            _fail(task, f"after zero_gradients, {name} is None: zero_gradients must set it "
+                        f"(an array of zeros of the shape of {parameter}).", code=codes[name])
+        if np.ndim(value) == 0 and np.isscalar(value) and value == 0:
+            continue  # the number 0: the first += makes it an array of the right shape
+        if np.shape(value) != shape:
+            _fail(task, f"after zero_gradients {name} has shape {np.shape(value)}: zero_gradients must reset it "
+                        f"to zeros of the shape of {parameter}, {shape}.", code=codes[name])
+        if np.asarray(value).dtype.kind in "biu":
+            _fail(task, f"zero_gradients makes {name} an integer array (dtype {np.asarray(value).dtype}): the "
+                        f"gradients added into it would be truncated to whole numbers. Look at the dtype of "
+                        f"the buffer.", code={"dw": "linear.dw.integer_buffer", "db": "linear.db.integer_buffer"}[name])
+        if np.any(value):
+            _fail(task, f"after zero_gradients {name} is not all zeros: zero_gradients must reset it on every "
+                        f"call, not only the first.", code=codes[name])
+
+
+def _square_update_probe(task: str, Linear, learning_rate: float):
+    """A probe for a shape error in update_parameters: on a square layer, where a transposed
+    gradient fits, name the kind of wrong step.  Returns ``diagnose(error)`` for :func:`_call`."""
+    def diagnose(error):
+        __tracebackhide__ = True
+        if not _is_shape_error(error):
+            return
+        rng = _rng(14)
+        try:
+            layer = Linear(4, 4)
+            layer.w, layer.b = rng.normal(size=(4, 4)), rng.normal(size=(1, 4))
+            before = {"w": layer.w.copy(), "b": layer.b.copy()}
+            gradients = {"w": rng.normal(size=(4, 4)), "b": rng.normal(size=(1, 4))}
+            layer.dw, layer.db = gradients["w"].copy(), gradients["b"].copy()
+            layer.update_parameters(learning_rate)
+            after = {name: np.asarray(getattr(layer, name), dtype=float) for name in before}
+        except Exception:  # no fit even here: the error's own message stands
+            return
+        for name in before:
+            if after[name].shape != before[name].shape:
+                continue
+            mistake = _step_mistake(after[name] - before[name], -learning_rate * gradients[name], after[name],
+                                    learning_rate)
+            if mistake:
+                _fail(task, f"update_parameters: the shapes do not fit (NumPy: {error}). On a square layer, where "
+                            f"they fit, {name} {mistake[1]}.", code=step_code("linear", name, mistake[0]), cause=error)
+    return diagnose
 
 
 @_check("2e")
@@ -318,7 +747,8 @@ def check_linear_update(Linear):
     before = {"w": layer.w.copy(), "b": layer.b.copy()}
     gradients = {"w": rng.normal(size=(3, 5)), "b": rng.normal(size=(1, 3))}
     layer.dw, layer.db = gradients["w"].copy(), gradients["b"].copy()
-    _call(task, "Linear.update_parameters", layer.update_parameters, learning_rate)
+    _call(task, "Linear.update_parameters", layer.update_parameters, learning_rate,
+          diagnose=_square_update_probe(task, Linear, learning_rate))
     for name in ("w", "b"):
         after = _array(task, f"Linear.{name} after update_parameters", getattr(layer, name, None),
                        before[name].shape)
@@ -326,13 +756,12 @@ def check_linear_update(Linear):
         wanted = -learning_rate * gradients[name]
         if _same(step, wanted):
             continue
-        if not np.any(step):
-            _fail(task, f"{name} did not change: update_parameters must update it.")
-        if _same(step, -wanted):
-            _fail(task, f"{name} moved uphill: gradient descent steps against the gradient (wrong sign).")
-        if _same(step, wanted / learning_rate):
-            _fail(task, f"{name} moved by the whole gradient: multiply it by the learning rate.")
-        _fail(task, f"{name} must move by -learning_rate * d{name}; relative error {_error(step, wanted):.2e}.")
+        mistake = _step_mistake(step, wanted, after, learning_rate)
+        if mistake:
+            kind, words = mistake
+            _fail(task, f"{name} {words} (update_parameters).", code=step_code("linear", name, kind))
+        _fail(task, f"{name} must move by -learning_rate * d{name}; relative error {_error(step, wanted):.2e}.",
+              code=step_code("linear", name, "wrong_step"))
     return "update_parameters moves w and b by -learning_rate times dw and db."
 
 
@@ -370,13 +799,13 @@ def _verify_one_step(task: str, name: str, layer, activation, cost_function, x, 
     if getattr(activation, "x_in", None) is None:
         if not np.any(getattr(layer, "dw", 0)):
             _fail(task, "nothing has happened yet: the sigmoid layer was never used and the linear layer "
-                        "has no gradient. Write the step, then run the hyperparameter cell and this task again.")
-        _fail(task, "sigmoid_layer was never used: propagate through the linear AND the sigmoid layer.")
+                        "has no gradient. Write the step, then run the hyperparameter cell and this task again.", code="step.not_run")
+        _fail(task, "sigmoid_layer was never used: propagate through the linear AND the sigmoid layer.", code="step.sigmoid.not_used")
     dw = _array(task, f"{name}.dw", getattr(layer, "dw", None), layer.w.shape)
     db = _array(task, f"{name}.db", getattr(layer, "db", None), layer.b.shape)
     if not np.any(dw):
         _fail(task, f"{name}.dw is all zeros: did the gradient reach it through backward? (The check "
-                    f"reads dw after the step: zero the gradients at the start of a step, not the end.)")
+                    f"reads dw after the step: zero the gradients at the start of a step, not the end.)", code="step.dw.zeros")
     args = (type(layer), type(activation), type(cost_function))
     try:
         # the gradient at the current parameters: matches if update_parameters was never called
@@ -386,12 +815,12 @@ def _verify_one_step(task: str, name: str, layer, activation, cost_function, x, 
                                                     layer.b + learning_rate * db, x, y)
     except Exception as error:
         _fail(task, f"re-running your step raised {type(error).__name__}: {error}. "
-                    f"Do tasks 2a-2e pass their checks?", error)
+                    f"Do tasks 2a-2e pass their checks?", error, code="call.raised")
     if _same(dw, earlier_dw, 1e-7) and _same(db, earlier_db, 1e-7):
         return
     if _same(dw, current_dw, 1e-7):
         _fail(task, f"{name} has its gradients but its parameters did not move: call "
-                    f"update_parameters(learning_rate) at the end.")
+                    f"update_parameters(learning_rate) at the end.", code="step.w.not_updated")
     # two steps without zero_gradients: dw = g0 + g1 where g1 is the gradient at the
     # reconstructed parameters above, and g0 = dw - g1 the gradient one step further back
     first_dw, first_db = dw - earlier_dw, db - earlier_db
@@ -403,11 +832,11 @@ def _verify_one_step(task: str, name: str, layer, activation, cost_function, x, 
     if (first_again_dw is not None and np.any(first_dw) and _same(first_again_dw, first_dw, 1e-6)
             and _same(first_again_db, first_db, 1e-6)):
         _fail(task, f"{name}.dw holds two steps' gradients: run the hyperparameter cell again, "
-                    f"then this cell once (or call zero_gradients first).")
+                    f"then this cell once (or call zero_gradients first).", code="step.dw.two_steps")
     _fail(task, f"{name}.dw is not the gradient of one step with random_input and random_label "
                 f"(relative error {_error(dw, earlier_dw):.2e}). Use those two arrays, the linear, "
                 f"sigmoid and cost objects given above, and run the hyperparameter cell again before "
-                f"this cell.")
+                f"this cell.", code="step.dw.not_one_step")
 
 
 @_check("2f")
@@ -428,10 +857,12 @@ class _Recorder:
 
     def forward(self, x_in):
         self.log.append(("forward", self.name))
+        self.received = x_in  # what the network handed this layer
         return x_in * self.scale + self.shift
 
     def backward(self, d_out):
         self.log.append(("backward", self.name))
+        self.received = d_out
         return d_out * self.scale
 
     def zero_gradients(self):
@@ -486,6 +917,17 @@ class _Tanh:
         pass
 
 
+def _network_factor(task: str, method: str, value, wanted, what: str):
+    """Fail if Network.``method`` returned a constant multiple of ``wanted`` (``what`` it must return)."""
+    __tracebackhide__ = True
+    factor = _constant_factor(value, wanted)
+    if factor is not None:
+        kind = "wrong sign" if abs(factor + 1) < 1e-9 else "constant factor"
+        _fail(task, f"Network.{method} returns {_factor_words(factor)} {what} (a {kind}): pass the layers' "
+                    f"results on and return the last one unchanged.",
+              code={"forward": "network.forward.factor", "backward": "network.backward.factor"}[method])
+
+
 @_check("3a")
 def check_network(Network):
     """Task 3a: ``Network`` chains forward, reverses backward and delegates the rest."""
@@ -500,20 +942,30 @@ def check_network(Network):
     out = _call(task, "Network.forward", network.forward, x)
     if [entry[1] for entry in log if entry[0] == "forward"] != list(names):
         _fail(task, f"forward must call each layer's forward once, in order; the calls were "
-                    f"{[entry[1] for entry in log]}.")
+                    f"{[entry[1] for entry in log]}.", code="network.forward.order")
     composed = ((x * 2.0 + 1.0) * -3.0 + 0.25) * 0.5 - 2.0
     out = _array(task, "Network.forward", out, x.shape)
     if not _same(out, composed):
-        _fail(task, "forward must pass each layer's output on to the next layer and return the last output.")
+        if _same(np.asarray(recorders[-1].received, dtype=float), (x * 2.0 + 1.0) * -3.0 + 0.25):
+            _network_factor(task, "forward", out, composed, "the last layer's output")
+        _fail(task, "forward must pass each layer's output on to the next layer and return the last output.", code="network.forward.not_chained")
 
     log.clear()
     d_out = rng.normal(size=(4, 3))
     d_in = _call(task, "Network.backward", network.backward, d_out)
     if [entry[1] for entry in log if entry[0] == "backward"] != list(reversed(names)):
         _fail(task, f"backward must call each layer's backward once, in reverse order; the calls were "
-                    f"{[entry[1] for entry in log]}.")
-    if not _same(_array(task, "Network.backward", d_in, x.shape), d_out * 0.5 * -3.0 * 2.0):
-        _fail(task, "backward must pass each layer's d_in on to the layer before it and return the last one.")
+                    f"{[entry[1] for entry in log]}.", code="network.backward.order")
+    d_in = _array(task, "Network.backward", d_in, x.shape)
+    if not _same(d_in, d_out * 0.5 * -3.0 * 2.0):
+        if _same(np.asarray(recorders[0].received, dtype=float), d_out * 0.5 * -3.0):
+            _network_factor(task, "backward", d_in, d_out * 0.5 * -3.0 * 2.0, "the first layer's d_in")
+        handed = _constant_factor(recorders[1].received, d_out * 0.5)
+        if handed is not None and abs(handed - 1) > 1e-9 and not _same(recorders[1].received, d_out):
+            _fail(task, f"Network.backward hands a layer {_factor_words(handed)} the d_in of the layer after it (a "
+                        f"{'wrong sign' if abs(handed + 1) < 1e-9 else 'constant factor'}): pass each d_in on "
+                        f"unchanged.", code="network.backward.factor")
+        _fail(task, "backward must pass each layer's d_in on to the layer before it and return the last one.", code="network.backward.not_chained")
 
     for method, args in (("zero_gradients", ()), ("update_parameters", (0.25,))):
         log.clear()
@@ -521,7 +973,7 @@ def check_network(Network):
         expected = sorted((method, name, *args) for name in names)
         if sorted(log) != expected:
             _fail(task, f"{method} must call {method}({', '.join(map(repr, args))}) of every layer once; "
-                        f"the calls were {log}.")
+                        f"the calls were {log}.", code="network.delegation.not_called")
 
     # gradients through layers with parameters and an activation, against finite differences
     layers = [_Scale(5, rng), _Tanh(), _Scale(5, rng)]
@@ -548,10 +1000,10 @@ def check_network_step(network, Network, sigmoid_layer, cost_function, random_in
     """Task 3b: one step of ``network`` = Network([linear layer, sigmoid layer])."""
     task = "3b"
     if not isinstance(network, Network):
-        _fail(task, f"`network` must be a Network, got {type(network).__name__}.")
+        _fail(task, f"`network` must be a Network, got {type(network).__name__}.", code="step.network.not_network")
     layers = list(getattr(network, "layers", []))
     if len(layers) != 2 or not hasattr(layers[0], "w") or not isinstance(layers[1], type(sigmoid_layer)):
-        _fail(task, "`network` must hold two layers: the linear layer, then the sigmoid layer.")
+        _fail(task, "`network` must hold two layers: the linear layer, then the sigmoid layer.", code="step.network.layers")
     _verify_step(task, "network.layers[0]", layers[0], layers[1], cost_function,
                  random_input, random_label, learning_rate, net=network)
     return "network took one gradient step on random_input and random_label."
@@ -631,14 +1083,14 @@ def _check_run(task: str, history, name: str, table: dict, learning_rate: float,
                 or not np.isclose(settings.get("learning_rate", 0), learning_rate)):
             _fail(task, f"train with the given hyperparameters (batch_size={batch_size}, "
                         f"learning_rate={learning_rate}); `{name}` used batch_size="
-                        f"{settings.get('batch_size')}, learning_rate={settings.get('learning_rate')}.")
+                        f"{settings.get('batch_size')}, learning_rate={settings.get('learning_rate')}.", code="training.settings.wrong")
     history = _history(task, history, name)
     wanted = minimum_accuracy(table, len(history))
     if history.final_accuracy < wanted:
         problem = (f"validation accuracy {history.final_accuracy:.4f} after {len(history)} epochs is "
                    f"below the {wanted:.2f} the reference reaches")
         _blame_earlier_tasks(task, history.net, history.cost_function, problem)
-        _fail(task, f"{problem}: {hint}")
+        _fail(task, f"{problem}: {hint}", code="training.accuracy.too_low")
     return (f"{len(history)} epochs, validation accuracy {history.final_accuracy:.4f} "
             f"(at least {wanted:.2f} expected).")
 
@@ -660,7 +1112,7 @@ def check_task5(history_task5, history_task4):
         problem = (f"your network reaches {history_task5.final_accuracy:.4f}, not more than the "
                    f"{history_task4.final_accuracy:.4f} of task 4")
         _blame_earlier_tasks(task, history_task5.net, history_task5.cost_function, problem)
-        _fail(task, problem + ".")
+        _fail(task, problem + ".", code="training.accuracy.not_better")
     return (f"validation accuracy {history_task5.final_accuracy:.4f}, up from "
             f"{history_task4.final_accuracy:.4f} in task 4.")
 
@@ -668,40 +1120,148 @@ def check_task5(history_task5, history_task4):
 # --------------------------------------------------------------------------- task 6
 
 def _softmax_forward_properties(SoftMax, task: str):
+    """Fail unless ``SoftMax.forward`` is the softmax of each row, stable for large inputs, and
+    stores what it returns in ``self.x_out`` on every call."""
     __tracebackhide__ = True
     rng = _rng(8)
     layer = _call(task, "SoftMax()", SoftMax)
+    earlier = None  # the output of the call before: a stale output repeats it
     for shape in ((4, 3), (1, 5), (3, 7)):
         x = 3 * rng.normal(size=shape)
         original = x.copy()
-        out = _array(task, f"SoftMax.forward for x_in of shape {shape}",
-                     _call(task, "SoftMax.forward", layer.forward, x), shape)
+        returned = _call(task, "SoftMax.forward", layer.forward, x)
+        if earlier is not None and returned is not None and np.shape(returned) == earlier.shape \
+                and np.array_equal(np.asarray(returned, dtype=float), earlier):
+            _fail(task, "SoftMax.forward returns the output of an earlier call: compute and store x_out on every "
+                        "call.", code="softmax.x_out.first_call_only")
+        if returned is None and getattr(layer, "x_out", None) is None:
+            _fail(task, "SoftMax.forward returned None and self.x_out was never set: store the softmax in "
+                        "self.x_out and return it.", code="softmax.x_out.not_stored")
+        try:
+            out = _array(task, f"SoftMax.forward for x_in of shape {shape}", returned, shape)
+        except CheckFailed:
+            _softmax_forward_probe(task, x, returned)
+            raise
         _unchanged(task, "SoftMax.forward", original, x)
-        if getattr(layer, "x_out", None) is None or not _same(np.asarray(layer.x_out, dtype=float), out):
-            _fail(task, "SoftMax.forward must store its output in self.x_out: backward needs it.")
-        if np.any(out <= 0):
-            _fail(task, "softmax outputs must all be positive.")
-        rows, columns = out.sum(axis=1), out.sum(axis=0)
-        if not _same(rows, np.ones(shape[0])):
-            if shape[0] > 1 and _same(columns, np.ones(shape[1])):
-                _fail(task, "softmax is taken over the wrong axis: each sample (row) must sum to 1, "
-                            "yours normalises each class (column).")
-            if abs(out.sum() - 1) < 1e-9 and shape[0] > 1:
-                _fail(task, "softmax is normalised over the whole batch: each sample (row) must sum to 1.")
-            _fail(task, f"each row of the softmax must sum to 1; the sums are {np.round(rows, 4)}.")
-        # log-probabilities differ like the inputs within a row
-        log_ratio = np.log(out) - np.log(out[:, :1])
-        if not _same(log_ratio, x - x[:, :1], 1e-8):
-            _fail(task, "softmax outputs must be proportional to exp(x_in) within each row.")
-        shifts = 1000 * rng.normal(size=(shape[0], 1)) + np.array([[1000.0]] * shape[0])
-        for big in (x + shifts, x - 2000.0):
-            shifted = _call(task, "SoftMax.forward", layer.forward, big)
-            if not np.all(np.isfinite(shifted)) or not _same(np.asarray(shifted, dtype=float), out, 1e-8):
-                _fail(task, "softmax overflows or underflows for large inputs (e.g. x_in + 1000): "
-                            "it must not change when a constant is added to a row -- use that to keep "
-                            "exp() in range.")
-        layer.forward(x)
+        _softmax_stored(task, layer, out, earlier)
+        earlier = out
+        try:
+            _softmax_values(task, x, out)
+        except CheckFailed:
+            _softmax_forward_probe(task, x, out)
+            raise
+        _softmax_stability(task, layer, x, out, rng)
+        _call(task, "SoftMax.forward", layer.forward, x)
     return layer
+
+
+def _softmax_stored(task: str, layer, out: np.ndarray, earlier):
+    """Fail unless ``layer.x_out`` holds ``out`` (batch, classes), the output just returned."""
+    __tracebackhide__ = True
+    stored = getattr(layer, "x_out", None)
+    if stored is None:
+        _fail(task, "self.x_out was never set: SoftMax.forward must store its output in self.x_out (backward "
+                    "needs it), not only return it.", code="softmax.x_out.not_stored")
+    try:
+        stored = np.asarray(stored, dtype=float)
+    except (TypeError, ValueError):
+        stored = None
+    if stored is not None and stored.shape == out.shape and _same(stored, out):
+        return
+    if stored is not None and earlier is not None and stored.shape == earlier.shape and _same(stored, earlier):
+        _fail(task, "SoftMax.forward keeps the self.x_out of an earlier call: store x_out on every call, or "
+                    "backward works on stale data.", code="softmax.x_out.first_call_only")
+    factor = _constant_factor(out, stored) if stored is not None else None
+    relation = f" (it returns {_factor_words(factor)} -- a constant factor of -- what it stores)" if factor else ""
+    _fail(task, f"SoftMax.forward returns another array than it stores in self.x_out{relation}: the softmax "
+                f"must be both stored and returned.", code="softmax.x_out.wrong_return")
+
+
+def _softmax_values(task: str, x: np.ndarray, out: np.ndarray):
+    """Fail unless ``out`` (batch, classes) is positive, sums to 1 per row and is proportional
+    to exp(x) within each row."""
+    __tracebackhide__ = True
+    shape = x.shape
+    if np.any(out <= 0):
+        _fail(task, "softmax outputs must all be positive.", code="softmax.x_out.not_positive")
+    rows, columns = out.sum(axis=1), out.sum(axis=0)
+    if not _same(rows, np.ones(shape[0])):
+        if shape[0] > 1 and _same(columns, np.ones(shape[1])):
+            _fail(task, "softmax is taken over the wrong axis: each sample (row) must sum to 1, "
+                        "yours normalises each class (column).", code="softmax.x_out.axis")
+        if abs(out.sum() - 1) < 1e-9 and shape[0] > 1:
+            _fail(task, "softmax is normalised over the whole batch: each sample (row) must sum to 1.",
+                  code="softmax.x_out.whole_batch")
+        _fail(task, f"each row of the softmax must sum to 1; the sums are {np.round(rows, 4)}.",
+              code="softmax.x_out.not_normalised")
+    # log-probabilities differ like the inputs within a row
+    log_ratio = np.log(out) - np.log(out[:, :1])
+    if not _same(log_ratio, x - x[:, :1], 1e-8):
+        _fail(task, "softmax outputs must be proportional to exp(x_in) within each row.",
+              code="softmax.x_out.exp_missing")
+
+
+def _softmax_stability(task: str, layer, x: np.ndarray, out: np.ndarray, rng):
+    """Fail unless the softmax of ``x`` shifted by large constants (per row, and for the whole
+    batch) is still ``out``."""
+    __tracebackhide__ = True
+    shifts = 1000 * rng.normal(size=(x.shape[0], 1)) + np.array([[1000.0]] * x.shape[0])
+
+    def unchanged_by(big) -> bool:
+        shifted = _call(task, "SoftMax.forward", layer.forward, big)
+        try:
+            shifted = np.asarray(shifted, dtype=float)
+        except (TypeError, ValueError):
+            return False
+        return shifted.shape == out.shape and bool(np.all(np.isfinite(shifted))) and _same(shifted, out, 1e-8)
+    per_row, whole_batch = unchanged_by(x + shifts), unchanged_by(x - 2000.0)
+    if not per_row and whole_batch and x.shape[0] > 1:
+        _fail(task, "softmax underflows when the rows are on very different scales: the maximum that keeps "
+                    "exp() in range must be taken over each row (axis 1), not over the whole batch -- the "
+                    "wrong axis.", code="softmax.x_out.max_axis")
+    if not (per_row and whole_batch):
+        _fail(task, "softmax overflows or underflows for large inputs (e.g. x_in + 1000): "
+                    "it must not change when a constant is added to a row -- use that to keep "
+                    "exp() in range.", code="softmax.x_out.overflow")
+
+
+def _softmax_forward_probe(task: str, x: np.ndarray, out):
+    """After a failed property: name the mistake if ``out`` = forward(x) is a typical wrong variant of
+    the softmax of ``x`` (batch, classes) -- the variants are wrong answers, only to recognise them."""
+    __tracebackhide__ = True
+    try:
+        out = np.asarray(out, dtype=float)
+    except (TypeError, ValueError):
+        return
+    batch, classes = x.shape
+    exponentials = np.exp(x - np.max(x, axis=1, keepdims=True))
+    softmax = exponentials / np.sum(exponentials, axis=1, keepdims=True)
+    if out.shape == (batch, 1):
+        _fail(task, f"SoftMax.forward gives one value per sample, shape {out.shape}: x_in itself is missing from "
+                    f"the exponentials (one value per class is needed).", code="softmax.x_out.term_missing")
+    if out.shape != x.shape:
+        return
+    factor = _constant_factor(out, softmax)
+    if factor is not None and abs(factor - classes) < 1e-9 and classes > 1:
+        _fail(task, f"each row of the softmax sums to {classes}, the number of classes: it looks averaged -- "
+                    f"divided by the mean of the row's exponentials, not by their sum.", code="softmax.x_out.averaged")
+    if factor is not None and abs(factor + 1) < 1e-9:
+        _fail(task, "SoftMax.forward has the wrong sign: its outputs are probabilities.", code="softmax.x_out.sign")
+    if factor is not None:
+        _fail(task, f"SoftMax.forward is off by a constant factor: each row sums to {factor:.4g}, not 1.",
+              code="softmax.x_out.factor")
+    variant = _matching_variant(out, {"ones": np.ones_like(out), "uniform": np.full_like(out, 1.0 / classes),
+                                      "input": x, "exponentials": exponentials, "plain": np.exp(x) / np.sum(
+                                          np.exp(x), axis=1, keepdims=True) if np.all(np.abs(x) < 700) else None})
+    if variant == "ones":
+        _fail(task, "every output of SoftMax.forward is 1: the exponentials are divided by themselves, not by "
+                    "their sum over the row.", code="softmax.x_out.not_summed")
+    if variant == "uniform":
+        _fail(task, "every output of SoftMax.forward is 1 / (number of classes): x_in is missing from the "
+                    "exponentials.", code="softmax.x_out.term_missing")
+    if variant in ("input", "exponentials"):
+        _fail(task, f"SoftMax.forward returns {'its input' if variant == 'input' else 'the exponentials'}, not the "
+                    f"softmax: is the right value stored and returned?", code="softmax.x_out.wrong_return")
 
 
 @_check("6a")
@@ -724,36 +1284,100 @@ def _cross_entropy_properties(CrossEntropy, task: str):
                      target, prediction)
         if cost is not None and np.ndim(cost) == 0:
             _fail(task, "estimate returned a single number; return one cost per sample (batch,) or "
-                        "per element (batch, n) -- train_epoch takes np.mean of it.")
+                        "per element (batch, n) -- train_epoch takes np.mean of it.", code="cross_entropy.estimate.scalar")
+        if np.shape(cost) in ((n_classes,), (1, n_classes)):
+            _fail(task, f"estimate returned shape {np.shape(cost)}, one number per class: the sum runs over the "
+                        f"wrong axis -- over the batch instead of over the classes of each sample.",
+                  code="cross_entropy.estimate.axis")
         if cost is None or np.shape(cost) not in ((n_samples,), (n_samples, 1), (n_samples, n_classes)):
             _array(task, "CrossEntropy.estimate", cost, (n_samples, n_classes))
         cost = np.asarray(cost, dtype=float).reshape(n_samples, -1).sum(axis=1)
         if not np.all(np.isfinite(cost)):
-            _fail(task, "estimate gives NaN or inf where a probability is 0: add self.eps inside the log.")
+            _fail(task, "estimate gives NaN or inf where a probability is 0: add self.eps inside the log.", code="cross_entropy.estimate.eps_missing")
         return cost
 
     original_target, original = target.copy(), probabilities.copy()
-    per_sample(probabilities)
+    first = per_sample(probabilities)
     _unchanged(task, "CrossEntropy.estimate", original, probabilities)
     _unchanged(task, "CrossEntropy.estimate", original_target, target)
+    try:
+        _cross_entropy_values(task, target, per_sample, n_classes)
+    except CheckFailed:
+        _cross_entropy_probe(task, target, original, first)
+        raise
+    # gradient needs the data of the latest call: a second call on other data
+    other_target = np.roll(target, 1, axis=1)  # every sample's true class another one
+    _stored_data(task, "CrossEntropy", "cross_entropy", CrossEntropy, {"target": target, "x_in": probabilities},
+                 {"target": other_target, "x_in": _probabilities(rng, (n_samples, n_classes))})
+    return cost_function
+
+
+def _cross_entropy_values(task: str, target, per_sample, n_classes: int):
+    """Fail unless the per-sample costs ``per_sample(prediction)`` are -log of the true class's
+    probability, 0 for a perfect prediction and large for probability 0."""
+    __tracebackhide__ = True
+    n_samples = target.shape[0]
 
     perfect = per_sample(target.copy())
     if np.max(np.abs(perfect)) > 1e-9:
         _fail(task, f"a prediction equal to the one-hot target must cost 0, yours costs up to "
-                    f"{np.max(np.abs(perfect)):.3g}.")
+                    f"{np.max(np.abs(perfect)):.3g}.", code="cross_entropy.estimate.not_zero_at_target")
     for depth in (0.5, 1.0, 3.0):
         # the true class gets probability exp(-depth): cross-entropy is then exactly depth
         prediction = np.where(target == 1, np.exp(-depth), (1 - np.exp(-depth)) / (n_classes - 1))
         cost = per_sample(prediction)
         if not _same(cost, np.full(n_samples, depth), 1e-6):
             if _same(cost, np.full(n_samples, -depth), 1e-6):
-                _fail(task, "the cross-entropy has the wrong sign: it must be positive.")
+                _fail(task, "the cross-entropy has the wrong sign: it must be positive.", code="cross_entropy.estimate.sign")
             _fail(task, f"when the true class has probability exp(-{depth}), the cross-entropy of that "
-                        f"sample must be {depth}; yours gives {np.round(cost, 4)}.")
+                        f"sample must be {depth}; yours gives {np.round(cost, 4)}.", code="cross_entropy.estimate.wrong_value")
     zero = np.where(target == 1, 0.0, 1.0 / (n_classes - 1))
     if np.min(per_sample(zero)) < 10:
-        _fail(task, "a probability of exactly 0 for the true class must give a very large cost.")
-    return cost_function
+        _fail(task, "a probability of exactly 0 for the true class must give a very large cost.", code="cross_entropy.estimate.not_large_at_zero")
+
+
+def _cross_entropy_probe(task: str, target, prediction, cost):
+    """After a failed property: name the mistake if ``cost``, the per-sample costs (batch,) of
+    estimate(target, prediction), is a typical wrong variant (the variants are wrong answers)."""
+    __tracebackhide__ = True
+    true_class = np.sum(target * prediction, axis=1)
+    correct = -np.log(true_class)
+    if _same(cost, correct, 1e-6):  # right here: the failed property speaks for itself
+        return
+    factor = _constant_factor(cost, correct, 1e-6)
+    for base in (10, 2):
+        if factor is not None and abs(factor * np.log(base) - 1) < 1e-6:
+            _fail(task, f"the cross-entropy is {factor:.4g} = 1 / ln({base}) times -log of the true class's "
+                        f"probability: it takes the log to base {base}; the natural log (np.log) is meant.",
+                  code="cross_entropy.estimate.log_base")
+    n_samples, n_classes = target.shape
+    if factor is not None and abs(factor + 1) < 1e-6:
+        _fail(task, "the cross-entropy has the wrong sign: it must be positive.", code="cross_entropy.estimate.sign")
+    if factor is not None and (abs(factor * n_samples - 1) < 1e-6 or abs(factor * n_classes - 1) < 1e-6):
+        count = n_samples if abs(factor * n_samples - 1) < 1e-6 else n_classes
+        _fail(task, f"the cross-entropy is off by a constant factor, {count} times too small: it looks averaged (divided by "
+                    f"{'the batch size' if count == n_samples else 'the number of classes'}); return the cost of "
+                    f"every sample, -log of its true class's probability.", code="cross_entropy.estimate.averaged")
+    if factor is not None:
+        _fail(task, f"the cross-entropy is off by a constant factor: yours is {_factor_words(factor)} -log of "
+                    f"the true class's probability.", code="cross_entropy.estimate.factor")
+    variant = _matching_variant(cost, {
+        "log_missing": -true_class, "log_missing ": 1 - true_class,
+        "target_missing": -np.sum(np.log(prediction), axis=1),
+        "returns_input": np.sum(prediction, axis=1), "returns_target": np.sum(target, axis=1),
+    }, 1e-6)
+    if variant in ("returns_input", "returns_target"):
+        _fail(task, f"estimate returns {'its input x_in' if variant == 'returns_input' else 'the target'}, not "
+                    f"the cost: is the right value stored and returned?", code="cross_entropy.estimate.wrong_return")
+    if np.ptp(cost) < 1e-9 and not _same(cost, correct, 1e-6):
+        _fail(task, "the cross-entropy is the same whatever the prediction: x_in is missing from the log "
+                    "(self.eps alone only keeps the log finite).", code="cross_entropy.estimate.term_missing")
+    if variant and variant.startswith("log_missing"):
+        _fail(task, "the cross-entropy has no log: it is -log of the true class's probability, not the "
+                    "probability itself.", code="cross_entropy.estimate.log_missing")
+    if variant == "target_missing":
+        _fail(task, "the cross-entropy leaves out the target: only the log-probability of the true class "
+                    "counts (the one-hot target picks it).", code="cross_entropy.estimate.term_missing")
 
 
 @_check("6b")
@@ -781,11 +1405,41 @@ def check_cross_entropy_gradient(CrossEntropy):
         def hint(comparison, target=target, prediction=prediction):
             if _same(comparison.analytic, prediction - target):
                 return (" That is the gradient of softmax and cross-entropy combined, with respect to "
-                        "the softmax's input; here the cost alone is differentiated, with respect to x_in.")
-            return ""
+                        "the softmax's input; here the cost alone is differentiated, with respect to x_in.",
+                        "cross_entropy.gradient.combined")
+            left = _matching_variant(comparison.analytic, {"the target": -1 / prediction,
+                                                           "the probability x_in": -target})
+            if left:
+                return (f" It is the derivative with {left} left out: d/dx of -target log(x) needs both.",
+                        "cross_entropy.gradient.term_missing")
+            return "", ""
         worst = max(worst, _cost_gradient(task, "CrossEntropy", cost_function, target, prediction,
                                           earlier, hint))
     return f"CrossEntropy.gradient matches finite differences of the cost (relative error {worst:.1e})."
+
+
+def _softmax_backward_variant(d_in, probabilities, d_out) -> tuple[str, str]:
+    """``(hint, code)`` if ``d_in`` (batch, classes) is a typical wrong variant of the softmax's
+    backward pass at ``probabilities`` and ``d_out`` (the variants are wrong answers)."""
+    row_sum = np.sum(d_out * probabilities, axis=1, keepdims=True)
+    batch = d_out.shape[0]
+    variant = _matching_variant(d_in, {
+        "term": probabilities * d_out,
+        "factor": probabilities * (d_out - row_sum / batch) if batch > 1 else None,
+        "x_out": d_out - row_sum,
+        "returns d_out": d_out, "returns x_out": probabilities,
+    })
+    if variant and variant.startswith("returns"):
+        return (f" backward {variant} itself: is the right value stored and returned?", "softmax.d_in.wrong_return")
+    if variant == "term":
+        return (" The term with the sum over the classes of a row is missing: every output of a row depends on "
+                "every input of that row.", "softmax.d_in.term_missing")
+    if variant == "factor":
+        return (" The sum over the row enters divided by the batch size, a constant factor that does not belong "
+                "there.", "softmax.d_in.factor")
+    if variant == "x_out":
+        return " The factor x_out in front is missing: d_in is x_out times the bracket.", "softmax.d_in.term_missing"
+    return "", ""
 
 
 def _softmax_rows_mix(SoftMax, x, d_out, d_in) -> str:
@@ -818,7 +1472,10 @@ def check_softmax_backward(SoftMax):
         x, d_out = rng.normal(size=shape), rng.normal(size=shape)
         x_copy, d_out_copy = x.copy(), d_out.copy()
         _call(task, "SoftMax.forward", layer.forward, x)
-        d_in = _call(task, "SoftMax.backward", layer.backward, d_out)
+        if getattr(layer, "x_out", None) is None:
+            _fail(task, "self.x_out was never set by SoftMax.forward: backward needs the softmax stored there.",
+                  code="softmax.x_out.not_stored")
+        d_in = _call(task, "SoftMax.backward(d_out)", layer.backward, d_out)
         _unchanged(task, "SoftMax.backward", d_out_copy, d_out)
         _unchanged(task, "SoftMax.backward", x_copy, x)
         d_in = _array(task, f"SoftMax.backward(d_out) for shape {shape}", d_in, shape)
@@ -826,13 +1483,18 @@ def check_softmax_backward(SoftMax):
         comparison = comparisons["d_in"]
         if not comparison.ok:
             probabilities = np.asarray(layer.forward(x), dtype=float)
-            hint = ""
+            hint, hint_code = "", ""
             if _same(d_in, d_out * probabilities * (1 - probabilities), 1e-8):
                 hint = (" You used only the diagonal of the softmax Jacobian: every output of a row "
                         "depends on every input of that row.")
-            elif shape[0] > 1:
+                hint_code = "softmax.d_in.diagonal"
+            else:
+                hint, hint_code = _softmax_backward_variant(d_in, probabilities, d_out)
+            if not hint and shape[0] > 1:
                 hint = _softmax_rows_mix(SoftMax, x, d_out, d_in)
-            _fail(task, f"SoftMax.backward, shape {shape}: {comparison.diagnosis()}.{hint}")
+                hint_code = "softmax.d_in.samples_mix" if hint else ""
+            _fail(task, f"SoftMax.backward, shape {shape}: {comparison.diagnosis()}.{hint}",
+                  code=hint_code or fd_code("softmax", "d_in", comparison.kind()))
         worst = max(worst, comparison.error)
     return f"SoftMax.backward matches finite differences (relative error {worst:.1e})."
 
@@ -845,5 +1507,5 @@ def check_task6e(history_task6e):
 
 
 #: the properties that a task's check is made of, for the checks of later tasks of the same class
-_PROPERTIES = {"2a": _linear_forward_properties, "2b": _mse_estimate_properties,
+_PROPERTIES = {"2a": _linear_forward_diagnosed, "2b": _mse_estimate_properties,
                "6a": _softmax_forward_properties, "6b": _cross_entropy_properties}

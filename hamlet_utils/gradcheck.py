@@ -123,6 +123,10 @@ class GradientComparison:
         """A sentence naming the likely mistake, without showing the answer."""
         return diagnose(self.name, self.analytic, self.numeric, self.batch_size, self.tolerance)
 
+    def kind(self) -> str:
+        """The kind of mistake :meth:`diagnosis` names, one of :data:`KINDS`."""
+        return diagnose_kind(self.name, self.analytic, self.numeric, self.batch_size, self.tolerance)[0]
+
 
 def compare(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
             tolerance: float = DEFAULT_TOLERANCE) -> GradientComparison:
@@ -134,56 +138,69 @@ def compare(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
     return GradientComparison(name, analytic, numeric, error, tolerance, batch_size)
 
 
+#: the kinds of mistake :func:`diagnose_kind` tells apart ("mismatch": none of them)
+KINDS = ("none", "not_numeric", "transposed", "shape", "not_finite", "zeros", "not_used", "sign",
+         "averaged", "summed", "factor", "mismatch")
+
+
 def diagnose(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
              tolerance: float = DEFAULT_TOLERANCE) -> str:
-    """Name the likely mistake behind a gradient that disagrees with finite differences.
+    """Name the likely mistake behind a gradient that disagrees with finite differences."""
+    return diagnose_kind(name, analytic, numeric, batch_size, tolerance)[1]
+
+
+def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
+                  tolerance: float = DEFAULT_TOLERANCE) -> tuple[str, str]:
+    """``(kind, sentence)``: the likely mistake behind a gradient that disagrees with finite
+    differences, one of :data:`KINDS`, and a sentence naming it without showing the answer.
 
     Tries the typical slips in turn -- missing value, wrong shape, transposed,
     wrong sign, averaged or multiplied by the batch size, a constant factor --
-    and falls back to the size of the error.
+    and falls back to the size of the error (kind ``mismatch``).
     """
     if analytic is None:
-        return f"{name} is None: is it computed, stored and returned?"
+        return "none", f"{name} is None: is it computed, stored and returned?"
     try:
         analytic = np.asarray(analytic, dtype=np.float64)
     except (TypeError, ValueError):
-        return f"{name} is a {type(analytic).__name__}, not a numeric array"
+        return "not_numeric", f"{name} is a {type(analytic).__name__}, not a numeric array"
     expected = numeric.shape
     if analytic.shape != expected:
         if analytic.ndim == 2 and analytic.shape == expected[::-1] and expected[0] != expected[1]:
-            return (f"{name} has shape {analytic.shape} but must have shape {expected}: "
-                    f"it looks transposed")
+            return "transposed", (f"{name} has shape {analytic.shape} but must have shape {expected}: "
+                                  f"it looks transposed")
         if analytic.size == numeric.size:
-            return f"{name} has shape {analytic.shape} but must have shape {expected} (same entries, wrong layout?)"
-        return f"{name} has shape {analytic.shape} but must have shape {expected}"
+            return "shape", (f"{name} has shape {analytic.shape} but must have shape {expected} "
+                             f"(same entries, wrong layout?)")
+        return "shape", f"{name} has shape {analytic.shape} but must have shape {expected}"
     if not np.all(np.isfinite(analytic)):
-        return f"{name} contains NaN or inf"
+        return "not_finite", f"{name} contains NaN or inf"
 
     def close(candidate: np.ndarray) -> bool:
         return relative_error(candidate, numeric) <= tolerance
 
     if not np.any(analytic) and np.any(numeric):
-        return f"{name} is all zeros: is the gradient computed and accumulated into it?"
+        return "zeros", f"{name} is all zeros: is the gradient computed and accumulated into it?"
     if not np.any(numeric):
-        return (f"{name} must be all zeros: the finite differences show that the forward pass does "
-                f"not depend on this quantity (is it used in forward?)")
+        return "not_used", (f"{name} must be all zeros: the finite differences show that the forward pass "
+                            f"does not depend on this quantity (is it used in forward?)")
     if close(-analytic):
-        return f"{name} has the wrong sign"
+        return "sign", f"{name} has the wrong sign"
     if analytic.ndim == 2 and analytic.shape[0] == analytic.shape[1] and close(analytic.T):
-        return f"{name} is transposed"
+        return "transposed", f"{name} is transposed"
     if batch_size > 1 and close(analytic * batch_size):
-        return (f"{name} is {batch_size} times too small: it looks averaged over the batch, "
-                f"but gradients are summed over the batch here")
+        return "averaged", (f"{name} is {batch_size} times too small: it looks averaged over the batch, "
+                            f"but gradients are summed over the batch here")
     if batch_size > 1 and close(analytic / batch_size):
-        return f"{name} is {batch_size} times too large: a factor of the batch size crept in"
+        return "summed", f"{name} is {batch_size} times too large: a factor of the batch size crept in"
     norm = float(np.vdot(analytic, analytic))
     if norm > 0:
         factor = float(np.vdot(analytic, numeric)) / norm
         if factor != 0.0 and close(factor * analytic):
-            return (f"{name} is off by a constant factor: yours is {1 / factor:.4g} times "
-                    f"the finite-difference value")
-    return (f"{name} differs from the finite-difference estimate "
-            f"(relative error {relative_error(analytic, numeric):.2e}, tolerance {tolerance:.0e})")
+            return "factor", (f"{name} is off by a constant factor: yours is {1 / factor:.4g} times "
+                              f"the finite-difference value")
+    return "mismatch", (f"{name} differs from the finite-difference estimate "
+                        f"(relative error {relative_error(analytic, numeric):.2e}, tolerance {tolerance:.0e})")
 
 
 def layer_gradients(layer, x_in: np.ndarray, d_out: np.ndarray, parameters=("w", "b"),

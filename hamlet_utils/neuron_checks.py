@@ -61,7 +61,9 @@ import numpy as np
 from . import gradcheck, session_facts
 from .checking import (CheckFailed, NotCheckedYet, array as _array, call as _call, check as _check,
                        error as _error, fail as _fail, history as _history, implemented as _implemented,
-                       minimum_accuracy, one_hot as _one_hot, rng as _rng, same as _same, unchanged as _unchanged)
+                       minimum_accuracy, one_hot as _one_hot, rng as _rng, same as _same, step_mistake as _step_mistake,
+                       unchanged as _unchanged)
+from .misconceptions import fd_code, step_code
 from .training import History
 
 #: the session these checks are for; which task builds on which is its declaration's
@@ -161,11 +163,11 @@ def _pair(task: str, description: str, value, first: str, second: str):
     """``value`` as a pair (first, second), or a CheckFailed."""
     __tracebackhide__ = True
     if value is None:
-        _fail(task, f"{description} returned None: it must return the pair ({first}, {second}).")
+        _fail(task, f"{description} returned None: it must return the pair ({first}, {second}).", code="result.none")
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         _fail(task, f"{description} must return the pair ({first}, {second}), e.g. "
                     f"`return {first}, {second}`; it returned a {type(value).__name__}"
-                    f"{f' of length {len(value)}' if isinstance(value, (tuple, list)) else ''}.")
+                    f"{f' of length {len(value)}' if isinstance(value, (tuple, list)) else ''}.", code="result.not_pair")
     return value
 
 
@@ -178,7 +180,7 @@ def _sigmoid_properties(sigmoid_function, task: str):
     half, _ = _watched(task, "sigmoid_function(np.zeros(1))", sigmoid_function, np.zeros(1))
     half = _array(task, "sigmoid_function(np.zeros(1))", half, (1,))
     if not _same(half, [0.5], 1e-15):
-        _fail(task, f"sigmoid_function(0) must be 1/2, yours is {half[0]:.6g}.")
+        _fail(task, f"sigmoid_function(0) must be 1/2, yours is {half[0]:.6g}.", code="sigmoid.x_out.wrong_at_zero")
 
     points = np.array(CHOSEN_POINTS)
     out, _ = _watched(task, "sigmoid_function", sigmoid_function, points.copy())
@@ -201,7 +203,7 @@ def _sigmoid_properties(sigmoid_function, task: str):
             hint = (" Only large |x| are wrong: do not clip or approximate x; take np.exp only of numbers that "
                     "are not positive instead.")
         _fail(task, f"sigmoid_function({points[wrong]:g}) must be {expected[wrong]:.10g}, yours is "
-                    f"{out[wrong]:.10g}.{hint}")
+                    f"{out[wrong]:.10g}.{hint}", code="sigmoid.x_out.wrong_value")
 
     for shape in ((5,), (2, 3), (2, 3, 4), (1, 1)):
         x = 4 * rng.normal(size=shape)
@@ -212,47 +214,147 @@ def _sigmoid_properties(sigmoid_function, task: str):
         if not _exact(out, _sigma_array(original)):
             _fail(task, f"sigmoid_function works element by element on arrays of any shape; for x of shape "
                         f"{shape} some values are wrong (largest difference "
-                        f"{np.max(np.abs(out - _sigma_array(original))):.2e}).")
+                        f"{np.max(np.abs(out - _sigma_array(original))):.2e}).", code="sigmoid.x_out.not_elementwise")
 
     x = 6 * rng.normal(size=(3, 4))
     mirrored = _array(task, "sigmoid_function(-x)", _call(task, "sigmoid_function", sigmoid_function, -x), x.shape)
     direct = _array(task, "sigmoid_function(x)", _call(task, "sigmoid_function", sigmoid_function, x), x.shape)
     if np.max(np.abs(mirrored - (1 - direct))) > 1e-15:
-        _fail(task, "sigmoid_function must be symmetric: sigma(-x) = 1 - sigma(x).")
+        _fail(task, "sigmoid_function must be symmetric: sigma(-x) = 1 - sigma(x).", code="sigmoid.x_out.not_symmetric")
 
     large = np.array(LARGE_POINTS)
     out, caught = _watched(task, "sigmoid_function", sigmoid_function, large.copy())
     if caught:
         _fail(task, f"sigmoid_function warns {caught[0]!r} for x in {list(LARGE_POINTS)}: for large |x| "
                     f"np.exp(-x) or np.exp(x) overflows. Take np.exp only of numbers that are not positive "
-                    f"(e.g. e^-|x|) and choose the formula by the sign of x.")
+                    f"(e.g. e^-|x|) and choose the formula by the sign of x.", code="sigmoid.x_out.overflow")
     if out is not None and np.shape(out) == large.shape and not np.all(np.isfinite(np.asarray(out, dtype=float))):
         _fail(task, f"sigmoid_function gives NaN or inf for x in {list(LARGE_POINTS)}: it must be 0 for very "
-                    f"negative and 1 for very positive x.")
+                    f"negative and 1 for very positive x.", code="sigmoid.x_out.overflow")
     out = _array(task, f"sigmoid_function(x) for x = {list(LARGE_POINTS)}", out, large.shape)
     expected = _sigma_array(large)
     if not _exact(out, expected):
         wrong = int(np.argmax(np.abs(out - expected) > RELATIVE_ROUNDING * np.abs(expected) + SMALLEST_STEPS))
         _fail(task, f"sigmoid_function({large[wrong]:g}) must be {expected[wrong]:.6g} (to float64 rounding; "
                     f"below -40, sigma(x) = e^x), yours is {out[wrong]:.6g}. Do not clip x: compute e^-|x| and "
-                    f"choose the formula by the sign of x.")
+                    f"choose the formula by the sign of x.", code="sigmoid.x_out.large_x_wrong")
     mixed = np.array([[-1000.0, 0.0, 1000.0], [3.0, -720.0, -3.0]])
     out, caught = _watched(task, "sigmoid_function", sigmoid_function, mixed.copy())
     out = _array(task, "sigmoid_function(x) for x mixing large and small values", out, mixed.shape)
     if caught or not _exact(out, _sigma_array(mixed)):
         _fail(task, "sigmoid_function must handle an array that mixes large negative, small and large "
-                    "positive values, element by element.")
+                    "positive values, element by element.", code="sigmoid.x_out.mixed_values")
+
+
+def _sigmoid_diagnosed(sigmoid_function, task: str):
+    """:func:`_sigmoid_properties`; a wrong value is then probed for the kind of mistake."""
+    __tracebackhide__ = True
+    try:
+        _sigmoid_properties(sigmoid_function, task)
+    except CheckFailed as failure:
+        if failure.code in ("sigmoid.x_out.wrong_at_zero", "sigmoid.x_out.wrong_value"):
+            _sigmoid_probe(task, sigmoid_function)
+        raise
+
+
+def _sigmoid_probe(task: str, sigmoid_function):
+    """Compare sigmoid_function at the chosen points, x >= 0 and x < 0 apart (a formula per sign
+    is common), with typical wrong variants of sigma -- wrong answers, only to recognise them."""
+    __tracebackhide__ = True
+    points = np.array([x for x in CHOSEN_POINTS if abs(x) <= 12.5] + [0.0])
+    try:
+        out = np.asarray(sigmoid_function(points.copy()), dtype=float)
+    except Exception:  # the failure's own message stands
+        return
+    if out.shape != points.shape:
+        return
+    sigma = _sigma_array(points)
+    if _same(out, sigma, 1e-9):  # close: a matter of rounding, which the failure itself explains
+        return
+    e = np.exp(-np.abs(points))
+    whole = {
+        "wrong_return": (points, "returns x itself: is the value that is stored and returned the sigmoid?"),
+        "wrong_return ": (e, "returns e^-|x| itself: is the value that is stored and returned the sigmoid?"),
+        "reciprocal": (1 / sigma, "is upside down: it gives 1 / sigma(x), the reciprocal"),
+    }
+    for kind, (candidate, words) in whole.items():
+        if _same(out, candidate, 1e-9):
+            _fail(task, f"sigmoid_function {words}.", code=_SIGMOID_CODES[kind.strip()])
+    factor = float(np.vdot(sigma, out) / np.vdot(sigma, sigma))
+    if _same(out, factor * sigma, 1e-9):
+        _fail(task, f"sigmoid_function is off by a constant factor: {factor:.4g} times sigma(x).",
+              code=_SIGMOID_CODES["factor"])
+    with np.errstate(all="ignore"):  # the ratio of a sigmoid of the form 1 / (1 + k e^-x) to sigma
+        scale = np.where(points >= 0, (1 / out - 1) / e, out / (e * (1 - out)))
+    if np.all(np.isfinite(scale)) and np.ptp(scale) < 1e-9 and abs(scale[0] - 1) > 1e-9:
+        _fail(task, f"sigmoid_function multiplies the exponential by a constant factor ({scale[0]:.4g}): it is "
+                    f"not 1/2 at 0.", code=_SIGMOID_CODES["factor"])
+    for branch, where in ((points >= 0, "x >= 0"), (points < 0, "x < 0")):
+        other = ~branch
+        if not _exact(out[other], sigma[other]):
+            continue  # only one branch wrong is judged here
+        mine, right, exponential = out[branch], sigma[branch], e[branch]
+        ratio = (1 / mine - 1) / exponential if where == "x >= 0" else mine / (exponential * (1 - mine))
+        if np.all(mine == 1):
+            _fail(task, f"sigmoid_function gives 1 for every {where}: a term with e^-|x| is missing from the "
+                        f"formula for {where}.", code=_SIGMOID_CODES["term_missing"])
+        if _same(mine, 1 / right, 1e-9):
+            _fail(task, f"sigmoid_function is upside down for {where}: it gives the reciprocal 1 / sigma(x) "
+                        f"there.", code=_SIGMOID_CODES["reciprocal"])
+        if np.all(np.isfinite(ratio)) and np.ptp(ratio) < 1e-9 and abs(ratio[0] - 1) > 1e-9:
+            _fail(task, f"sigmoid_function is wrong for {where}: there the exponential is multiplied by a "
+                        f"constant factor ({ratio[0]:.4g}).", code=_SIGMOID_CODES["factor"])
+        factor = float(np.vdot(right, mine) / np.vdot(right, right))
+        if _same(mine, factor * right, 1e-9):
+            _fail(task, f"sigmoid_function is off by a constant factor for {where}: {factor:.4g} times sigma(x).",
+                  code=_SIGMOID_CODES["factor"])
+
+
+#: kinds of a wrong sigmoid_function that :func:`_sigmoid_probe` names -> codes
+_SIGMOID_CODES = {"wrong_return": "sigmoid.x_out.wrong_return", "reciprocal": "sigmoid.x_out.reciprocal",
+                  "factor": "sigmoid.x_out.factor", "term_missing": "sigmoid.x_out.term_missing"}
 
 
 @_check("2a")
 def check_sigmoid_function(sigmoid_function):
     """Task 2a: sigma element-wise, exact to float64 rounding, no overflow for large |x|."""
-    _sigmoid_properties(sigmoid_function, "2a")
+    _sigmoid_diagnosed(sigmoid_function, "2a")
     return ("sigmoid_function is sigma element by element, exact to float64 rounding, and quiet and "
             "finite for x = +-1000 and +-1e5.")
 
 
 # --------------------------------------------------------------------------- task 2b
+
+def _derivative_hint(out, points, sigma, slope) -> tuple[str, str]:
+    """``(hint, code)`` naming the mistake if ``out``, sigmoid_derivative at ``points``, is a typical
+    wrong variant of the slope (the variants are wrong answers, only to recognise them)."""
+    factor = float(np.vdot(slope, out) / np.vdot(slope, slope))
+    scaled = {k: (k * sigma) * (1 - k * sigma) for k in (2.0, 0.5, -1.0)}
+    candidates = [
+        (-slope, " It has the wrong sign: sigma is increasing, its slope is positive.",
+         "sigmoid_derivative.x_out.sign"),
+        (points * (1 - points), " That is x (1 - x): the formula sigma (1 - sigma) needs sigma(x), not x -- x is "
+         "the input of the sigmoid here, not its output; is the sigmoid applied to x first?",
+         "sigmoid_derivative.x_out.sigmoid_missing"),
+        (sigma, " That is sigma(x) itself, not its derivative: is the right value returned?",
+         "sigmoid_derivative.x_out.wrong_return"),
+        (sigma ** 2, " That is sigma(x) squared: the 1 - of the second factor is missing.",
+         "sigmoid_derivative.x_out.term_missing"),
+        ((1 - sigma) ** 2, " That is a square of 1 - sigma; the derivative is sigma(x) (1 - sigma(x)).",
+         "sigmoid_derivative.x_out.power"),
+        (sigma * (1 + sigma), " That is sigma (1 + sigma): the derivative is sigma(x) (1 - sigma(x)).",
+         "sigmoid_derivative.x_out.sign"),
+        (1 - sigma, " That is 1 - sigma(x) = e^-x / (1 + e^-x); the derivative is e^-x / (1 + e^-x)^2.",
+         "sigmoid_derivative.x_out.term_missing"),
+        (factor * slope, f" It is off by a constant factor: {factor:.4g} times the slope of sigma.",
+         "sigmoid_derivative.x_out.factor"),
+    ] + [(value, f" sigma is scaled by a constant factor ({k:g}) before the product is taken.",
+          "sigmoid_derivative.x_out.factor") for k, value in scaled.items()]
+    for candidate, hint, code in candidates:
+        if np.shape(candidate) == np.shape(out) and _same(out, candidate, 1e-9):
+            return hint, code
+    return "", "sigmoid_derivative.x_out.wrong_value"
+
 
 def _derivative_properties(sigmoid_derivative, task: str, sigmoid_function=None):
     __tracebackhide__ = True
@@ -268,24 +370,11 @@ def _derivative_properties(sigmoid_derivative, task: str, sigmoid_function=None)
     _unchanged(task, "sigmoid_derivative", points, x)
     close = bool(np.all(np.abs(out - slope) <= 1e-14 + 1e-10 * slope))
     if not close or not _same(quarter, [0.25], 1e-12):
-        hint = ""
-        if _same(out, -slope, 1e-9):
-            hint = " It has the wrong sign: sigma is increasing, its slope is positive."
-        elif _same(out, points * (1 - points), 1e-9):
-            hint = (" That is x (1 - x): the formula sigma (1 - sigma) needs sigma(x), not x -- x is the "
-                    "input of the sigmoid here, not its output.")
-        elif _same(out, sigma, 1e-9):
-            hint = " That is sigma(x) itself, not its derivative."
-        elif _same(out, sigma ** 2, 1e-9) or _same(out, (1 - sigma) ** 2, 1e-9):
-            hint = " That is a square of sigma or of 1 - sigma; the derivative is sigma(x) (1 - sigma(x))."
-        elif _same(out, sigma * (1 + sigma), 1e-9):
-            hint = " That is sigma (1 + sigma): the derivative is sigma(x) (1 - sigma(x))."
-        elif _same(out, 1 - sigma, 1e-9):
-            hint = " That is 1 - sigma(x) = e^-x / (1 + e^-x); the derivative is e^-x / (1 + e^-x)^2."
+        hint, code = _derivative_hint(out, points, sigma, slope)
         wrong = int(np.argmax(np.abs(out - slope)))
         _fail(task, f"sigmoid_derivative({points[wrong]:g}) must be sigma'({points[wrong]:g}) = "
                     f"{slope[wrong]:.8g}, yours is {out[wrong]:.8g} (and at 0 it must be 1/4, yours is "
-                    f"{quarter[0]:.6g}).{hint}")
+                    f"{quarter[0]:.6g}).{hint}", code=code)
 
     for shape in ((2, 3), (4,), (2, 1, 3)):
         x = 3 * rng.normal(size=shape)
@@ -298,7 +387,7 @@ def _derivative_properties(sigmoid_derivative, task: str, sigmoid_function=None)
             numeric[index] = (_sigma(probe[index] + 1e-6) - _sigma(probe[index] - 1e-6)) / 2e-6
         if not _same(out, numeric, 1e-6):
             _fail(task, f"sigmoid_derivative for x of shape {shape} differs from the slope of sigma by finite "
-                        f"differences (relative error {_error(out, numeric):.2e}).")
+                        f"differences (relative error {_error(out, numeric):.2e}).", code="sigmoid_derivative.x_out.fd_mismatch")
         if sigmoid_function is not None:
             # and the slope of the student's own sigmoid
             values = [_array(task, "sigmoid_function(x)", _call(task, "sigmoid_function", sigmoid_function,
@@ -306,17 +395,17 @@ def _derivative_properties(sigmoid_derivative, task: str, sigmoid_function=None)
             own = (values[0] - values[1]) / 2e-6
             if not _same(out, own, 1e-6):
                 _fail(task, f"sigmoid_derivative does not match the slope of your sigmoid_function by finite "
-                            f"differences (relative error {_error(out, own):.2e}).")
+                            f"differences (relative error {_error(out, own):.2e}).", code="sigmoid_derivative.x_out.not_own_slope")
 
     large = np.array(LARGE_POINTS)
     out, caught = _watched(task, "sigmoid_derivative", sigmoid_derivative, large.copy())
     if caught:
         _fail(task, f"sigmoid_derivative warns {caught[0]!r} for x in {list(LARGE_POINTS)}: compute it from "
-                    f"your sigmoid_function, which must not overflow.")
+                    f"your sigmoid_function, which must not overflow.", code="sigmoid_derivative.x_out.overflow")
     out = _array(task, f"sigmoid_derivative(x) for x = {list(LARGE_POINTS)}", out, large.shape)
     if np.max(np.abs(out)) > 1e-300:
         _fail(task, f"sigmoid_derivative must be (about) 0 for x in {list(LARGE_POINTS)}; yours gives up to "
-                    f"{np.max(np.abs(out)):.3g}.")
+                    f"{np.max(np.abs(out)):.3g}.", code="sigmoid_derivative.x_out.large_x_wrong")
 
 
 @_check("2b")
@@ -346,7 +435,7 @@ def _logit(task: str, description: str, p) -> np.ndarray:
         if np.any(p < 0) and np.all(p > -1) and np.all(p < 1):
             hint += " Values between -1 and 1 look like tanh."
         _fail(task, f"{description} must lie strictly between 0 and 1 (it is a sigmoid), yours range from "
-                    f"{np.min(p):.4g} to {np.max(p):.4g}.{hint}")
+                    f"{np.min(p):.4g} to {np.max(p):.4g}.{hint}", code="neuron.x_out.not_sigmoid")
     return np.log(p) - np.log1p(-p)
 
 
@@ -371,11 +460,11 @@ def _forward_properties(forward, task: str):
         zero_logit = _logit(task, "the outputs of forward", zero)
         if not _same(zero_logit, b, 1e-9):
             if _same(zero, b + 0.5, 1e-9):
-                _fail(task, "forward adds b after the sigmoid: it must be sigma(x w^T + b), b inside.")
+                _fail(task, "forward adds b after the sigmoid: it must be sigma(x w^T + b), b inside.", code="neuron.x_out.bias_outside")
             if np.allclose(zero, 0.5, atol=1e-12):
-                _fail(task, "the bias b is not added: forward of an all-zero input must give sigma(b).")
+                _fail(task, "the bias b is not added: forward of an all-zero input must give sigma(b).", code="neuron.x_out.bias_missing")
             _fail(task, f"forward of an all-zero input must give sigma(b) (relative error of its logit "
-                        f"{_error(zero_logit, b):.2e}).")
+                        f"{_error(zero_logit, b):.2e}).", code="neuron.x_out.bias_wrong")
         if n_in <= 8:
             units = _array(task, "forward(identity matrix, w, b)",
                            _call(task, "forward", forward, np.eye(n_in), w, b), (n_in, n_out))
@@ -387,23 +476,78 @@ def _forward_properties(forward, task: str):
                 elif _same(response, 2 * w.T, 1e-8):
                     hint = " It is twice w: is the sigmoid 1 / (1 + e^-z), not 1 / (1 + e^-2z)?"
                 _fail(task, f"for a unit input in component j, sigma^-1(output) - b must be column j of w "
-                            f"(w has shape (n_out, n_in)); relative error {_error(response, w.T):.2e}.{hint}")
+                            f"(w has shape (n_out, n_in)); relative error {_error(response, w.T):.2e}.{hint}", code="neuron.x_out.weights_wrong")
         for i in range(batch):  # samples in a batch are independent
             single = _call(task, "forward", forward, x[i:i + 1], w, b)
             if not _same(np.asarray(single, dtype=float).reshape(-1), out[i], 1e-12):
                 _fail(task, f"sample {i} of a batch gives another result than the same sample alone: "
-                            f"samples must not mix.")
+                            f"samples must not mix.", code="neuron.x_out.samples_mix")
         twice = _logit(task, "the outputs of forward", _array(
             task, description, _call(task, "forward", forward, 2 * x, w, b), (batch, n_out)))
         if not _same(twice - zero_logit, 2 * (logit - zero_logit), 1e-8):
             _fail(task, "sigma^-1(forward(x, w, b)) must be affine in x (x w^T + b): doubling x must double "
-                        "x w^T.")
+                        "x w^T.", code="neuron.x_out.not_affine")
         other = np.array(w) * -1.0
         flipped = _logit(task, "the outputs of forward", _array(
             task, description, _call(task, "forward", forward, x, other, b), (batch, n_out)))
         if not _same(flipped - zero_logit, -(logit - zero_logit), 1e-8):
             _fail(task, "forward must use the weights w it is given (not a global variable): negating w must "
-                        "negate x w^T.")
+                        "negate x w^T.", code="neuron.x_out.global_w")
+
+
+def _forward_diagnosed(forward, task: str):
+    """:func:`_forward_properties`; a failure is then probed for the kind of mistake."""
+    __tracebackhide__ = True
+    try:
+        _forward_properties(forward, task)
+    except CheckFailed as failure:
+        if failure.code not in ("argument.in_place", "call.not_implemented"):
+            _forward_probe(task, forward)
+        raise
+
+
+def _forward_probe(task: str, forward):
+    """After a failure: compare forward on a square problem (n_in = n_out = batch, every product
+    fits) with typical wrong variants of sigma(x w^T + b) -- wrong answers, only to recognise them."""
+    __tracebackhide__ = True
+    rng = _rng(56)
+    x, w, b = rng.normal(size=(4, 4)), 0.5 * rng.normal(size=(4, 4)), 0.5 * rng.normal(size=(1, 4))
+    try:
+        out = np.asarray(forward(x.copy(), w.copy(), b.copy()), dtype=float)
+    except Exception:  # the failure's own message stands
+        return
+    z = x @ w.T + b
+    correct = _sigma_array(z)
+    if out.shape != correct.shape or _same(out, correct, 1e-9):
+        return
+    variants = {
+        ("forward.sign", "has the wrong sign: its outputs are -sigma(x w^T + b)"): -correct,
+        ("forward.transposed", "uses w where its transpose belongs (works only by luck of shapes)"):
+            _sigma_array(x @ w + b),
+        ("forward.wrong_return", "returns its argument w, not the sigmoid: is the right value returned "
+                                 "(stored and returned)?"): w,
+        ("forward.wrong_return", "returns its argument x, not the sigmoid: is the right value returned "
+                                 "(stored and returned)?"): x,
+        ("forward.sigmoid_missing", "returns x w^T + b: is the sigmoid applied last, so that every output lies "
+                                    "between 0 and 1?"): z,
+    }
+    for (kind, words), candidate in variants.items():
+        if np.shape(candidate) == out.shape and _same(out, candidate, 1e-9):
+            _fail(task, f"forward {words}", code=_NEURON_CODES[kind])
+    factor = float(np.vdot(correct, out) / np.vdot(correct, correct))
+    if _same(out, factor * correct, 1e-9):
+        _fail(task, f"forward is off by a constant factor: its outputs are {factor:.4g} times sigma(x w^T + b).",
+              code="neuron.x_out.factor")
+    for inner in (1 / x.shape[1], 1 / x.shape[0], 2.0, 0.5):
+        if _same(out, _sigma_array(inner * (x @ w.T) + b), 1e-9):
+            _fail(task, f"forward scales x w^T by a constant factor ({inner:.4g}) inside the sigmoid.",
+                  code="neuron.x_out.factor")
+
+
+#: the kinds of wrong forward that :func:`_forward_probe` recognises -> their codes
+_NEURON_CODES = {"forward.sign": "neuron.x_out.sign", "forward.transposed": "neuron.x_out.transposed",
+                 "forward.wrong_return": "neuron.x_out.wrong_return",
+                 "forward.sigmoid_missing": "neuron.x_out.sigmoid_missing"}
 
 
 @_check("2c")
@@ -412,7 +556,7 @@ def check_forward(forward, sigmoid_function=None):
     task = "2c"
     _implemented(task, "forward", forward, np.zeros((1, 2)), np.zeros((1, 2)), np.zeros((1, 1)))
     _builds_on(task, sigmoid_function=sigmoid_function)
-    _forward_properties(forward, task)
+    _forward_diagnosed(forward, task)
     return "forward(x, w, b) is sigma(x w^T + b) for a batch of samples, one row each."
 
 
@@ -423,28 +567,58 @@ def _cost(x, w, b, target) -> float:
     return 0.5 * float(np.sum((1.0 / (1.0 + np.exp(-(x @ w.T + b))) - target) ** 2))
 
 
-def _gradient_hint(name: str, value, x, w, b, target) -> str:
+def _gradient_hint(name: str, value, x, w, b, target) -> tuple[str, str]:
     """Name a typical mistake behind a wrong ``dw`` or ``db`` (the candidates are wrong answers)."""
     try:
         value = np.asarray(value, dtype=float)
         z = x @ w.T + b
         p = 1.0 / (1.0 + np.exp(-z))
+
+        def sigma(values):
+            return 1.0 / (1.0 + np.exp(-values))
+        slope = p * (1 - p)
         candidates = {
-            "it misses the factor sigma'(z) = sigma(z) (1 - sigma(z)) of the chain rule":
-                p - target,
-            "sigma' is taken of the output p = sigma(z); it belongs to the input z = x w^T + b":
+            ("the target is left out of the difference prediction - target", "mse_gradients.delta.term_missing"):
+                p * slope,
+            ("x w^T is left out of z = x w^T + b", "mse_gradients.delta.term_missing"):
+                (sigma(b + 0 * z) - target) * sigma(b + 0 * z) * (1 - sigma(b + 0 * z)),
+            ("the factor sigma'(z) of the chain rule is replaced by z itself -- the derivative is missing",
+             "mse_gradients.delta.derivative_missing"): (p - target) * z,
+            ("the prediction is z itself: is the sigmoid applied to z?", "mse_gradients.delta.sigmoid_missing"):
+                (z - target) * slope,
+            ("z = x w^T + b has the wrong sign", "mse_gradients.delta.sign"):
+                (sigma(-z) - target) * sigma(-z) * (1 - sigma(-z)),
+            (f"x w^T inside z is divided by a constant factor (n_in = {x.shape[1]}) -- it looks averaged",
+             "mse_gradients.delta.factor"):
+                (sigma(x @ w.T / x.shape[1] + b) - target) * sigma(x @ w.T / x.shape[1] + b)
+                * (1 - sigma(x @ w.T / x.shape[1] + b)),
+            ("it misses the factor sigma'(z) = sigma(z) (1 - sigma(z)) of the chain rule",
+             "mse_gradients.delta.derivative_missing"): p - target,
+            ("sigma' is taken of the output p = sigma(z); it belongs to the input z = x w^T + b",
+             "mse_gradients.delta.derivative_of_output"):
                 (p - target) * (1 / (1 + np.exp(-p))) * (1 - 1 / (1 + np.exp(-p))),
-            "it leaves out the bias b: z = x w^T + b":
+            ("it leaves out the bias b: z = x w^T + b", "mse_gradients.delta.bias_missing"):
                 (1 / (1 + np.exp(-(x @ w.T))) - target) * (1 / (1 + np.exp(-(x @ w.T))))
                 * (1 - 1 / (1 + np.exp(-(x @ w.T)))),
         }
-        for mistake, delta in candidates.items():
+        for (mistake, code), delta in candidates.items():
             wrong = delta.T @ x if name == "dw" else np.sum(delta, axis=0, keepdims=True)
             if wrong.shape == value.shape and _same(value, wrong, 1e-8):
-                return f" {name} looks like {mistake}."
+                return f" {name} looks like {mistake}.", code
+        if name == "db":
+            delta = (p - target) * slope
+            for (mistake, code), wrong in {
+                    ("sums over the outputs (axis 1), the wrong axis: sum over the batch", "mse_gradients.db.axis"):
+                        np.sum(delta, axis=1, keepdims=True),
+                    ("sums over every axis: sum over the batch only (axis 0) -- the wrong axis",
+                     "mse_gradients.db.axis"): np.sum(delta),
+                    ("is not summed over the batch: one row per sample", "mse_gradients.db.not_summed"): delta,
+            }.items():
+                if np.shape(wrong) == value.shape and _same(value, wrong, 1e-8):
+                    return f" db {mistake}.", code
     except (TypeError, ValueError):
         pass
-    return ""
+    return "", ""
 
 
 GRADIENT_HINTS = {
@@ -465,12 +639,13 @@ def _gradient_properties(mse_gradients, task: str):
         target = _one_hot(rng, batch, n_out) if batch % 2 else rng.uniform(size=(batch, n_out))
         originals = x.copy(), w.copy(), b.copy(), target.copy()
         description = f"mse_gradients(x, w, b, target) for x {x.shape}, w {w.shape}, b {b.shape}"
-        result = _pair(task, description, _call(task, "mse_gradients", mse_gradients, x, w, b, target), "dw", "db")
+        result = _pair(task, description, _call(task, "mse_gradients", mse_gradients, x, w, b, target,
+                                                diagnose=_square_gradient_probe(task, mse_gradients)), "dw", "db")
         for name, original, now in zip(("x", "w", "b", "target"), originals, (x, w, b, target)):
             _unchanged(task, "mse_gradients", original, now, f"its argument {name}")
         dw, db = result
         if np.shape(dw) == b.shape and np.shape(db) == w.shape:
-            _fail(task, "mse_gradients returns (db, dw): return dw first, then db.")
+            _fail(task, "mse_gradients returns (db, dw): return dw first, then db.", code="mse_gradients.result.order")
         probes = {"dw": w.copy(), "db": b.copy()}
         numeric = {"dw": gradcheck.numerical_gradient(lambda: _cost(x, probes["dw"], b, target), probes["dw"]),
                    "db": gradcheck.numerical_gradient(lambda: _cost(x, w, probes["db"], target), probes["db"])}
@@ -478,16 +653,55 @@ def _gradient_properties(mse_gradients, task: str):
             comparison = gradcheck.compare(name, None if value is None else _as_array(value), numeric[name], batch)
             if not comparison.ok:
                 diagnosis = comparison.diagnosis()
-                hint = _gradient_hint(name, value, x, w, b, target)
+                hint, hint_code = _gradient_hint(name, value, x, w, b, target)
                 if not hint and "constant factor" in diagnosis and _same(_as_array(value), 2 * numeric[name], 1e-6):
                     hint = (" Twice the gradient: is the 1/2 of the cost forgotten? d/dp 1/2 (p - t)^2 = p - t.")
+                    hint_code = "mse_gradients.dw.half_missing"
                 if not hint and "wrong sign" in diagnosis:
                     hint = " The cost's derivative is prediction - target, not target - prediction."
+                    hint_code = "mse_gradients.dw.arguments_swapped"
                 if not hint and "shape" in diagnosis:
                     hint = " " + GRADIENT_HINTS[name]
-                _fail(task, f"{description}: {diagnosis}.{hint}")
+                    hint_code = "mse_gradients.result.shape"
+                _fail(task, f"{description}: {diagnosis}.{hint}", code=hint_code or fd_code(
+                    "mse_gradients", name, comparison.kind()))
             worst = max(worst, comparison.error)
     return worst
+
+
+def _square_gradient_probe(task: str, mse_gradients):
+    """A probe for a shape error in mse_gradients: with n_in = n_out = batch every product fits,
+    so finite differences there tell whether dw or db is transposed (or otherwise wrong).
+    Returns ``diagnose(error)`` for :func:`hamlet_utils.checking.call`."""
+    def diagnose(error):
+        __tracebackhide__ = True
+        if not (isinstance(error, ValueError) and any(word in str(error) for word in ("shape", "mismatch",
+                                                                                      "broadcast", "align"))):
+            return
+        rng = _rng(55)
+        x, w, b = rng.normal(size=(4, 4)), 0.5 * rng.normal(size=(4, 4)), 0.5 * rng.normal(size=(1, 4))
+        target = rng.uniform(size=(4, 4))
+        try:
+            dw, db = mse_gradients(x.copy(), w.copy(), b.copy(), target.copy())
+        except Exception:  # no fit even here: the error's own message stands
+            return
+        probes = {"dw": w.copy(), "db": b.copy()}
+        numeric = {"dw": gradcheck.numerical_gradient(lambda: _cost(x, probes["dw"], b, target), probes["dw"]),
+                   "db": gradcheck.numerical_gradient(lambda: _cost(x, w, probes["db"], target), probes["db"])}
+        z = x @ w.T + b
+        delta = (1 / (1 + np.exp(-z)) - target) * np.exp(-z) / (1 + np.exp(-z)) ** 2
+        if _same(_as_array(dw), np.einsum("ji,kj->ik", delta, x), 1e-8):  # x used transposed
+            _fail(task, f"mse_gradients: the shapes do not fit (NumPy: {error}). With n_in = n_out = batch, where "
+                        f"every product fits, dw uses x transposed: dw has the shape of w, (n_out, n_in) -- check "
+                        f"the order and transposes of its product.", code="mse_gradients.dw.transposed", cause=error)
+        for name, value in (("dw", dw), ("db", db)):
+            comparison = gradcheck.compare(name, _as_array(value), numeric[name], 4)
+            if not comparison.ok and comparison.kind() != "mismatch":
+                _fail(task, f"mse_gradients: the shapes do not fit (NumPy: {error}). With n_in = n_out = batch, "
+                            f"where every product fits, {comparison.diagnosis()}: check the order and transposes "
+                            f"in the product that computes {name}.",
+                      code=fd_code("mse_gradients", name, comparison.kind()), cause=error)
+    return diagnose
 
 
 def _as_array(value):
@@ -524,21 +738,22 @@ def _sgd_properties(sgd_step, task: str):
         for name, original, now in zip(("w", "b", "dw", "db"), originals, (w, b, dw, db)):
             _unchanged(task, "sgd_step", original, now, f"its argument {name}")
         if np.shape(result[0]) == b.shape and np.shape(result[1]) == w.shape:
-            _fail(task, "sgd_step returns (b, w): return the new w first, then the new b.")
+            _fail(task, "sgd_step returns (b, w): return the new w first, then the new b.", code="sgd_step.result.order")
         for name, value, before, gradient in (("w", result[0], originals[0], originals[2]),
                                               ("b", result[1], originals[1], originals[3])):
             after = _array(task, f"the new {name} of sgd_step", value, before.shape)
             step, wanted = after - before, -learning_rate * gradient
             if _same(step, wanted, 1e-12) or (learning_rate == 0 and np.array_equal(after, before)):
                 continue
-            if not np.any(step):
-                _fail(task, f"the new {name} equals the old one: sgd_step must move it.")
-            if _same(step, -wanted, 1e-12):
-                _fail(task, f"{name} moved uphill: gradient descent steps against the gradient (wrong sign).")
-            if learning_rate and _same(step, wanted / learning_rate, 1e-12):
-                _fail(task, f"{name} moved by the whole gradient: multiply it by the learning rate.")
+            mistake = _step_mistake(step, wanted, after, learning_rate)
+            if mistake:
+                kind, words = mistake
+                if kind == "not_updated":
+                    words = "equals the old one: the step -learning_rate * gradient is missing"
+                _fail(task, f"the new {name} {words} (sgd_step).", code=step_code("sgd_step", name, kind))
             _fail(task, f"the new {name} must be {name} - learning_rate * d{name} (learning_rate={learning_rate}); "
-                        f"relative error of the step {_error(step, wanted):.2e}.")
+                        f"relative error of the step {_error(step, wanted):.2e}.",
+                  code=step_code("sgd_step", name, "wrong_step"))
 
 
 @_check("2e")
@@ -565,9 +780,9 @@ def check_single_step(w, b, w_initial, b_initial, random_input, random_label, le
     b = _array(task, "b", b, b_initial.shape)
     if np.array_equal(w, w_initial) and np.array_equal(b, b_initial):
         _fail(task, "w and b still hold the initial parameters: compute the gradients with mse_gradients, "
-                    "then assign what sgd_step returns, `w, b = sgd_step(...)` (it returns new arrays).")
+                    "then assign what sgd_step returns, `w, b = sgd_step(...)` (it returns new arrays).", code="step.w.not_updated")
     if mse_gradients is None:
-        _fail(task, "the check needs mse_gradients: run the check cell as given.")
+        _fail(task, "the check needs mse_gradients: run the check cell as given.", code="step.check_cell_edited")
     x, y = np.asarray(random_input, dtype=float), np.asarray(random_label, dtype=float)
     dw, db = _pair(task, "mse_gradients(random_input, w_initial, b_initial, random_label)",
                    _call(task, "mse_gradients", mse_gradients, x, w_initial.copy(), b_initial.copy(), y), "dw", "db")
@@ -578,14 +793,14 @@ def check_single_step(w, b, w_initial, b_initial, random_input, random_label, le
         return "w and b took one gradient descent step on random_input and random_label."
     for name, (step, wanted) in steps.items():
         if not np.any(step):
-            _fail(task, f"{name} did not change: update both w and b, `w, b = sgd_step(w, b, dw, db, learning_rate)`.")
+            _fail(task, f"{name} did not change: update both w and b, `w, b = sgd_step(w, b, dw, db, learning_rate)`.", code="step.w.not_updated")
     if all(_same(step, -wanted, 1e-7) for step, wanted in steps.values()):
-        _fail(task, "w and b moved uphill: step against the gradient (sgd_step subtracts it).")
+        _fail(task, "w and b moved uphill: step against the gradient (sgd_step subtracts it).", code="step.w.sign")
     try:  # two steps: the cell ran twice without the hyperparameter cell in between
         w_one, b_one = w_initial - learning_rate * dw, b_initial - learning_rate * db
         dw_one, db_one = (np.asarray(part, dtype=float) for part in mse_gradients(x, w_one, b_one, y))
         if _same(w, w_one - learning_rate * dw_one, 1e-7) and _same(b, b_one - learning_rate * db_one, 1e-7):
-            _fail(task, "w and b took two steps: run the hyperparameter cell again, then the task 2f cell once.")
+            _fail(task, "w and b took two steps: run the hyperparameter cell again, then the task 2f cell once.", code="step.w.two_steps")
     except CheckFailed:
         raise
     except Exception:  # the diagnosis below stands on its own
@@ -593,7 +808,7 @@ def check_single_step(w, b, w_initial, b_initial, random_input, random_label, le
     _fail(task, f"w and b are not one step of gradient descent from w_initial and b_initial on random_input "
                 f"and random_label with learning_rate (relative error of the step of w "
                 f"{_error(*steps['w']):.2e}). Use mse_gradients(random_input, w, b, random_label) and sgd_step, "
-                f"and run the hyperparameter cell again before this task.")
+                f"and run the hyperparameter cell again before this task.", code="step.w.not_one_step")
 
 
 # --------------------------------------------------------------------------- task 3
@@ -617,14 +832,14 @@ def check_task3(history_task3, sigmoid_function=None, forward=None, mse_gradient
     functions = (sigmoid_function, forward, mse_gradients, sgd_step)
     if not isinstance(history_task3, History):
         _fail(task, f"`{name}` must hold what train(...) returns, e.g. `{name} = train(...)`; it is a "
-                    f"{type(history_task3).__name__}.")
+                    f"{type(history_task3).__name__}.", code="training.history.missing")
     settings = history_task3.settings
     if len(history_task3) or history_task3.failure:
         if (settings.get("batch_size") != 600 or not np.isclose(settings.get("learning_rate", 0), 1e-4)
                 or settings.get("number_epochs") != 100):
             _fail(task, f"train with the given hyperparameters (number_epochs=100, batch_size=600, "
                         f"learning_rate=0.0001); `{name}` used number_epochs={settings.get('number_epochs')}, "
-                        f"batch_size={settings.get('batch_size')}, learning_rate={settings.get('learning_rate')}.")
+                        f"batch_size={settings.get('batch_size')}, learning_rate={settings.get('learning_rate')}.", code="training.settings.wrong")
     problem = None
     if history_task3.failure:
         problem = f"training stopped ({history_task3.failure})"
@@ -641,7 +856,7 @@ def check_task3(history_task3, sigmoid_function=None, forward=None, mse_gradient
             raise NotCheckedYet(f"{problem}, because an earlier task fails -- {failures[0]} "
                                  f"Fix that and train again.")
         _fail(task, f"{problem}: is `neuron` a fresh SigmoidNeuron(input_size, label_size), trained with "
-                    f"MeanSquareError() and the given hyperparameters?")
+                    f"MeanSquareError() and the given hyperparameters?", code="training.accuracy.too_low")
     history = _history(task, history_task3, name)
     wanted = minimum_accuracy(TASK3_MINIMUM_ACCURACY, len(history))
     return (f"{len(history)} epochs, validation accuracy {history.final_accuracy:.4f} "
@@ -649,5 +864,5 @@ def check_task3(history_task3, sigmoid_function=None, forward=None, mse_gradient
 
 
 #: the properties each function task's check is made of, for the checks of the tasks built on it
-_PROPERTIES = {"2a": _sigmoid_properties, "2b": _derivative_properties, "2c": _forward_properties,
+_PROPERTIES = {"2a": _sigmoid_diagnosed, "2b": _derivative_properties, "2c": _forward_diagnosed,
                "2d": _gradient_properties, "2e": _sgd_properties}

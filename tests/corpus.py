@@ -62,6 +62,15 @@ class Submission:
     task: str | None = None
     message: str | None = None
     also_fails: tuple = ()
+    #: the task whose *hidden* test fails, where it is not ``task``: an estimate that keeps stale
+    #: data fails its visible check (task 2b / 6b, since issue #12), the hidden tests still judge
+    #: it by the gradient (2c / 6c)
+    hidden_task: str | None = None
+
+    @property
+    def graded_task(self) -> str | None:
+        """The task whose hidden test this submission fails."""
+        return self.hidden_task or self.task
 
     @property
     def description(self) -> str:
@@ -79,12 +88,13 @@ WRONG: list[Submission] = []
 CORRECT: list[Submission] = []
 
 
-def wrong(kind: str, task: str, message: str, also_fails=()):
-    """Register a mixin as a wrong submission whose ``task`` check fails with ``message``."""
+def wrong(kind: str, task: str, message: str, also_fails=(), hidden_task=None):
+    """Register a mixin as a wrong submission whose ``task`` check fails with ``message``
+    (and whose hidden test of ``hidden_task``, by default ``task``, fails)."""
     assert task in TASKS[kind] and all(other in TASKS[kind] for other in also_fails)
 
     def register(mixin):
-        WRONG.append(Submission(mixin.__name__, kind, mixin, False, task, message, tuple(also_fails)))
+        WRONG.append(Submission(mixin.__name__, kind, mixin, False, task, message, tuple(also_fails), hidden_task))
         return mixin
     return register
 
@@ -120,7 +130,7 @@ class LinearForwardUsesWWithDot:
         return np.dot(x_in, self.w) + self.b
 
 
-@wrong("Linear", "2a", "the bias b is not added", also_fails=("2d",))
+@wrong("Linear", "2a", "leaves out the bias b", also_fails=("2d",))
 class LinearForwardNoBias:
     """forward forgets the bias"""
     def forward(self, x_in):
@@ -145,7 +155,7 @@ class LinearForwardModifiesInput:
         return self.x_in @ self.w.T + self.b
 
 
-@wrong("Linear", "2a", "It looks transposed", also_fails=("2d",))
+@wrong("Linear", "2a", "uses w where its transpose belongs", also_fails=("2d",))
 class LinearForwardTransposedOutput:
     """forward returns w @ x_in.T + b.T, shape (n_out, batch)"""
     def forward(self, x_in):
@@ -170,7 +180,7 @@ class LinearForwardMixesSamples:
         return (centred + np.mean(x_in)) @ self.w.T + self.b
 
 
-@wrong("Linear", "2d", "Check the shapes")
+@wrong("Linear", "2d", "dw is transposed")
 class LinearBackwardTransposedDw:
     """dw += x_in.T @ d_out: shape (n_in, n_out)"""
     def backward(self, d_out):
@@ -179,7 +189,7 @@ class LinearBackwardTransposedDw:
         return d_out @ self.w
 
 
-@wrong("Linear", "2d", "It looks transposed")
+@wrong("Linear", "2d", "dw has the shape of w transposed")
 class LinearBackwardTransposedDwRebound:
     """dw = x_in.T @ d_out: transposed, and rebound to shape (n_in, n_out)"""
     def backward(self, d_out):
@@ -234,7 +244,7 @@ class LinearBackwardDinWrongSign:
         return -d_out @ self.w
 
 
-@wrong("Linear", "2d", "db differs from the finite-difference estimate")
+@wrong("Linear", "2d", "db sums d_out over every axis")
 class LinearBackwardDbSumsEverything:
     """db += np.sum(d_out): one number for every bias"""
     def backward(self, d_out):
@@ -243,7 +253,7 @@ class LinearBackwardDbSumsEverything:
         return d_out @ self.w
 
 
-@wrong("Linear", "2d", "Check the shapes")
+@wrong("Linear", "2d", "not summed over the batch")
 class LinearBackwardDbWrongAxis:
     """db += np.sum(d_out, axis=1, keepdims=True)"""
     def backward(self, d_out):
@@ -261,7 +271,7 @@ class LinearBackwardDbNotSummed:
         return d_out @ self.w
 
 
-@wrong("Linear", "2d", "Check the shapes")
+@wrong("Linear", "2d", "d_in uses w transposed")
 class LinearBackwardDinUsesWT:
     """d_in = d_out @ w.T (only works for square layers)"""
     def backward(self, d_out):
@@ -299,7 +309,7 @@ class LinearBackwardReturnsNone:
         self.d_in = d_out @ self.w
 
 
-@wrong("Linear", "2d", "AttributeError")
+@wrong("Linear", "2d", "reads the attribute `d_in` before it was ever set")
 class LinearBackwardKeepsStubReturn:
     """computes a local d_in but keeps the template's `return self.d_in`"""
     def backward(self, d_out):
@@ -349,7 +359,7 @@ class LinearUpdateZeroesFirst:
         self.b -= learning_rate * self.db
 
 
-@wrong("Linear", "2e", "w must move by -learning_rate * dw")
+@wrong("Linear", "2e", "w moved by a constant factor too far: 100 times")
 class LinearUpdateDividesByLearningRate:
     """w -= dw / lr"""
     def update_parameters(self, learning_rate):
@@ -526,7 +536,7 @@ class MSEModifiesInput:
         return 0.5 * prediction ** 2
 
 
-@wrong("MeanSquareError", "2b", "must be 0.5 in every element", also_fails=("2c",))
+@wrong("MeanSquareError", "2b", "estimate is off by a constant factor: yours is 0.25 times", also_fails=("2c",))
 class MSEDividedByBatch:
     """per element, but divided by the batch size"""
     def estimate(self, target, prediction):
@@ -563,7 +573,7 @@ class MSEGradientDividedByBatch:
         return (self.prediction - self.target) / self.prediction.shape[0]
 
 
-@wrong("MeanSquareError", "2c", "gradient at the data of an earlier estimate call")
+@wrong("MeanSquareError", "2b", "keeps the target of its first call", also_fails=("2c",), hidden_task="2c")
 class MSEStalePrediction:
     """stores prediction and target only on the first estimate"""
     def estimate(self, target, prediction):
@@ -595,7 +605,7 @@ class MSEGradientFromCostWithoutSign:
         return np.sqrt(2 * cost)
 
 
-@wrong("MeanSquareError", "2c", "raised TypeError")
+@wrong("MeanSquareError", "2b", "does not store its argument target", also_fails=("2c",), hidden_task="2c")
 class MSEDoesNotStore:
     """estimate does not store prediction and target: gradient computes None - None"""
     def estimate(self, target, prediction):
@@ -850,7 +860,7 @@ class SoftMaxUnstable:
         return self.x_out
 
 
-@wrong("SoftMax", "6a", "softmax overflows or underflows for large inputs", also_fails=("6d",))
+@wrong("SoftMax", "6a", "must be taken over each row (axis 1), not over the whole batch", also_fails=("6d",))
 class SoftMaxGlobalMax:
     """subtracts the maximum of the whole batch, not of each row"""
     def forward(self, x_in):
@@ -916,7 +926,7 @@ class SoftMaxBackwardWrongAxis:
         return self.x_out * (d_out - np.sum(d_out * self.x_out, axis=0, keepdims=True))
 
 
-@wrong("SoftMax", "6d", "Check the shapes")
+@wrong("SoftMax", "6d", "a sum or maximum over each row lost its axis -- keep it (keepdims)")
 class SoftMaxBackwardNoKeepdims:
     """sums over axis 1 without keepdims: (batch,) does not broadcast against (batch, n)"""
     def backward(self, d_out):
@@ -1034,7 +1044,7 @@ class CrossEntropyScalarMean:
         return np.mean(-np.sum(target * np.log(x_in + self.eps), axis=1))
 
 
-@wrong("CrossEntropy", "6b", "a prediction equal to the one-hot target must cost 0", also_fails=("6c",))
+@wrong("CrossEntropy", "6b", "the cross-entropy leaves out the target", also_fails=("6c",))
 class CrossEntropyWithoutTarget:
     """-log(x_in).sum(axis=1): the target is not used"""
     def estimate(self, target, x_in):
@@ -1042,7 +1052,7 @@ class CrossEntropyWithoutTarget:
         return -np.log(x_in + self.eps).sum(axis=1)
 
 
-@wrong("CrossEntropy", "6b", "the cross-entropy of that sample must be", also_fails=("6c",))
+@wrong("CrossEntropy", "6b", "it takes the log to base 10", also_fails=("6c",))
 class CrossEntropyLog10:
     """log10 instead of the natural log"""
     def estimate(self, target, x_in):
@@ -1088,7 +1098,7 @@ class CrossEntropyGradientModifiesPrediction:
         return -self.target / self.x_in
 
 
-@wrong("CrossEntropy", "6c", "gradient at the data of an earlier estimate call")
+@wrong("CrossEntropy", "6b", "keeps the target of its first call", also_fails=("6c",), hidden_task="6c")
 class CrossEntropyStale:
     """stores target and x_in in the first estimate only ('if self.x_in is None')"""
     def estimate(self, target, x_in):
@@ -1097,7 +1107,7 @@ class CrossEntropyStale:
         return -np.sum(target * np.log(x_in + self.eps), axis=1)
 
 
-@wrong("CrossEntropy", "6c", "raised TypeError")
+@wrong("CrossEntropy", "6b", "does not store its argument target", also_fails=("6c",), hidden_task="6c")
 class CrossEntropyDoesNotStore:
     """estimate does not store the target"""
     def estimate(self, target, x_in):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import functools
+import hashlib
 import io
 import re
 import sys
@@ -404,6 +405,24 @@ def corpus() -> list[Mutant]:
     return list(_corpus())
 
 
+#: the halves of the corpus: work is judged on ``dev``; ``held-out`` measures it honestly
+SPLITS = ("dev", "held-out", "all")
+
+
+def half(mutant_id: str) -> str:
+    """``dev`` or ``held-out``: a fixed hash of the id (not Python's salted hash), so the split
+    is the same in every process and does not move when other mutants come or go."""
+    return "dev" if hashlib.sha256(mutant_id.encode()).digest()[0] % 2 == 0 else "held-out"
+
+
+def split(mutants, which: str = "all") -> list:
+    """The mutants (or results, dicts with an ``id``) of one half, or all of them."""
+    if which not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, not {which!r}")
+    ids = (lambda m: m["id"]) if mutants and isinstance(mutants[0], dict) else (lambda m: m.id)
+    return [m for m in mutants if which == "all" or half(ids(m)) == which]
+
+
 # --------------------------------------------------------------------------- running the checks
 
 def checks_of(mutant: Mutant) -> dict:
@@ -433,6 +452,18 @@ def run_check(check) -> tuple[str, str]:
     if " not checked yet: " in printed:
         return "deferred", printed
     return "passed", printed
+
+
+def failure_code(check) -> str | None:
+    """The misconception code of the CheckFailed ``check()`` raises; None when it does not fail."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            check()
+    except (checks.CheckFailed, neuron_checks.CheckFailed) as failure:
+        return failure.code
+    except Exception:  # noqa: BLE001 - crashes are tested on their own
+        return None
+    return None
 
 
 # --------------------------------------------------------------------------- classifying a failure

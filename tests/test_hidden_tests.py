@@ -51,9 +51,9 @@ def by_name(submissions):
 @by_name(corpus.WRONG)
 def test_wrong_submission_fails_its_hidden_test_only(submission, reference, capsys):
     cls = submission.build(reference)
-    assert verdict(submission.task, cls, capsys) is not None, submission.name
+    assert verdict(submission.graded_task, cls, capsys) is not None, submission.name
     for task in corpus.TASKS[submission.kind]:
-        if task != submission.task:
+        if task != submission.graded_task:
             assert verdict(task, cls, capsys) is None, (task, submission.name)
 
 

@@ -205,7 +205,7 @@ WRONG = [
                "transposed"),
     Submission("gradients_half_dropped", "2d", _mse(lambda x, w, b, t: 2 * _delta(x, w, b, t)), "1/2",
                "constant factor"),
-    Submission("gradients_db_not_summed", "2d", _mse(_delta, db_of=lambda d: d), "sum over the batch", "shape"),
+    Submission("gradients_db_not_summed", "2d", _mse(_delta, db_of=lambda d: d), "db is not summed over the batch", "shape"),
     Submission("gradients_db_without_keepdims", "2d", _mse(_delta, db_of=lambda d: np.sum(d, axis=0)),
                "keepdims", "shape"),
     Submission("gradients_swapped", "2d", _mse(_delta, swap=True), "returns (db, dw)", "shape"),

@@ -35,6 +35,8 @@ class Verdict:
     passed: bool
     message: str = ""
     review: str = ""
+    #: the misconception code of a failed visible check (hamlet_utils.misconceptions), else ""
+    code: str = ""
 
 
 def not_judged(task: str, why: str) -> Verdict:
@@ -56,6 +58,11 @@ def _failure_text(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
+def _failure_code(error: BaseException) -> str:
+    """The misconception code a CheckFailed carries; "" for other failures (hidden tests)."""
+    return getattr(error, "code", "") or ""
+
+
 def judge_definition_task(judged: DefinitionTask):
     """The verdict of a class or function task: its visible check, then its hidden test."""
     task, name = judged.task, judged.name
@@ -74,7 +81,7 @@ def judge_definition_task(judged: DefinitionTask):
             else:
                 judged.hidden_test(obj)
         except AssertionError as failure:  # CheckFailed or HiddenTestFailed
-            return Verdict(task, False, _failure_text(failure))
+            return Verdict(task, False, _failure_text(failure), code=_failure_code(failure))
         return Verdict(task, True)
     return judge
 
@@ -100,7 +107,7 @@ def judge_step_task(step: StepTask, verdicts: dict, built_on: dict):
         try:
             step.hidden_test(**values, excused=lambda **_: bool(bugs))
         except AssertionError as failure:
-            return Verdict(task, False, _failure_text(failure))
+            return Verdict(task, False, _failure_text(failure), code=_failure_code(failure))
         return Verdict(task, True, "excused: " + bugs[0] if bugs else "")
     return judge
 

@@ -203,6 +203,8 @@ def judge_outside(settings: GradingSettings, slot: int, student: str, release, l
     result = verdicts.outside_verdicts(release, submission, declaration, timeout=settings.outside_timeout,
                                        slot=slot, left=left, deadline=deadline)
     return {"verdicts": {task: [verdict.passed, verdict.message] for task, verdict in result.verdicts.items()},
+            # beside the verdicts, not in them: readers of [passed, message] stay as they are
+            "codes": {task: verdict.code for task, verdict in result.verdicts.items() if verdict.code},
             "review": {task: verdict.review for task, verdict in result.verdicts.items() if verdict.review},
             "problems": result.problems, "seconds": round(result.seconds, 2),
             "trained_in_kernel": result.trained_in_kernel,
@@ -220,7 +222,7 @@ def not_judged_facts(settings: GradingSettings, student: str, release, error: Ba
     except Exception:  # noqa: BLE001 -- the scan is extra; the scores are already closed
         findings = []
     return {"verdicts": {task: [False, f"could not be judged: {why}"] for task in tasks},
-            "review": {task: why for task in tasks}, "problems": [], "seconds": 0.0,
+            "codes": {}, "review": {task: why for task in tasks}, "problems": [], "seconds": 0.0,
             "trained_in_kernel": False, "suspicious": findings}
 
 
