@@ -100,12 +100,18 @@ def call(task: str, description: str, function, *args, shape_hint: str = "", dia
         fail(task, message, error, code=code)
 
 
+def _attributes_of(owner) -> dict:
+    """The attributes of ``owner``, for messages; none where they cannot be read (no ``__dict__``,
+    or a proxy of an object in another process, as the autograder's outside verdicts hold)."""
+    try:
+        return dict(vars(owner))
+    except TypeError:
+        return {}
+
+
 def _arrays_of(owner) -> dict:
     """``{name: array}`` of the array attributes of ``owner`` (a layer or cost), for messages."""
-    try:
-        return {name: value for name, value in vars(owner).items() if isinstance(value, np.ndarray)}
-    except TypeError:  # no __dict__
-        return {}
+    return {name: value for name, value in _attributes_of(owner).items() if isinstance(value, np.ndarray)}
 
 
 def student_error(description: str, error: BaseException, owner=None, shape_hint: str = "") -> tuple[str, str]:
@@ -136,8 +142,7 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
                 f"Check whether an array is used transposed, or a product taken in the wrong order; the batch "
                 f"is the first dimension{shape_hint}.", "call.shapes")
     if isinstance(error, TypeError) and "NoneType" in text:
-        missing = [name for name, value in (vars(owner).items() if hasattr(owner, "__dict__") else ())
-                   if value is None]
+        missing = [name for name, value in _attributes_of(owner).items() if value is None]
         which = f" (here {', '.join('self.' + name for name in missing)} is None)" if missing else ""
         return (f"{description} computes with None{which}: {text}. An attribute is used before it is set, or a "
                 f"result is not returned -- `+=` adds to what an earlier call left, `=` stores the latest "
