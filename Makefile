@@ -55,6 +55,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_diagnoses.py
 	$(BIN)/python benchmarks/bench_grading.py $(BENCH_GRADING)
 	$(BIN)/python benchmarks/bench_rerun.py
+	$(BIN)/python benchmarks/bench_cluster.py
 
 clean:
 	rm -rf build .pytest_cache
