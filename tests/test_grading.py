@@ -52,6 +52,29 @@ def test_faults_and_edits_are_flagged_and_only_there(graded):
 
 
 @pytest.mark.grading
+def test_diagnoses_csv_lists_every_failed_task_with_a_registered_code(graded):
+    """A row per autograded task the outside verdicts failed (not excused, not to review), with the
+    misconception code of the check that failed it; the tutor page counts them."""
+    from hamlet_utils.misconceptions import CODES
+
+    out, results = graded
+    with open(out / "diagnoses.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    failed = {(row["student"], row["task"]) for row in rows}
+    expected = examples.read_expected(SESSION)
+    reviewed = {(name, task) for name, result in results.items() for task in result.review_tasks()}
+    zero = {(name, task) for name, scores in expected.items() for task, score in scores.items() if score == 0}
+    assert failed == zero - reviewed
+    assert not [row for row in rows if row["student"] == "ada_complete"]
+    coded = [row for row in rows if row["code"]]
+    assert coded and all(row["code"] in CODES and row["misconception"] == CODES[row["code"]] for row in coded)
+    ben = {row["task"]: row["code"] for row in rows if row["student"] == "ben_typical_bugs"}
+    assert all(ben.values()), ben  # typical bugs are each diagnosed by a check
+    page = (out / SESSION / "report.html").read_text()
+    assert 'id="reteach"' in page and CODES[next(iter(ben.values()))] in page
+
+
+@pytest.mark.grading
 def test_no_one_holds_a_slot_longer_than_the_default_budget(graded):
     """The example class is graded with the default budget (hamlet.budget): the endless loop
     costs task 5 alone (the expected scores above) and no more time than the budget, but

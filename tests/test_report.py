@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from hamlet.report import write_report
-from hamlet.results import CellScore, StudentResult
+from hamlet.results import CellScore, Diagnosis, StudentResult
 
 SESSION = "06_backpropagation"
 #: the graded cells of session 6: (grade_id, points, manual)
@@ -58,10 +58,15 @@ def fake_results() -> list[StudentResult]:
         student("ada", curves_png=curves_png(0), feedback="feedback/ada/06_backpropagation.html", seconds=61),
         student("bob", {"task1a": None, "task2d": 1.0, "task4": 0.0, "task6d": 1.0, "task6e": 0.0},
                 flags=["timeout in task5_code", "edited test cell task2a_linear_forward"],
-                curves_png=curves_png(1), feedback="feedback/bob/06_backpropagation.html"),
+                curves_png=curves_png(1), feedback="feedback/bob/06_backpropagation.html",
+                diagnoses=[Diagnosis("2d", "linear.dw.transposed", "Task 2d: dw has the shape of w transposed"),
+                           Diagnosis("6a", "softmax.x_out.axis", "Task 6a: ...")]),
         student("carla", {"task3a": 0.0, "task3b": 0.0, "task5": 0.0, "task6a": 0.0, "task6b": 0.0,
-                          "task6c": 0.0, "task6d": 0.0, "task6e": 0.0, "task5_discussion": 1}),
-        student(EVIL, {"task2a": 0.0}, flags=[f"kernel died in {EVIL}"], feedback="feedback/x y/<b>.html"),
+                          "task6c": 0.0, "task6d": 0.0, "task6e": 0.0, "task5_discussion": 1},
+                diagnoses=[Diagnosis("2d", "linear.dw.transposed", "Task 2d: dw ..."),
+                           Diagnosis("6a", "", "hidden test failed")]),
+        student(EVIL, {"task2a": 0.0}, flags=[f"kernel died in {EVIL}"], feedback="feedback/x y/<b>.html",
+                diagnoses=[Diagnosis("2d", "linear.dw.averaged", f"Task 2d: {EVIL}")]),
         StudentResult(student="dan", session=SESSION, flags=["not a notebook: dan.ipynb.zip"]),
     ]
 
@@ -83,7 +88,7 @@ def test_content(report):
     html = report.read_text()
     assert SESSION in html and "2026-11-29 14:00" in html
     assert "<b>5</b> students" in html and "<b>3</b> flagged" in html
-    body = html.split("<tbody>")[1].split("</tbody>")[0]
+    body = html.split('<table id="grades">')[1].split("<tbody>")[1].split("</tbody>")[0]
     assert body.count("<tr") == 5
     assert len(re.findall(r'<img class="curves"[^>]* src="data:image/png;base64,iVBOR', html)) == 2
     assert html.count("no plot") == 3
@@ -92,6 +97,21 @@ def test_content(report):
     assert 'class="badge">timeout in task5_code<' in html
     assert 'href="feedback/ada/06_backpropagation.html"' in html
     assert 'href="feedback/x%20y/%3Cb%3E.html"' in html
+
+
+def test_what_to_reteach_counts_each_mistake_per_task_most_frequent_first(report):
+    from hamlet_utils.misconceptions import describe
+
+    html = report.read_text()
+    panel = html.split('id="reteach"')[1].split("</table>")[0]
+    rows = re.findall(r"<tr>(?:<td rowspan=\"\d+\">(\w+)</td>)?<td>(\d+)</td><td class=\"mistake\">(.*?)</td></tr>",
+                      panel)
+    assert [(task, count) for task, count, _ in rows] == [("2d", "2"), ("", "1"), ("6a", "1"), ("", "1")]
+    assert "failed without a diagnosis" in rows[3][2]  # among equals, the undiagnosed come last
+    assert describe("linear.dw.transposed") in rows[0][2] and "linear.dw.transposed" in rows[0][2]
+    assert describe("linear.dw.averaged") in rows[1][2]
+    assert "failed without a diagnosis" in panel
+    assert EVIL not in panel  # messages are not shown there, only the kinds
 
 
 def test_escaping(report):

@@ -5,6 +5,7 @@ from the gradebook, the grading state and the course file.
 ``hamlet report`` after a tutor has graded the manual cells or an extension was granted.
 
     OUT/grades.csv, OUT/totals.csv     every student and session of the course
+    OUT/diagnoses.csv                  every failed autograded task: its misconception code and message
     OUT/report.html                    the course overview: a row per student, a column per session
     OUT/<session>/report.html          the session's tutor page
     OUT/<session>/feedback/<student>.html
@@ -26,10 +27,11 @@ from .execute import TIMED_OUT, cell_errors
 from .gradebook import opened, read_scores
 from .nbgrader_plugins import KERNEL_DIED, NOT_RUN, OUTPUT_CUT
 from .report import write_course_overview, write_report
-from .results import CellScore, StudentResult
+from .results import CellScore, Diagnosis, StudentResult
 
 
 GRADES_COLUMNS = ["student", "session", "task", "grade_id", "score", "max_score"]
+DIAGNOSES_COLUMNS = ["student", "session", "task", "code", "misconception", "message"]
 TOTALS_COLUMNS = ["student", "session", "score", "max_score", "bonus", "bonus_max", "penalty", "total", "submitted",
                   "late", "needs_manual_grading", "graded", "flags", "to_review"]
 
@@ -54,6 +56,28 @@ def write_grades(out: Path, results: list[StudentResult]) -> None:
                  f"{result.bonus_score:g}", f"{result.bonus_max_score:g}", f"{result.penalty:g}", f"{result.total:g}",
                  result.submitted or "", result.late, result.cells_to_grade, result.graded or "", "; ".join(result.flags),
                  "; ".join(f"{task}: {why}" for task, why in result.review_tasks().items())] for result in results))
+
+
+def write_diagnoses(out: Path, results: list[StudentResult]) -> None:
+    """diagnoses.csv: a row per failed autograded task of every graded student, in notebook order."""
+    _write_csv(out / "diagnoses.csv", DIAGNOSES_COLUMNS,
+               ([result.student, result.session, diagnosis.task, diagnosis.code, diagnosis.misconception,
+                 diagnosis.message] for result in results for diagnosis in result.diagnoses))
+
+
+def diagnoses_of(outside: dict | None, source) -> list[Diagnosis]:
+    """The failed tasks of one student's outside verdicts, in the notebook's task order; a task
+    to review is no mistake of the student's, and an excused one passed."""
+    if not outside:
+        return []
+    from .declaration import task_of
+
+    order = list(dict.fromkeys(task_of(cell.metadata["nbgrader"]["grade_id"]) for cell in source.cells
+                               if cell.metadata.get("nbgrader", {}).get("grade_id")))
+    verdicts, codes, review = outside.get("verdicts", {}), outside.get("codes", {}), outside.get("review", {})
+    failed = [task for task, (passed, _) in verdicts.items() if not passed and task not in review]
+    failed.sort(key=lambda task: order.index(task) if task in order else len(order))
+    return [Diagnosis(task, codes.get(task, ""), verdicts[task][1]) for task in failed]
 
 
 def execution_flags(notebook) -> list[str]:
@@ -125,7 +149,8 @@ def _result(gradebook_, session: str, student: str, record, source, state) -> St
     latest = state.runs[-1]["number"] if state.runs else 0
     return StudentResult(student, session, cells, flags=flags, seconds=record.seconds, submitted=record.submitted_at,
                          graded=record.graded_at, run=record.run if record.done else 0,
-                         graded_this_run=record.done and record.run == latest)
+                         graded_this_run=record.done and record.run == latest,
+                         diagnoses=diagnoses_of(record.outside, source) if record.done else [])
 
 
 def _lateness(gradebook_, courses_file, result: StudentResult, record) -> None:
@@ -209,6 +234,7 @@ def report(out, courses_file=None) -> list[StudentResult]:
             if feedback.page(out, session, result.student).exists():
                 result.feedback = f"feedback/{result.student}.html"
     write_grades(out, results)
+    write_diagnoses(out, results)
     runs = state.runs
     for session, session_results in by_session.items():
         write_report(out / session / "report.html", session, session_results, protections=state.protections,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import statistics
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -39,6 +40,7 @@ td.review{background:#eadcf5;color:#5b2c83} .badge.note{background:#8a8f98}
 img.curves{width:300px;cursor:zoom-in;display:block}
 img.curves.big{position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);width:min(1000px,95vw);z-index:9;
  cursor:zoom-out;background:#fff;box-shadow:0 0 0 100vmax #0009}
+table.reteach{margin:.3em 0 1em} table.reteach td.mistake{text-align:left} table.reteach th{cursor:default}
 .muted{color:#999;font-style:italic} .legend span{padding:1px 6px;margin-right:4px;border-radius:3px}
 </style></head><body>
 <p class="summary"><a href="../report.html">&larr; course overview</a></p>
@@ -53,6 +55,11 @@ img.curves.big{position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);wi
 {% if review_list %}<div class="summary" id="to-review"><b>To review</b> &mdash; tasks the grader could not judge score 0
  until a tutor grades them in formgrader (they are listed there as needing a manual grade), then run <code>hamlet report</code>:
 <ul>{% for student, tasks, why in review_list %}<li>{{ student }}, task{{ 's' if tasks|length > 1 }} {{ tasks|join(', ') }}: {{ why }}</li>{% endfor %}</ul></div>{% endif %}
+{% if reteach %}<div class="summary" id="reteach"><b>What to re-teach</b> &mdash; for each task, how many
+ students made each mistake, as the outside verdicts diagnosed it (each student once per task):
+<table class="reteach"><thead><tr><th>task</th><th>students</th><th>mistake</th></tr></thead><tbody>
+{% for task, entries in reteach %}{% for count, words, code in entries %}<tr>{% if loop.first %}<td rowspan="{{ entries|length }}">{{ task }}</td>{% endif %}<td>{{ count }}</td><td class="mistake">{{ words }}{% if code %} <small><code>{{ code }}</code></small>{% endif %}</td></tr>
+{% endfor %}{% endfor %}</tbody></table></div>{% endif %}
 <p class="legend"><span style="background:#d4f4d4">full</span><span style="background:#ffe8b3">partial</span><span
  style="background:#f9c9c9">0</span><span style="background:#eee">to grade</span>{% if to_review %}<span
  style="background:#eadcf5">to review</span>{% endif %} {{ '&starf; bonus task &middot; '|safe if max_bonus }}click a header to sort,
@@ -107,6 +114,23 @@ def _columns(results) -> list[tuple[str, float]]:
         for task, (_, maximum) in result.task_scores().items():
             columns[task] = max(columns.get(task, 0.0), maximum)
     return list(columns.items())
+
+
+#: a failed task without a misconception code: a hidden test, a class that is not defined, a dead run
+UNDIAGNOSED = "failed without a diagnosis (a hidden test failed, or the code could not run)"
+
+
+def reteach(results, columns) -> list[tuple[str, list[tuple[int, str, str]]]]:
+    """``[(task, [(students, mistake in words, code), ...]), ...]``: per task in the page's order,
+    how many students made each mistake, the most frequent first."""
+    counts: dict = {}
+    for result in results:
+        for diagnosis in result.diagnoses:
+            key = (diagnosis.code, diagnosis.misconception or (diagnosis.code if diagnosis.code else UNDIAGNOSED))
+            counts.setdefault(diagnosis.task, Counter())[key] += 1
+    return [(task, sorted(((count, words, code) for (code, words), count in counts[task].items()),
+                          key=lambda entry: (-entry[0], not entry[2], entry[1])))  # undiagnosed last
+            for task, _ in columns if task in counts]
 
 
 def _review_list(results) -> list[tuple[str, list, str]]:
@@ -183,6 +207,7 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
         to_grade=sum(1 for result in results for cell in result.cells if cell.score is None),
         to_review=sum(len(result.review_tasks()) for result in results),
         review_list=_review_list(results),
+        reteach=reteach(results, columns),
         late=sum(1 for result in results if result.penalty), run_line=run_line(runs, results))
 
 

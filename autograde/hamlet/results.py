@@ -28,6 +28,23 @@ class CellScore:
         return task_of(self.grade_id)
 
 
+@dataclass(frozen=True)
+class Diagnosis:
+    """One failed task of one student: the misconception code of the failure ("" when the check
+    or hidden test gave none) and the message that counted."""
+
+    task: str
+    code: str
+    message: str
+
+    @property
+    def misconception(self) -> str:
+        """The code in plain words, for tutors (``hamlet_utils.misconceptions``)."""
+        from hamlet_utils.misconceptions import describe
+
+        return describe(self.code) if self.code else ""
+
+
 @dataclass
 class StudentResult:
     """Everything the grader reports about one student's submission of one session.
@@ -53,6 +70,9 @@ class StudentResult:
         ISO times of the hand-in (None: unknown) and of its grading, in run ``run``.
     graded_this_run : bool
         Graded in the latest run, not kept from an earlier one.
+    diagnoses : list of Diagnosis
+        The autograded tasks the outside verdicts failed, in notebook order: what the
+        visible check or hidden test said, and its misconception code ("" without one).
     """
 
     student: str
@@ -68,6 +88,7 @@ class StudentResult:
     graded: str | None = None
     run: int = 0
     graded_this_run: bool = False
+    diagnoses: list = field(default_factory=list)
 
     def _sum(self, bonus: bool, attribute: str) -> float:
         """Over the regular cells, or the bonus ones (the session's declaration says which)."""
