@@ -13,17 +13,27 @@ from hamlet import slots
 HOLDER = """
 import sys, time
 sys.path.insert(0, {autograde!r})
+from pathlib import Path
 from hamlet import slots
+slots.LOCK_FOLDER = Path({folder!r})
 leases = slots.take({count})
 print(" ".join(str(lease.number) for lease in leases), flush=True)
 time.sleep(60)
 """
 
 
+@pytest.fixture(autouse=True)
+def own_lock_folder(tmp_path, monkeypatch):
+    """Slots of these tests' own: a grading run elsewhere on the machine holds real ones."""
+    monkeypatch.setattr(slots, "LOCK_FOLDER", tmp_path / "slots")
+    return tmp_path / "slots"
+
+
 def _holder(count: int) -> tuple[subprocess.Popen, set]:
     from hamlet import course
 
-    process = subprocess.Popen([sys.executable, "-c", HOLDER.format(autograde=str(course.AUTOGRADE), count=count)],
+    process = subprocess.Popen([sys.executable, "-c", HOLDER.format(autograde=str(course.AUTOGRADE), count=count,
+                                                                     folder=str(slots.LOCK_FOLDER))],
                                stdout=subprocess.PIPE, text=True)
     return process, {int(number) for number in process.stdout.readline().split()}
 
