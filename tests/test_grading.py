@@ -75,6 +75,33 @@ def test_diagnoses_csv_lists_every_failed_task_with_a_registered_code(graded):
 
 
 @pytest.mark.grading
+def test_each_feedback_page_shows_the_totals_of_totals_csv_and_no_hidden_test_words(graded):
+    """The page the tutor page links, one per graded student: its totals are totals.csv's, every
+    task of the notebook is on it, and a hidden test's failure message is not."""
+    out, results = graded
+    with open(out / "totals.csv", newline="") as handle:
+        totals = {row["student"]: row for row in csv.DictReader(handle) if row["session"] == SESSION}
+    state = run_state.load(out).session(SESSION).students
+    tutor_page = (out / SESSION / "report.html").read_text()
+    hidden_words = 0
+    for name, result in results.items():
+        page = (out / SESSION / "students" / f"{name}.html").read_text()
+        shown = dict(re.findall(r'data-([\w-]+)="([^"]*)"', page.split('id="totals"')[1].split(">")[0]))
+        row = totals[name]
+        assert (shown["score"], shown["max-score"], shown["bonus"], shown["bonus-max"], shown["penalty"],
+                shown["total"]) == (row["score"], row["max_score"], row["bonus"], row["bonus_max"], row["penalty"],
+                                    row["total"]), name
+        assert re.findall(r'id="task-(\w+)"', page) == list(result.task_scores()), name
+        for task in state[name].outside.get("hidden", []):
+            words = state[name].outside["verdicts"][task][1]
+            if "not implemented yet" not in words:  # that much the page says itself
+                hidden_words += 1
+                assert words not in page, (name, task)
+        assert f'href="students/{name}.html"' in tutor_page
+    assert hidden_words  # some hidden test failed in the example class, and its words stayed hidden
+
+
+@pytest.mark.grading
 def test_no_one_holds_a_slot_longer_than_the_default_budget(graded):
     """The example class is graded with the default budget (hamlet.budget): the endless loop
     costs task 5 alone (the expected scores above) and no more time than the budget, but

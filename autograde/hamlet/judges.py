@@ -20,6 +20,7 @@ from hamlet_utils.checking import NotCheckedYet, minimum_accuracy
 
 from .accuracy import Run, examine_run
 from .declaration import Declaration, DefinitionTask, StepTask
+from .hidden_testing import HiddenTestFailed
 from .remote import RemoteWorker, StudentError
 
 NOT_WRITTEN = "not implemented yet"
@@ -37,6 +38,8 @@ class Verdict:
     review: str = ""
     #: the misconception code of a failed visible check (hamlet_utils.misconceptions), else ""
     code: str = ""
+    #: failed by a hidden test: its words stay with the grader, never on a student's page
+    hidden: bool = False
 
 
 def not_judged(task: str, why: str) -> Verdict:
@@ -56,6 +59,10 @@ def _quietly(check, *args):
 
 def _failure_text(error: BaseException) -> str:
     return str(error) or type(error).__name__
+
+
+def _hidden(error: BaseException) -> bool:
+    return isinstance(error, HiddenTestFailed)
 
 
 def _failure_code(error: BaseException) -> str:
@@ -81,7 +88,8 @@ def judge_definition_task(judged: DefinitionTask):
             else:
                 judged.hidden_test(obj)
         except AssertionError as failure:  # CheckFailed or HiddenTestFailed
-            return Verdict(task, False, _failure_text(failure), code=_failure_code(failure))
+            return Verdict(task, False, _failure_text(failure), code=_failure_code(failure),
+                           hidden=_hidden(failure))
         return Verdict(task, True)
     return judge
 
@@ -107,7 +115,8 @@ def judge_step_task(step: StepTask, verdicts: dict, built_on: dict):
         try:
             step.hidden_test(**values, excused=lambda **_: bool(bugs))
         except AssertionError as failure:
-            return Verdict(task, False, _failure_text(failure), code=_failure_code(failure))
+            return Verdict(task, False, _failure_text(failure), code=_failure_code(failure),
+                           hidden=_hidden(failure))
         return Verdict(task, True, "excused: " + bugs[0] if bugs else "")
     return judge
 

@@ -8,7 +8,8 @@ from the gradebook, the grading state and the course file.
     OUT/diagnoses.csv                  every failed autograded task: its misconception code and message
     OUT/report.html                    the course overview: a row per student, a column per session
     OUT/<session>/report.html          the session's tutor page
-    OUT/<session>/feedback/<student>.html
+    OUT/<session>/students/<student>.html   each student's feedback page, task by task (hamlet.student_page)
+    OUT/<session>/feedback/<student>.html   nbgrader's feedback, hidden tests cleared
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import course, course_file, feedback, run_state
+from . import course, course_file, feedback, run_state, student_page
 from .course_folder import executed_notebook, executed_path
 from .execute import TIMED_OUT, cell_errors
 from .gradebook import opened, read_scores
@@ -150,7 +151,9 @@ def _result(gradebook_, session: str, student: str, record, source, state) -> St
     return StudentResult(student, session, cells, flags=flags, seconds=record.seconds, submitted=record.submitted_at,
                          graded=record.graded_at, run=record.run if record.done else 0,
                          graded_this_run=record.done and record.run == latest,
-                         diagnoses=diagnoses_of(record.outside, source) if record.done else [])
+                         diagnoses=diagnoses_of(record.outside, source) if record.done else [],
+                         verdicts=dict((record.outside or {}).get("verdicts", {})) if record.done else {},
+                         hidden=frozenset((record.outside or {}).get("hidden", ())) if record.done else frozenset())
 
 
 def _lateness(gradebook_, courses_file, result: StudentResult, record) -> None:
@@ -233,6 +236,9 @@ def report(out, courses_file=None) -> list[StudentResult]:
                 result.curves_png = curves_png(executed, declaration.plot_cells)
             if feedback.page(out, session, result.student).exists():
                 result.feedback = f"feedback/{result.student}.html"
+            if result.run:  # graded: the page that says task by task what counted
+                student_page.write_page(out, result)
+                result.page = f"students/{result.student}.html"
     write_grades(out, results)
     write_diagnoses(out, results)
     runs = state.runs

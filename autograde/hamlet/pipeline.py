@@ -205,6 +205,7 @@ def judge_outside(settings: GradingSettings, slot: int, student: str, release, l
     return {"verdicts": {task: [verdict.passed, verdict.message] for task, verdict in result.verdicts.items()},
             # beside the verdicts, not in them: readers of [passed, message] stay as they are
             "codes": {task: verdict.code for task, verdict in result.verdicts.items() if verdict.code},
+            "hidden": sorted(task for task, verdict in result.verdicts.items() if verdict.hidden),
             "review": {task: verdict.review for task, verdict in result.verdicts.items() if verdict.review},
             "problems": result.problems, "seconds": round(result.seconds, 2),
             "trained_in_kernel": result.trained_in_kernel,

@@ -80,7 +80,7 @@ table.reteach{margin:.3em 0 1em} table.reteach td.mistake{text-align:left} table
 <td class="late" data-sort="{{ r.penalty }}">{% if r.penalty %}<b>&minus;{{ r.penalty|num }}</b><small>{{ r.late }}</small>{% elif r.late and r.late != 'no due date' %}<small>{{ r.late }}</small>{% endif %}</td>
 <td class="flags" data-sort="{{ r.flags|length }}">{% for flag in r.flags %}<span class="badge{{ ' suspicious' if flag.startswith('suspicious') }}{{ ' review' if flag.startswith(('to review', 'ERROR')) }}{{ ' note' if flag.startswith('note:') }}">{{ flag }}</span>{% endfor %}</td>
 <td class="graded" data-sort="{{ r.run }}">{% if r.graded_this_run %}<b>this run</b>{% elif r.run %}kept<small>run {{ r.run }}, {{ r.graded[:16]|replace('T', ' ') }}</small>{% else %}<span class="muted">not yet</span>{% endif %}</td>
-<td data-sort="{{ 1 if r.feedback else 0 }}">{% if r.feedback %}<a href="{{ row.href }}">feedback</a>{% else %}<span class="muted">none</span>{% endif %}</td>
+<td data-sort="{{ 1 if r.page or r.feedback else 0 }}">{% if r.page %}<a href="{{ row.page }}">feedback</a>{% endif %}{% if r.feedback %}<small><a href="{{ row.href }}">nbgrader's</a></small>{% endif %}{% if not r.page and not r.feedback %}<span class="muted">none</span>{% endif %}</td>
 <td data-sort="{{ 1 if row.image else 0 }}">{% if row.image %}<img class="curves" alt="loss and accuracy of {{ r.student }}" src="data:image/png;base64,{{ row.image }}">{% else %}<span class="muted">no plot</span>{% endif %}</td>
 </tr>
 {% endfor %}</tbody></table>
@@ -192,7 +192,9 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
                               review.get(task, "")))
         image = base64.b64encode(result.curves_png).decode("ascii") if result.curves_png else None
         href = quote(result.feedback, safe="/") if result.feedback else None
-        rows.append({"result": result, "cells": cells, "image": image, "href": href, "flagged": _flagged(result)})
+        page = quote(result.page, safe="/") if result.page else None
+        rows.append({"result": result, "cells": cells, "image": image, "href": href, "page": page,
+                     "flagged": _flagged(result)})
     totals = [result.score for result in results]
     return _render(
         TEMPLATE, path, session=session, title=declared.title, results=results, rows=rows, columns=columns, bonus_tasks=bonus_tasks,

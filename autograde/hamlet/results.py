@@ -73,6 +73,10 @@ class StudentResult:
     diagnoses : list of Diagnosis
         The autograded tasks the outside verdicts failed, in notebook order: what the
         visible check or hidden test said, and its misconception code ("" without one).
+    verdicts, hidden : dict, frozenset
+        The outside verdicts (``{task: [passed, message]}``) and the tasks a hidden test failed.
+    page : str or None
+        The student's feedback page (:mod:`hamlet.student_page`), relative to the session's folder.
     """
 
     student: str
@@ -89,6 +93,9 @@ class StudentResult:
     run: int = 0
     graded_this_run: bool = False
     diagnoses: list = field(default_factory=list)
+    verdicts: dict = field(default_factory=dict)  # task -> [passed, message], the outside verdicts
+    hidden: frozenset = frozenset()  # tasks a hidden test failed (its words are not the student's)
+    page: str | None = None  # the student's feedback page, relative to the session's folder
 
     def _sum(self, bonus: bool, attribute: str) -> float:
         """Over the regular cells, or the bonus ones (the session's declaration says which)."""
