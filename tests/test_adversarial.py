@@ -120,7 +120,7 @@ def test_an_interrupted_run_resumes(tmp_path):
     for copy in ("control_complete_2", "control_complete_3"):
         (submissions / f"{copy}.ipynb").write_bytes((submissions / "control_complete.ipynb").read_bytes())
     command = [sys.executable, "-m", "hamlet.cli", "grade", str(submissions), "--out", str(tmp_path / "out"),
-               "--jobs", "1", "--timeout", str(TIMEOUT)]
+               "--jobs", "1", "--timeout", str(TIMEOUT), "--budget", str(BUDGET)]  # resuming, not the budget, is tested
     first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     run_file = tmp_path / "out" / run_state.RUN_FILE
     deadline = time.monotonic() + 600
