@@ -206,7 +206,7 @@ def grade_hand_in(hand_in: HandIn) -> GradedHandIn:
     import threading as threads_module
     from datetime import datetime
 
-    from .budget import Budget, engine_hash
+    from .budget import engine_hash
     from .course_folder import executed_path, placed_path, write_timestamp
     from .pipeline import autograde_and_judge, grader_hash
 
@@ -225,7 +225,7 @@ def grade_hand_in(hand_in: HandIn) -> GradedHandIn:
     try:
         begin = time.perf_counter()
         problems, outside = autograde_and_judge(settings, slot, hand_in.student, scratch.release, scratch.code_cells,
-                                                threads_module.Event(), Budget(hand_in.budget_seconds, hand_in.budget_why))
+                                                threads_module.Event(), settings.budget)
         seconds = time.perf_counter() - begin
         if outside is None:  # only an interrupted run has none: never on a worker, but never credited either
             raise RuntimeError(f"the outside verdicts of {hand_in.student} were interrupted")
