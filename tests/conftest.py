@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -25,3 +26,14 @@ from hamlet.course import solution_namespace as source_namespace  # noqa: E402
 def reference() -> dict:
     """Namespace with the reference Linear, MeanSquareError, Network, SoftMax, CrossEntropy, Sigmoid."""
     return source_namespace(SESSION)
+
+
+@functools.cache
+def corpus_budget(session: str, timeout: float) -> float:
+    """Seconds per notebook for a fault or cheat corpus graded with ``timeout`` per cell: one stuck
+    cell's ``timeout`` plus the default budget of a whole notebook, measured here (the cache
+    test_grading shares).  A fixed number fails on a slower machine: the tasks after a stuck cell
+    then run out of time and cost points the corpus does not expect them to."""
+    from hamlet import budget
+
+    return timeout + budget.default_budget(session, 2, 120, log=lambda *args: None).seconds

@@ -4,7 +4,10 @@ Code faults (each the solution with the fast task-5 network of the cheat corpus,
 
 * ``fault_loop_in_method``: SoftMax.backward never returns -- 6d and the 6e run time out.
 * ``fault_loop_at_top``: an endless loop at the top of the task 4 cell -- 4, and 5 (it compares with 4).
-* ``fault_memory_bomb``: the task 5 cell allocates 100 MB blocks until memory runs out.
+* ``fault_memory_bomb``: the task 5 cell asks for 1 GB blocks until memory runs out.
+  Zeroed blocks are only reserved, never written: the sandbox limits address space, so the
+  bomb reaches the limit in milliseconds on any machine, however loaded, and a shared machine's
+  memory is not filled (100 MB blocks of ones once took more than 30 s under load).
 * ``fault_segfault``: the task 2f cell dereferences a null pointer: the kernel dies.
 * ``fault_fork_bomb``: a cell added at the end forks until no process is left.
 * ``fault_huge_output``: a cell added at the end prints 100 MB.
@@ -37,8 +40,8 @@ FAULTS = [
     Student("fault_loop_at_top", "an endless loop at the top of the task 4 cell", replace=_fast(),
             edits={"task4_code": [(TASK4_START, TASK4_START + "\nwhile True:\n    pass")]},
             loses=("4", "5"), flags=("timeout in task4_code",)),
-    Student("fault_memory_bomb", "the task 5 cell allocates 100 MB blocks until memory runs out",
-            replace={"task5_code": "def grow():\n    hog = []\n    while True:\n        hog.append(np.ones(100_000_000 // 8))"
+    Student("fault_memory_bomb", "the task 5 cell asks for 1 GB blocks until memory runs out",
+            replace={"task5_code": "def grow():\n    hog = []\n    while True:\n        hog.append(np.zeros(1_000_000_000 // 8))"
                                    "\n\n\ngrow()"},
             loses=("5",), flags=("out of memory in task5_code",)),
     Student("fault_segfault", "the task 2f cell dereferences a null pointer: the kernel dies", replace=_fast(),

@@ -6,7 +6,10 @@ with one fault):
 * ``fault_loop_in_method``: mse_gradients never returns -- 2d, and the task 3 run times out.
   The task 2f step is built on mse_gradients: its bug (a timeout is one) excuses 2f.
 * ``fault_loop_at_top``: an endless loop at the top of the task 3 cell -- 3.
-* ``fault_memory_bomb``: the task 3 cell allocates 100 MB blocks until memory runs out.
+* ``fault_memory_bomb``: the task 3 cell asks for 1 GB blocks until memory runs out.
+  Zeroed blocks are only reserved, never written: the sandbox limits address space, so the
+  bomb reaches the limit in milliseconds on any machine, however loaded, and a shared machine's
+  memory is not filled (100 MB blocks of ones once took more than 30 s under load).
 * ``fault_segfault``: the task 2f cell dereferences a null pointer: the kernel dies.
 * ``fault_fork_bomb``: a cell added at the end forks until no process is left.
 * ``fault_huge_output``: a cell added at the end prints 100 MB.
@@ -28,7 +31,7 @@ from hamlet.examples import Student
 
 TASK3_START = "history_task3 = None  # what train(...) returns"
 TASK2F_START = "# ----- add code for task 2f between comments -----"
-MEMORY_BOMB = "def grow():\n    hog = []\n    while True:\n        hog.append(np.ones(100_000_000 // 8))\n\n\ngrow()"
+MEMORY_BOMB = "def grow():\n    hog = []\n    while True:\n        hog.append(np.zeros(1_000_000_000 // 8))\n\n\ngrow()"
 
 FAULTS = [
     Student("fault_loop_in_method", "mse_gradients never returns",
@@ -37,7 +40,7 @@ FAULTS = [
     Student("fault_loop_at_top", "an endless loop at the top of the task 3 cell",
             edits={"task3_code": [(TASK3_START, TASK3_START + "\nwhile True:\n    pass")]},
             loses=("3",), flags=("timeout in task3_code",)),
-    Student("fault_memory_bomb", "the task 3 cell allocates 100 MB blocks until memory runs out",
+    Student("fault_memory_bomb", "the task 3 cell asks for 1 GB blocks until memory runs out",
             replace={"task3_code": MEMORY_BOMB},
             loses=("3",), flags=("out of memory in task3_code",)),
     Student("fault_segfault", "the task 2f cell dereferences a null pointer: the kernel dies",

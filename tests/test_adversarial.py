@@ -14,6 +14,7 @@ import sys
 import time
 
 import pytest
+from conftest import corpus_budget
 
 from cheat_corpus import CHEATERS, CONTROLS, SESSION, write_corpus
 from fault_corpus import FAULTS, FILE_FAULTS, write_faults
@@ -23,9 +24,6 @@ from hamlet.examples import autograded_scores, expected_scores
 pytestmark = [pytest.mark.skipif(sandbox.bubblewrap() is None, reason="bubblewrap is needed to grade untrusted code"),
               pytest.mark.grading]
 TIMEOUT = 60
-#: seconds per notebook: wide enough that each fault shows what it is (a memory bomb reaches the
-#: memory limit before its time is up); tests/test_budget.py grades with the default budget
-BUDGET = 2 * TIMEOUT
 
 
 def _sandbox_processes(wait: float = 10.0) -> list[str]:
@@ -45,7 +43,7 @@ def _sandbox_processes(wait: float = 10.0) -> list[str]:
 def cheat_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cheats")
     results = pipeline.grade(write_corpus(folder / "submissions"), folder / "out", jobs=2, timeout=TIMEOUT,
-                             budget=BUDGET, log=lambda *args: None)
+                             budget=corpus_budget(SESSION, TIMEOUT), log=lambda *args: None)
     return {result.student: result for result in results}, folder / "out"
 
 
@@ -53,7 +51,7 @@ def cheat_run(tmp_path_factory):
 def fault_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("faults")
     results = pipeline.grade(write_faults(folder / "submissions", CONTROLS), folder / "out", jobs=2, timeout=TIMEOUT,
-                             budget=BUDGET, log=lambda *args: None)
+                             budget=corpus_budget(SESSION, TIMEOUT), log=lambda *args: None)
     return {result.student: result for result in results}, folder / "out"
 
 
@@ -120,7 +118,8 @@ def test_an_interrupted_run_resumes(tmp_path):
     for copy in ("control_complete_2", "control_complete_3"):
         (submissions / f"{copy}.ipynb").write_bytes((submissions / "control_complete.ipynb").read_bytes())
     command = [sys.executable, "-m", "hamlet.cli", "grade", str(submissions), "--out", str(tmp_path / "out"),
-               "--jobs", "1", "--timeout", str(TIMEOUT), "--budget", str(BUDGET)]  # resuming, not the budget, is tested
+               "--jobs", "1", "--timeout", str(TIMEOUT),
+               "--budget", str(corpus_budget(SESSION, TIMEOUT))]  # resuming, not the budget, is tested
     first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     run_file = tmp_path / "out" / run_state.RUN_FILE
     deadline = time.monotonic() + 600

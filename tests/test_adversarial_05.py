@@ -15,6 +15,7 @@ import subprocess
 import time
 
 import pytest
+from conftest import corpus_budget
 
 from cheat_corpus_05 import (CHEATERS, CONTROLS, FOOLS_THE_NOTEBOOK, FORGED_TOTAL, OUTSIDE_REASON, SESSION,
                              graded_points, write_corpus)
@@ -28,9 +29,6 @@ pytestmark = [pytest.mark.skipif(sandbox.bubblewrap() is None, reason="bubblewra
 #: seconds per cell: a Session 5 notebook runs in about 5 s, so half of Session 6's limit
 #: still leaves a wide margin, and each endless loop costs half as long
 TIMEOUT = 30
-#: seconds per notebook: wide enough that each fault shows what it is (a memory bomb reaches the
-#: memory limit before its time is up); tests/test_budget.py grades with the default budget
-BUDGET = 2 * TIMEOUT
 #: the command lines of the processes another grading run hangs from (its test run, its nbgrader)
 OTHER_GRADERS = ("-m pytest", "hamlet.nbgrader_server", "hamlet.cli", "bin/hamlet ")
 
@@ -67,7 +65,7 @@ def _sandbox_processes(wait: float = 10.0) -> list[str]:
 
 def _grade(folder, submissions):
     results = pipeline.grade(submissions, folder / "out", sessions=SESSION, jobs=2, timeout=TIMEOUT,
-                             budget=BUDGET, log=lambda *args: None)
+                             budget=corpus_budget(SESSION, TIMEOUT), log=lambda *args: None)
     return {result.student: result for result in results}, folder / "out"
 
 
