@@ -158,8 +158,10 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
         return (f"{description} adds floating-point numbers into an integer array{which} (NumPy: {text}): the "
                 f"values would be truncated to whole numbers. Look at the dtype of the buffer.",
                 "call.integer_buffer")
-    hint = ""
-    return f"{description} raised {type(error).__name__}: {text}.{hint}", "call.raised"
+    if isinstance(error, TypeError) and "'float' object cannot be interpreted as an integer" in text:
+        return (f"{description} raised TypeError: {text}. An array's shape must be whole numbers (int): is a size "
+                f"computed with `/`, which gives a float, or taken from a float?", "call.float_shape")
+    return f"{description} raised {type(error).__name__}: {text}.", "call.raised"
 
 
 def array(task: str, description: str, value, shape, transposed: tuple[str, str] | None = None) -> np.ndarray:

@@ -315,12 +315,13 @@ def check_linear_forward(Linear):
     return "Linear.forward is the affine map x_in -> output with weights w and bias b, batch first."
 
 
-def _cost_gradient(task: str, name: str, cost_function, target, prediction, earlier, hint=None):
+def _cost_gradient(task: str, name: str, cost_function, target, prediction, earlier, hint=None, terms=None):
     """Fail unless ``cost_function.gradient`` matches finite differences at (target, prediction).
 
     ``earlier`` is a (target, prediction) pair estimated first: the gradient must
-    use the latest estimate.  ``hint(comparison)`` may name a further likely mistake.
-    Returns the relative error.
+    use the latest estimate.  ``hint(comparison)`` may name a further likely mistake;
+    ``terms`` (``{words: array}``, see :func:`gradcheck.term_mistake`) are ingredients a
+    derivative of the cost may be made of, to say which one is off.  Returns the relative error.
     """
     __tracebackhide__ = True
     _call(task, f"{name}.estimate", cost_function.estimate, *earlier)
@@ -354,6 +355,18 @@ def _cost_gradient(task: str, name: str, cost_function, target, prediction, earl
             extra = f" It returns {returned}: is the right value stored and returned?"
             extra_code = {"MeanSquareError": "mse.gradient.wrong_return",
                           "CrossEntropy": "cross_entropy.gradient.wrong_return"}[name]
+    if not extra:  # the cost handed to gradient multiplied in, as if it were an upstream gradient
+        cost = np.asarray(value, dtype=float) if np.ndim(value) else None
+        scaled = cost is not None and _matching_variant(comparison.analytic, {
+            "entry by entry": lambda: comparison.numeric * cost,
+            "sample by sample": lambda: comparison.numeric * cost.reshape(len(cost), -1)})
+        if scaled:
+            extra = (f" It is the derivative multiplied by the cost it is given ({scaled}): a factor that does "
+                     f"not belong -- the derivative of the cost does not contain the cost's value.")
+            extra_code = {"MeanSquareError": "mse.gradient.times_cost",
+                          "CrossEntropy": "cross_entropy.gradient.times_cost"}[name]
+    if not extra and terms:
+        comparison.explain(terms=terms())
     _fail(task, f"{name}.gradient: {comparison.diagnosis()}.{extra}", code=extra_code or fd_code(
         COST_UNITS[name], "gradient", comparison.kind()))
 
@@ -570,8 +583,12 @@ def check_mse_gradient(MeanSquareError):
             if comparison.kind() == "factor" and _same(comparison.analytic, 2 * comparison.numeric, 1e-6):
                 return (" It is twice the gradient: is the 1/2 of the cost forgotten?", "mse.gradient.half_missing")
             return "", ""
+        def terms(target=target, prediction=prediction):
+            return {"the prediction": prediction, "the target": target, "a constant": np.ones_like(target),
+                    "a square of the prediction": prediction ** 2, "a square of the target": target ** 2,
+                    "the product of prediction and target": prediction * target}
         worst = max(worst, _cost_gradient(task, "MeanSquareError", cost_function, target, prediction,
-                                          earlier, hint))
+                                          earlier, hint, terms))
     return (f"MeanSquareError.gradient matches finite differences of the cost "
             f"(relative error {worst:.1e}).")
 
@@ -624,6 +641,9 @@ def check_linear_backward(Linear):
         _reset_gradients(task, layer)  # after a backward: zero_gradients must reset what it added
         comparisons = _call(task, "Linear.backward", gradcheck.layer_gradients, layer, x, d_out)
         _linear_gradient_probe(task, comparisons, d_out)
+        if not comparisons["d_in"].ok:
+            _returned_attribute(task, "Linear.backward", layer, comparisons["d_in"].analytic, "d_in")
+        _explain_by_samples(layer, x, d_out, comparisons)
         worst = max(worst, _report_gradients(task, f"Linear({n_in}, {n_out}).backward, batch of {batch}",
                                              comparisons, LINEAR_HINTS))
 
@@ -686,6 +706,28 @@ def _linear_gradient_probe(task: str, comparisons: dict, d_out: np.ndarray):
                     f"over the wrong axis; db has one value per output.", code="linear.db.axis")
 
 
+def _explain_by_samples(layer, x, d_out, comparisons: dict):
+    """Look closer at a plain mismatch of dw or db: made of the batch's samples in other
+    proportions than their sum (gradcheck.sample_mistake)?  Each sample's gradient alone is
+    taken by finite differences of the layer's forward on that sample."""
+    if len(x) < 2:
+        return
+    try:
+        for name, parameter in (("dw", "w"), ("db", "b")):
+            comparison = comparisons[name]
+            if comparison.ok or comparison.kind() != "mismatch":
+                continue
+            values = getattr(layer, parameter)
+
+            def loss(i, parameter=parameter, values=values):
+                setattr(layer, parameter, values)  # perturbed in place; set again in case of a copy
+                return np.sum(d_out[i:i + 1] * layer.forward(x[i:i + 1].copy()))
+            comparison.explain(samples=gradcheck.sample_gradients(loss, values, len(x)))
+        layer.forward(x.copy())
+    except Exception:  # student code may raise anything; the plain mismatch stands
+        pass
+
+
 def _reset_gradients(task: str, layer):
     """Fail unless ``zero_gradients`` sets dw and db to float zeros of the shapes of w and b (or
     to the number 0, which the first ``+=`` of backward turns into such an array)."""
@@ -710,6 +752,11 @@ def _reset_gradients(task: str, layer):
         if np.any(value):
             _fail(task, f"after zero_gradients {name} is not all zeros: zero_gradients must reset it on every "
                         f"call, not only the first.", code=codes[name])
+        for other in ("w", "b"):
+            if isinstance(value, np.ndarray) and np.shares_memory(value, np.asarray(getattr(layer, other))):
+                _fail(task, f"after zero_gradients, {name} is the very array {other} (they share memory): zeroing "
+                            f"or adding into {name} in place changed the parameter {other}. Make {name} a new array "
+                            f"of zeros.", code={"dw": "linear.dw.aliased", "db": "linear.db.aliased"}[name])
 
 
 def _square_update_probe(task: str, Linear, learning_rate: float):
@@ -1417,8 +1464,14 @@ def check_cross_entropy_gradient(CrossEntropy):
                 return (f" It is the derivative with {left} left out: d/dx of -target log(x) needs both.",
                         "cross_entropy.gradient.term_missing")
             return "", ""
+        def terms(target=target, prediction=prediction):
+            return {"target / x_in": target / prediction, "1 / x_in": 1 / prediction, "the target": target,
+                    "x_in": prediction, "target log(x_in), the cost itself rather than its derivative":
+                        target * np.log(prediction), "log(x_in)": np.log(prediction),
+                    "(1 - target) / (1 - x_in), a term of binary cross-entropy": (1 - target) / (1 - prediction),
+                    "target divided by a square of x_in": target / prediction ** 2}
         worst = max(worst, _cost_gradient(task, "CrossEntropy", cost_function, target, prediction,
-                                          earlier, hint))
+                                          earlier, hint, terms))
     return f"CrossEntropy.gradient matches finite differences of the cost (relative error {worst:.1e})."
 
 
@@ -1444,6 +1497,19 @@ def _softmax_backward_variant(d_in, probabilities, d_out) -> tuple[str, str]:
     if variant == "x_out":
         return " The factor x_out in front is missing: d_in is x_out times the bracket.", "softmax.d_in.term_missing"
     return "", ""
+
+
+def _softmax_terms(probabilities, d_out) -> dict:
+    """What a softmax's backward pass may be made of, in words (see gradcheck.term_mistake):
+    products of x_out, d_out and their sums over each row -- ingredients, not the answer."""
+    row = lambda array: np.sum(array, axis=1, keepdims=True) * np.ones_like(d_out)  # noqa: E731
+    return {"d_out alone": d_out, "x_out * d_out": probabilities * d_out,
+            "x_out times the row sum of d_out * x_out": probabilities * row(d_out * probabilities),
+            "the row sum of d_out * x_out without the factor x_out in front": row(d_out * probabilities),
+            "x_out times the row sum of d_out alone (no x_out inside the sum)": probabilities * row(d_out),
+            "x_out alone, without d_out": probabilities,
+            "a square of x_out times d_out": probabilities ** 2 * d_out,
+            "the row sum of d_out alone": row(d_out)}
 
 
 def _softmax_rows_mix(SoftMax, x, d_out, d_in) -> str:
@@ -1497,6 +1563,8 @@ def check_softmax_backward(SoftMax):
             if not hint and shape[0] > 1:
                 hint = _softmax_rows_mix(SoftMax, x, d_out, d_in)
                 hint_code = "softmax.d_in.samples_mix" if hint else ""
+            if not hint:
+                comparison.explain(terms=_softmax_terms(probabilities, d_out))
             _fail(task, f"SoftMax.backward, shape {shape}: {comparison.diagnosis()}.{hint}",
                   code=hint_code or fd_code("softmax", "d_in", comparison.kind()))
         worst = max(worst, comparison.error)

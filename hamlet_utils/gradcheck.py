@@ -114,6 +114,8 @@ class GradientComparison:
     error: float
     tolerance: float = DEFAULT_TOLERANCE
     batch_size: int = 1
+    #: ``(kind, sentence)`` found by :meth:`explain` for a plain mismatch, or None
+    explained: tuple | None = None
 
     @property
     def ok(self) -> bool:
@@ -121,11 +123,34 @@ class GradientComparison:
 
     def diagnosis(self) -> str:
         """A sentence naming the likely mistake, without showing the answer."""
+        if self.explained:
+            return self.explained[1]
         return diagnose(self.name, self.analytic, self.numeric, self.batch_size, self.tolerance)
 
     def kind(self) -> str:
         """The kind of mistake :meth:`diagnosis` names, one of :data:`KINDS`."""
+        if self.explained:
+            return self.explained[0]
         return diagnose_kind(self.name, self.analytic, self.numeric, self.batch_size, self.tolerance)[0]
+
+    def explain(self, terms: dict | None = None, samples: list | None = None) -> "GradientComparison":
+        """Look closer at a plain mismatch (kind ``mismatch``) and keep what explains it:
+
+        ``terms`` -- ``{words: array}``, ingredients of the derivative computed from the inputs
+        (e.g. the prediction, the target): which of them the gradient has too few or too many of
+        (:func:`term_mistake`);
+        ``samples`` -- the finite-difference gradient of each sample of the batch alone: whether
+        the batch is summed (:func:`sample_mistake`).  Returns ``self``."""
+        if self.ok or self.explained or self.kind() != "mismatch":
+            return self
+        analytic = np.asarray(self.analytic, dtype=np.float64)
+        found = None
+        if samples:
+            found = sample_mistake(self.name, analytic, samples)
+        if found is None and terms:
+            found = term_mistake(self.name, analytic, self.numeric, terms)
+        self.explained = found
+        return self
 
 
 def compare(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
@@ -140,7 +165,8 @@ def compare(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
 
 #: the kinds of mistake :func:`diagnose_kind` tells apart ("mismatch": none of them)
 KINDS = ("none", "not_numeric", "transposed", "shape", "not_finite", "zeros", "not_used", "sign",
-         "averaged", "summed", "factor", "mismatch")
+         "averaged", "summed", "factor", "term_missing", "term_sign", "term_factor", "extra_term", "overwritten",
+         "one_sample", "sample_weights", "mismatch")
 
 
 def diagnose(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
@@ -196,11 +222,96 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
     norm = float(np.vdot(analytic, analytic))
     if norm > 0:
         factor = float(np.vdot(analytic, numeric)) / norm
+        for axis, size in enumerate(analytic.shape):
+            if size > 1 and axis > 0 and abs(factor - size) < 1e-6 * size and close(factor * analytic):
+                return "averaged", (f"{name} is {size} times too small: it looks averaged over the {size} "
+                                    f"entries of axis {axis}, where nothing is averaged")
         if factor != 0.0 and close(factor * analytic):
             return "factor", (f"{name} is off by a constant factor: yours is {1 / factor:.4g} times "
                               f"the finite-difference value")
     return "mismatch", (f"{name} differs from the finite-difference estimate "
                         f"(relative error {relative_error(analytic, numeric):.2e}, tolerance {tolerance:.0e})")
+
+
+def fitted(value: np.ndarray, terms: dict) -> dict | None:
+    """``{words: coefficient}`` with ``value == sum(coefficient * term)`` to rounding, or None
+    when the terms (arrays of ``value``'s shape) do not make up ``value`` or cannot be told apart
+    on these numbers (too few entries for an exact fit to mean anything, or linearly dependent)."""
+    names = [words for words, term in terms.items() if term is not None and np.shape(term) == np.shape(value)]
+    if not names or np.size(value) < len(names) + 3:
+        return None
+    basis = np.stack([np.asarray(terms[words], dtype=np.float64).ravel() for words in names], axis=1)
+    if not np.all(np.isfinite(basis)) or np.linalg.matrix_rank(basis) < len(names):
+        return None
+    target = np.asarray(value, dtype=np.float64).ravel()
+    coefficients, *_ = np.linalg.lstsq(basis, target, rcond=None)
+    if relative_error(basis @ coefficients, target) > 1e-7:
+        return None
+    return {words: (0.0 if abs(c) < 1e-7 else float(c)) for words, c in zip(names, coefficients)}
+
+
+def _times(factor: float) -> str:
+    return {2.0: "twice", 0.5: "half", -1.0: "-1 times"}.get(round(factor, 6), f"{factor:.4g} times")
+
+
+def term_mistake(name: str, analytic: np.ndarray, numeric: np.ndarray, terms: dict) -> tuple[str, str] | None:
+    """``(kind, sentence)``: how ``analytic`` and the finite differences ``numeric`` differ in
+    the ``terms`` that make up both (see :func:`fitted`) -- a term missing, of the wrong sign or
+    factor, or one that does not belong -- or None.  Names terms, never their coefficients in
+    the answer."""
+    wanted, yours = fitted(numeric, terms), fitted(analytic, terms)
+    if wanted is None or yours is None:
+        return None
+    close = lambda a, b: abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))  # noqa: E731
+    missing = [words for words, c in wanted.items() if c != 0.0 and yours[words] == 0.0]
+    wrong = [words for words, c in wanted.items() if c != 0.0 and yours[words] != 0.0 and not close(yours[words], c)]
+    extra = [words for words, c in wanted.items() if c == 0.0 and yours[words] != 0.0]
+    listed = lambda names: " and ".join(names)  # noqa: E731
+    if missing and not wrong:
+        instead = f"; yours has {listed(extra)} instead" if extra else ""
+        return "term_missing", f"{name} is missing the term{'s' * (len(missing) > 1)} in {listed(missing)}{instead}"
+    if len(wrong) == 1 and not missing and not extra:
+        words = wrong[0]
+        ratio = yours[words] / wanted[words]
+        if close(ratio, -1.0):
+            return "term_sign", f"{name}: the term in {words} has the wrong sign"
+        return "term_factor", (f"{name}: the term in {words} is off by a constant factor (yours has "
+                               f"{_times(ratio)} what it needs)")
+    if extra and not missing:
+        off = f"; and the term in {listed(wrong)} is off" if wrong else ""
+        return "extra_term", f"{name} has a term in {listed(extra)} that does not belong there{off}"
+    return None
+
+
+def sample_mistake(name: str, analytic: np.ndarray, samples: list) -> tuple[str, str] | None:
+    """``(kind, sentence)`` if ``analytic``, a gradient summed over a batch, is instead made of the
+    ``samples`` (each sample's finite-difference gradient alone) in other proportions: only the
+    last one (overwritten in a loop), only the first, or weighted unequally; else None."""
+    if len(samples) < 2:
+        return None
+    weights = fitted(analytic, {f"sample {i}": sample for i, sample in enumerate(samples)})
+    if weights is None:
+        return None
+    values = list(weights.values())
+    used = [i for i, w in enumerate(values) if w != 0.0]
+    if len(used) == 1 and abs(values[used[0]] - 1.0) < 1e-6:
+        if used[0] == len(values) - 1:
+            return "overwritten", (f"{name} holds the last sample of the batch only: it is overwritten for each "
+                                   f"sample (`=`) where every sample's part must be added up (`+=`)")
+        return "one_sample", (f"{name} holds sample {used[0]} of the batch only: it must be summed over the "
+                              f"batch, every sample counted once")
+    if max(values) - min(values) > 1e-6:
+        return "sample_weights", (f"{name} weighs the samples of the batch unequally (sample by sample, yours has "
+                                  f"{', '.join(f'{w:.3g}' for w in values)} times each one's part): summed over "
+                                  f"the batch, every sample counts once")
+    return None
+
+
+def sample_gradients(loss_of_sample: Callable[[int, np.ndarray], float], x: np.ndarray, n_samples: int,
+                     step: float = DEFAULT_STEP) -> list:
+    """The finite-difference gradient with respect to ``x`` (perturbed in place) of each of
+    ``n_samples`` samples' loss alone, ``loss_of_sample(i)``; see :func:`sample_mistake`."""
+    return [numerical_gradient(lambda i=i: loss_of_sample(i), x, step) for i in range(n_samples)]
 
 
 def layer_gradients(layer, x_in: np.ndarray, d_out: np.ndarray, parameters=("w", "b"),

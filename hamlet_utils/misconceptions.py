@@ -35,9 +35,16 @@ FD_KINDS = {
     "zeros": "is all zeros (never computed or accumulated)",
     "not_used": "is not zero although the forward pass does not depend on it",
     "sign": "has the wrong sign",
-    "averaged": "is averaged over the batch instead of summed",
+    "averaged": "is averaged (over the batch or another axis) where nothing is averaged",
     "summed": "is multiplied by the batch size",
     "factor": "is off by a constant factor",
+    "term_missing": "misses a term of the derivative",
+    "term_sign": "has a term of the derivative with the wrong sign",
+    "term_factor": "has a term of the derivative with the wrong factor",
+    "extra_term": "has a term that does not belong in the derivative",
+    "overwritten": "holds the last sample of the batch only (overwritten in a loop, not added up)",
+    "one_sample": "holds one sample of the batch only, not the sum over the batch",
+    "sample_weights": "weighs the samples of the batch unequally",
 }
 
 
@@ -71,6 +78,11 @@ def fd_code(unit: str, quantity: str, kind: str) -> str:
 CODES: dict[str, str] = {
     # shared machinery (hamlet_utils.checking)
     "call.not_implemented": "the function or method still raises NotImplementedError",
+    "mse.gradient.times_cost": "MeanSquareError.gradient multiplies the cost it is given into the derivative",
+    "cross_entropy.gradient.times_cost": "CrossEntropy.gradient multiplies the cost it is given into the derivative",
+    "call.float_shape": "an array is made with a float size (a `/` where a whole number belongs)",
+    "linear.dw.aliased": "zero_gradients makes dw the very array w (or b), so zeroing or accumulating changes it",
+    "linear.db.aliased": "zero_gradients makes db the very array b (or w), so zeroing or accumulating changes it",
     "call.raised": "the student's code raised an error that no more specific diagnosis explains",
     "call.shapes": "the student's code multiplies or adds arrays whose shapes do not fit",
     "call.none_used": "the student's code computes with None: an attribute never set or a result not returned",

@@ -594,6 +594,8 @@ def _gradient_hint(name: str, value, x, w, b, target) -> tuple[str, str]:
                 * (1 - sigma(x @ w.T / x.shape[1] + b)),
             ("it misses the factor sigma'(z) = sigma(z) (1 - sigma(z)) of the chain rule",
              "mse_gradients.delta.derivative_missing"): p - target,
+            ("the factor sigma'(z) of the chain rule is replaced by sigma(z) itself -- the derivative is missing",
+             "mse_gradients.delta.derivative_missing"): (p - target) * p,
             ("sigma' is taken of the output p = sigma(z); it belongs to the input z = x w^T + b",
              "mse_gradients.delta.derivative_of_output"):
                 (p - target) * (1 / (1 + np.exp(-p))) * (1 - 1 / (1 + np.exp(-p))),
@@ -652,8 +654,13 @@ def _gradient_properties(mse_gradients, task: str):
         for name, value in (("dw", dw), ("db", db)):
             comparison = gradcheck.compare(name, None if value is None else _as_array(value), numeric[name], batch)
             if not comparison.ok:
-                diagnosis = comparison.diagnosis()
                 hint, hint_code = _gradient_hint(name, value, x, w, b, target)
+                if not hint and batch > 1:  # the batch summed? each sample's gradient alone
+                    parameter = probes[name]
+                    comparison.explain(samples=gradcheck.sample_gradients(
+                        lambda i: _cost(x[i:i + 1], parameter if name == "dw" else w, parameter if name == "db" else b,
+                                        target[i:i + 1]), parameter, batch))
+                diagnosis = comparison.diagnosis()
                 if not hint and "constant factor" in diagnosis and _same(_as_array(value), 2 * numeric[name], 1e-6):
                     hint = (" Twice the gradient: is the 1/2 of the cost forgotten? d/dp 1/2 (p - t)^2 = p - t.")
                     hint_code = "mse_gradients.dw.half_missing"
