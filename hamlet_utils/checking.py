@@ -207,7 +207,7 @@ def step_mistake(step: np.ndarray, wanted: np.ndarray, after: np.ndarray, learni
     if learning_rate and same(step, wanted / learning_rate):
         return "learning_rate_missing", "moved by the whole gradient: multiply it by the learning rate"
     if same(after, wanted) or same(after, -wanted) or (learning_rate and same(after, wanted / learning_rate)):
-        return "overwritten", ("is overwritten by the step: the new value must be the old one moved by the step, "
+        return "overwritten", ("is overwritten by the step, the old value left out: the new value must be the old one moved by the step, "
                                "not the step alone")
     correct = after - step + wanted  # the parameter after the right step
     if same(after, -correct):

@@ -979,6 +979,24 @@ def _network_factor(task: str, method: str, value, wanted, what: str):
               code={"forward": "network.forward.factor", "backward": "network.backward.factor"}[method])
 
 
+def _chain_factor(task: str, method: str, wanted: list, received: list, what: str):
+    """Fail if a layer (in the order called) received a constant multiple of what it should have:
+    ``wanted[i]``, the network's input or ``what`` the layer before handed on."""
+    __tracebackhide__ = True
+    for index, (right, got) in enumerate(zip(wanted, received)):
+        try:
+            factor = _constant_factor(got, right)
+        except Exception:  # noqa: BLE001 - a layer never called has received nothing
+            continue
+        if index > 0 and _same(np.asarray(got, dtype=float), np.asarray(wanted[0], dtype=float)):
+            return  # the network's own input handed to a later layer: not chained, as the caller says
+        if factor is not None and abs(factor - 1) > 1e-9:
+            source = "the network's input" if index == 0 else what
+            _fail(task, f"Network.{method} hands a layer {_factor_words(factor)} {source} (a "
+                        f"{'wrong sign' if abs(factor + 1) < 1e-9 else 'constant factor'}): pass each result on "
+                        f"unchanged.", code={"forward": "network.forward.factor", "backward": "network.backward.factor"}[method])
+
+
 @_check("3a")
 def check_network(Network):
     """Task 3a: ``Network`` chains forward, reverses backward and delegates the rest."""
@@ -999,6 +1017,8 @@ def check_network(Network):
     if not _same(out, composed):
         if _same(np.asarray(recorders[-1].received, dtype=float), (x * 2.0 + 1.0) * -3.0 + 0.25):
             _network_factor(task, "forward", out, composed, "the last layer's output")
+        _chain_factor(task, "forward", [x] + [r.received * r.scale + r.shift for r in recorders[:-1]],
+                      [r.received for r in recorders], "the output of the layer before it")
         _fail(task, "forward must pass each layer's output on to the next layer and return the last output.", code="network.forward.not_chained")
 
     log.clear()
@@ -1011,11 +1031,9 @@ def check_network(Network):
     if not _same(d_in, d_out * 0.5 * -3.0 * 2.0):
         if _same(np.asarray(recorders[0].received, dtype=float), d_out * 0.5 * -3.0):
             _network_factor(task, "backward", d_in, d_out * 0.5 * -3.0 * 2.0, "the first layer's d_in")
-        handed = _constant_factor(recorders[1].received, d_out * 0.5)
-        if handed is not None and abs(handed - 1) > 1e-9 and not _same(recorders[1].received, d_out):
-            _fail(task, f"Network.backward hands a layer {_factor_words(handed)} the d_in of the layer after it (a "
-                        f"{'wrong sign' if abs(handed + 1) < 1e-9 else 'constant factor'}): pass each d_in on "
-                        f"unchanged.", code="network.backward.factor")
+        later = recorders[::-1]
+        _chain_factor(task, "backward", [d_out] + [r.received * r.scale for r in later[:-1]],
+                      [r.received for r in later], "the d_in of the layer after it")
         _fail(task, "backward must pass each layer's d_in on to the layer before it and return the last one.", code="network.backward.not_chained")
 
     for method, args in (("zero_gradients", ()), ("update_parameters", (0.25,))):
@@ -1276,6 +1294,18 @@ def _softmax_stability(task: str, layer, x: np.ndarray, out: np.ndarray, rng):
                     "exp() in range.", code="softmax.x_out.overflow")
 
 
+def _row_affine(x: np.ndarray, out: np.ndarray) -> np.ndarray | None:
+    """``out`` if each of its rows is a_i x_row + c_i (at least 3 classes), else None."""
+    if x.shape[1] < 3 or out.shape != x.shape or not np.all(np.isfinite(out)):
+        return None
+    for row, values in zip(x, out):
+        basis = np.stack([row, np.ones_like(row)], axis=1)
+        coefficients, *_ = np.linalg.lstsq(basis, values, rcond=None)
+        if not _same(basis @ coefficients, values, 1e-9) or abs(coefficients[0]) < 1e-12:
+            return None
+    return out
+
+
 def _softmax_forward_probe(task: str, x: np.ndarray, out):
     """After a failed property: name the mistake if ``out`` = forward(x) is a typical wrong variant of
     the softmax of ``x`` (batch, classes) -- the variants are wrong answers, only to recognise them."""
@@ -1313,6 +1343,23 @@ def _softmax_forward_probe(task: str, x: np.ndarray, out):
     if variant in ("input", "exponentials"):
         _fail(task, f"SoftMax.forward returns {'its input' if variant == 'input' else 'the exponentials'}, not the "
                     f"softmax: is the right value stored and returned?", code="softmax.x_out.wrong_return")
+    with np.errstate(all="ignore"):
+        flipped = np.exp(-x - np.max(-x, axis=1, keepdims=True))
+        shifted = np.exp(x - np.max(x, axis=0, keepdims=True))  # the maximum of each column, not each row
+        mistakes = {
+            "softmax.x_out.sign": (flipped / np.sum(flipped, axis=1, keepdims=True),
+                     "is proportional to exp(-x_in): the sign of the exponent is wrong"),
+            "softmax.x_out.reciprocal": (1 / softmax, "is upside down: it gives the reciprocal of the softmax -- sum over "
+                                        "exponentials instead of exponentials over their sum"),
+            "softmax.x_out.exp_missing": (_row_affine(x, out), "is a straight line in x_in within each row, not exponential in "
+                                                 "it: np.exp is missing"),
+            "softmax.x_out.axis": (shifted / np.sum(shifted, axis=1, keepdims=True),
+                     "subtracts the maximum of each column (axis 0), the wrong axis: the shift must be the same "
+                     "within a row, the maximum of that row"),
+        }
+    for code, (candidate, words) in mistakes.items():
+        if candidate is not None and np.all(np.isfinite(candidate)) and _same(out, candidate, 1e-9):
+            _fail(task, f"SoftMax.forward {words}.", code=code)
 
 
 @_check("6a")

@@ -598,7 +598,7 @@ class MSEGradientModifiesPrediction:
         return self.prediction
 
 
-@wrong("MeanSquareError", "2c", "differs from the finite-difference estimate")
+@wrong("MeanSquareError", "2c", "wrong sign at some entries")
 class MSEGradientFromCostWithoutSign:
     """gradient = sqrt(2 cost): right size, sign lost"""
     def gradient(self, cost):

@@ -476,7 +476,8 @@ def failure_code(check) -> str | None:
 #: per kind: phrases (lower-case regular expressions) of a message that names that kind of mistake
 KIND_WORDS = {
     "transposed": r"transpos",
-    "shape": r"has shape|must have shape|wrong layout|one cost per sample;|a single number|shape must",
+    "shape": r"has shape|must have shape|wrong layout|one cost per sample;|a single number|shape must|"
+             r"shapes of the arrays do not fit",
     "bias_missing": r"bias b is not added|leaves out the bias",
     "eps_missing": r"\beps\b|nan or inf where a probability is 0",
     "overflow": r"overflow|underflow",
@@ -485,7 +486,7 @@ KIND_WORDS = {
     "reciprocal": r"reciprocal|upside down",
     "averaged": r"averaged|times too small",
     "summed": r"times too large|factor of the batch size",
-    "factor": r"constant factor|\ba factor\b",
+    "factor": r"constant factor|\ba factor\b|off by a constant",
     "half_missing": r"factor 1/2|the 1/2|twice the gradient",
     "power": r"a square of|square of \(prediction",
     "axis": r"wrong axis|whole batch|samples must not mix|sum over the batch",
@@ -503,7 +504,7 @@ KIND_WORDS = {
     "not_chained": r"pass each layer's|on to the",
     "order": r"in reverse order|, in order",
     "wrong_return": r"returned none|is there a `return`|returns \(|stored and returned|must return the pair",
-    "exp_missing": r"proportional to exp",
+    "exp_missing": r"proportional to exp|np\.exp is missing|exponential is missing",
     "log_missing": r"-log|\blog\b",
     "not_summed": r"summed over|sum over",
     "sigmoid_missing": r"between 0 and 1|sigmoid applied",
