@@ -756,32 +756,32 @@ def gradient(self, d_out):
     self.x_in += self.eps
     return -self.target / self.x_in
 """),
-]
-
-
-#: non-equivalent mistakes that the visible check of their own task *passes* (when written):
-#: kept out of the corpus (tests/test_mutants.py::test_no_false_passes) until a check catches
-#: them; move an entry into FRESH2 once it does.
-#:  - a gradient cached on the first call (MeanSquareError and CrossEntropy);
-#:  - the target stored under another attribute name (6b passes; only 6c fails, on None)
-FRESH2_FALSE_PASSES = [
     ("mgr_first_call_cached", S6, "MeanSquareError", "gradient", "gradient", "stale_state", """
 def gradient(self, cost):
     if not hasattr(self, "grad"):
         self.grad = self.prediction - self.target
     return self.grad
 """),
+    ("ceg_first_call_cached", S6, "CrossEntropy", "gradient", "gradient", "stale_state", """
+def gradient(self, d_out):
+    if getattr(self, "grad", None) is None:
+        self.grad = -self.target / (self.x_in + self.eps)
+    return self.grad
+"""),
+]
+
+
+#: non-equivalent mistakes that the visible check of their own task *passes* (when written):
+#: kept out of the corpus (tests/test_mutants.py::test_no_false_passes): its own task's check
+#: passes it.  (The gradients cached on their first call that were here are caught now.)
+#: estimate stores the target under another name than __init__ prepares: estimate is right on its
+#: own (6b passes; the task does not say where to store), and 6c fails on the None gradient reads
+FRESH2_FALSE_PASSES = [
     ("cee_target_stored_under_other_name", S6, "CrossEntropy", "estimate", "target", "not_stored", """
 def estimate(self, target, x_in):
     self.targets = target
     self.x_in = x_in
     cost = -np.sum(target * np.log(x_in + self.eps), axis=1)
     return cost
-"""),
-    ("ceg_first_call_cached", S6, "CrossEntropy", "gradient", "gradient", "stale_state", """
-def gradient(self, d_out):
-    if getattr(self, "grad", None) is None:
-        self.grad = -self.target / (self.x_in + self.eps)
-    return self.grad
 """),
 ]

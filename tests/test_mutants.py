@@ -28,7 +28,10 @@ CORPUS = mutants.corpus()
 EQUIVALENT = [m for m in CORPUS if m.equivalent]
 #: the diagnosed share of the held-out half reached when issue #12 was worked on, rounded down:
 #: a regression guard, not a goal
-HELD_OUT_DIAGNOSED_FLOOR = 0.71
+#: the held-out half's share when the second stage of work on the checks began was 0.713; that
+#: stage looked at it too (the honest measurement since is the unseen corpus, bench_diagnoses.py
+#: --split unseen), so this only keeps what it reached
+HELD_OUT_DIAGNOSED_FLOOR = 0.88
 
 
 @functools.lru_cache(maxsize=1)
