@@ -333,6 +333,14 @@ def _cost_gradient(task: str, name: str, cost_function, target, prediction, earl
     _unchanged(task, f"{name}.gradient", target_copy, target, "the target given to estimate")
     comparison = _call(task, f"{name}.gradient", gradcheck.cost_gradient, cost_function, target, prediction)
     if comparison.ok:
+        # the same object on other data: nothing may be kept from the first gradient
+        again = _call(task, f"{name}.gradient", gradcheck.cost_gradient, cost_function,
+                      *(array.copy() for array in earlier))
+        if not again.ok and again.analytic is not None and np.shape(again.analytic) == np.shape(comparison.analytic) \
+                and _same(np.asarray(again.analytic, dtype=float), np.asarray(comparison.analytic, dtype=float)):
+            _fail(task, f"{name}.gradient returns the gradient of its first call again after an estimate on other "
+                        f"data: compute it from the latest estimate on every call (nothing kept from an earlier call).",
+                  code={"MeanSquareError": "mse.gradient.stale", "CrossEntropy": "cross_entropy.gradient.stale"}[name])
         return comparison.error
     try:
         extra, extra_code = hint(comparison) if hint else ("", "")
@@ -582,6 +590,10 @@ def check_mse_gradient(MeanSquareError):
                         f"prediction and target.", "mse.gradient.term_missing")
             if comparison.kind() == "factor" and _same(comparison.analytic, 2 * comparison.numeric, 1e-6):
                 return (" It is twice the gradient: is the 1/2 of the cost forgotten?", "mse.gradient.half_missing")
+            if _same(comparison.analytic, comparison.numeric * prediction * (1 - prediction), 1e-6):
+                return (" It is the derivative times sigma'(prediction): the cost's gradient combined with the "
+                        "sigmoid's -- the Sigmoid layer's backward multiplies that factor in, not the cost.",
+                        "mse.gradient.combined")
             return "", ""
         def terms(target=target, prediction=prediction):
             return {"the prediction": prediction, "the target": target, "a constant": np.ones_like(target),
@@ -1015,6 +1027,11 @@ def check_network(Network):
     composed = ((x * 2.0 + 1.0) * -3.0 + 0.25) * 0.5 - 2.0
     out = _array(task, "Network.forward", out, x.shape)
     if not _same(out, composed):
+        for what, value in (("its input x_in", x), ("the first layer's output", x * 2.0 + 1.0),
+                            ("the second layer's output", (x * 2.0 + 1.0) * -3.0 + 0.25)):
+            if _same(out, value):
+                _fail(task, f"Network.forward returns {what}, not the last layer's output: is the right value "
+                            f"stored and returned?", code="network.forward.wrong_return")
         if _same(np.asarray(recorders[-1].received, dtype=float), (x * 2.0 + 1.0) * -3.0 + 0.25):
             _network_factor(task, "forward", out, composed, "the last layer's output")
         _chain_factor(task, "forward", [x] + [r.received * r.scale + r.shift for r in recorders[:-1]],
@@ -1023,7 +1040,12 @@ def check_network(Network):
 
     log.clear()
     d_out = rng.normal(size=(4, 3))
+    order = list(getattr(network, "layers", []) or [])
     d_in = _call(task, "Network.backward", network.backward, d_out)
+    if order and list(getattr(network, "layers", []) or []) != order:
+        _fail(task, "Network.backward changed the order of self.layers in place (e.g. self.layers.reverse()): the "
+                    "next forward then runs the layers backwards. Loop over reversed(self.layers) instead.",
+              code="network.backward.in_place")
     if [entry[1] for entry in log if entry[0] == "backward"] != list(reversed(names)):
         _fail(task, f"backward must call each layer's backward once, in reverse order; the calls were "
                     f"{[entry[1] for entry in log]}.", code="network.backward.order")
@@ -1040,6 +1062,13 @@ def check_network(Network):
         log.clear()
         _call(task, f"Network.{method}", getattr(network, method), *args)
         expected = sorted((method, name, *args) for name in names)
+        rates = [entry[2] for entry in log if entry[0] == method and len(entry) > 2]
+        if args and len(rates) == len(names) and all(isinstance(rate, (int, float)) for rate in rates):
+            factor = rates[0] / args[0]
+            if all(abs(rate - rates[0]) < 1e-12 for rate in rates) and abs(factor - 1) > 1e-9:
+                _fail(task, f"Network.update_parameters hands every layer {_factor_words(factor)} the learning rate "
+                            f"(a {'wrong sign' if abs(factor + 1) < 1e-9 else 'constant factor'}): pass it on "
+                            f"unchanged.", code="network.update_parameters.factor")
         if sorted(log) != expected:
             _fail(task, f"{method} must call {method}({', '.join(map(repr, args))}) of every layer once; "
                         f"the calls were {log}.", code="network.delegation.not_called")
@@ -1516,7 +1545,8 @@ def check_cross_entropy_gradient(CrossEntropy):
                     "x_in": prediction, "target log(x_in), the cost itself rather than its derivative":
                         target * np.log(prediction), "log(x_in)": np.log(prediction),
                     "(1 - target) / (1 - x_in), a term of binary cross-entropy": (1 - target) / (1 - prediction),
-                    "target divided by a square of x_in": target / prediction ** 2}
+                    "target divided by a square of x_in": target / prediction ** 2,
+                    "target times x_in (multiplied where it is divided: upside down)": target * prediction}
         worst = max(worst, _cost_gradient(task, "CrossEntropy", cost_function, target, prediction,
                                           earlier, hint, terms))
     return f"CrossEntropy.gradient matches finite differences of the cost (relative error {worst:.1e})."
@@ -1533,6 +1563,9 @@ def _softmax_backward_variant(d_in, probabilities, d_out) -> tuple[str, str]:
         "x_out": d_out - row_sum,
         "returns d_out": d_out, "returns x_out": probabilities,
     })
+    if variant == "returns d_out":
+        return (" backward returns d_out itself: the softmax's own derivative (the chain rule through it) is missing "
+                "-- is the right value stored and returned?", "softmax.d_in.wrong_return")
     if variant and variant.startswith("returns"):
         return (f" backward {variant} itself: is the right value stored and returned?", "softmax.d_in.wrong_return")
     if variant == "term":

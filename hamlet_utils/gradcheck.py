@@ -167,7 +167,7 @@ def compare(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
 #: the kinds of mistake :func:`diagnose_kind` tells apart ("mismatch": none of them)
 KINDS = ("none", "not_numeric", "transposed", "shape", "keepdims", "not_finite", "zeros", "not_used", "sign",
          "averaged", "summed", "factor", "sign_lost", "term_missing", "term_sign", "term_factor", "term_averaged", "extra_term", "overwritten",
-         "one_sample", "sample_weights", "mismatch")
+         "one_sample", "one_left_out", "sample_weights", "mismatch")
 
 
 def diagnose(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
@@ -328,6 +328,12 @@ def sample_mistake(name: str, analytic: np.ndarray, samples: list) -> tuple[str,
                                    f"sample (`=`) where every sample's part must be added up (`+=`)")
         return "one_sample", (f"{name} holds sample {used[0]} of the batch only: it must be summed over the "
                               f"batch, every sample counted once")
+    left_out = [i for i, w in enumerate(values) if w == 0.0]
+    if len(left_out) == 1 and all(abs(w - 1.0) < 1e-6 for i, w in enumerate(values) if i != left_out[0]):
+        which = "the last one" if left_out[0] == len(values) - 1 else ("the first one" if left_out[0] == 0 else
+                                                                       f"sample {left_out[0]}")
+        return "one_left_out", (f"{name} leaves out one sample of the batch, {which}: a loop that stops one short or "
+                                f"starts one late? Every sample counts once")
     if max(values) - min(values) > 1e-6:
         return "sample_weights", (f"{name} weighs the samples of the batch unequally (sample by sample, yours has "
                                   f"{', '.join(f'{w:.3g}' for w in values)} times each one's part): summed over "

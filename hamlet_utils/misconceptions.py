@@ -47,6 +47,7 @@ FD_KINDS = {
     "extra_term": "has a term that does not belong in the derivative",
     "overwritten": "holds the last sample of the batch only (overwritten in a loop, not added up)",
     "one_sample": "holds one sample of the batch only, not the sum over the batch",
+    "one_left_out": "leaves one sample of the batch out of the sum",
     "sample_weights": "weighs the samples of the batch unequally",
 }
 
@@ -60,6 +61,8 @@ STEP_KINDS = {
     "overwritten": "replaces the parameter by the step instead of moving it",
     "transposed": "moves the parameter by its gradient transposed",
     "factor": "moves the parameter by a multiple of the right step",
+    "reciprocal": "divides the gradient by the learning rate instead of multiplying",
+    "averaged": "moves the parameter by the right step averaged over an axis",
     "wrong_step": "moves the parameter by another amount than -learning_rate * gradient",
 }
 
@@ -89,6 +92,15 @@ CODES: dict[str, str] = {
     "sigmoid.x_out.sign": "sigmoid_function has a wrong sign (of the result or of the exponent, on one side of 0)",
     "sigmoid.x_out.exp_missing": "sigmoid_function leaves out np.exp: it uses -|x| where e^-|x| belongs",
     "softmax.x_out.reciprocal": "SoftMax.forward gives the reciprocal of the softmax",
+    "call.buffer_shape": "the array a result is added into was made with the wrong shape",
+    "call.shape_arguments": "np.zeros (or ones, empty) given the sizes as separate arguments, not one shape tuple",
+    "result.sequence": "a tuple or list of arrays returned where one array belongs",
+    "result.one_row": "one row returned where the batch has several (a loop that overwrites, or a sum over the batch)",
+    "mse_gradients.delta.power": "mse_gradients uses the cost (a square) where its derivative belongs",
+    "network.forward.wrong_return": "Network.forward returns its input or an inner layer's output",
+    "network.backward.in_place": "Network.backward reverses self.layers in place",
+    "network.update_parameters.factor": "Network.update_parameters hands the layers a multiple of the learning rate",
+    "mse.gradient.combined": "MeanSquareError.gradient multiplies in the sigmoid's derivative (combined with the layer)",
     "call.raised": "the student's code raised an error that no more specific diagnosis explains",
     "call.shapes": "the student's code multiplies or adds arrays whose shapes do not fit",
     "call.none_used": "the student's code computes with None: an attribute never set or a result not returned",

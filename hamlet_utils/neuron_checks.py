@@ -378,8 +378,10 @@ def _derivative_hint(out, points, sigma, slope) -> tuple[str, str]:
         (sigma, " That is sigma(x) itself, not its derivative: a factor of the derivative is missing -- is the "
          "right value stored and returned?", "sigmoid_derivative.x_out.wrong_return"),
         (points, " That is x itself: is the right value stored and returned?", "sigmoid_derivative.x_out.wrong_return"),
-        (sigma ** 2, " That is sigma(x) squared: the 1 - of the second factor is missing.",
-         "sigmoid_derivative.x_out.term_missing"),
+        (sigma ** 2, " That is sigma(x) squared: the 1 - of the second factor is missing, or its sigma has the wrong "
+         "sign of x (sigma(-x) = 1 - sigma(x)).", "sigmoid_derivative.x_out.term_missing"),
+        (sigma * (1 - points), " That is sigma(x) (1 - x): the second factor needs sigma(x), not x -- is the sigmoid "
+         "applied there too?", "sigmoid_derivative.x_out.sigmoid_missing"),
         ((1 - sigma) ** 2, " That is a square of 1 - sigma(x): check the two factors of the product.",
          "sigmoid_derivative.x_out.power"),
         (sigma * (1 + sigma), " The second factor has the wrong sign inside: sigma (1 + sigma).",
@@ -392,8 +394,10 @@ def _derivative_hint(out, points, sigma, slope) -> tuple[str, str]:
           f" sigma is scaled by a constant factor ({k:g}) before the product is taken.",
           "sigmoid_derivative.x_out.sign" if k == -1 else "sigmoid_derivative.x_out.factor")
          for k, value in scaled.items()]
+    finite = np.isfinite(out)  # a formula that overflows far out is judged where it is finite
     for candidate, hint, code in candidates:
-        if np.shape(candidate) == np.shape(out) and _same(out, candidate, 1e-9):
+        if np.shape(candidate) == np.shape(out) and finite.sum() >= 3 and _same(out[finite], np.asarray(
+                candidate)[finite], 1e-9):
             return hint, code
     with np.errstate(all="ignore"):  # sigma (k - sigma) with another constant k
         constant = out / sigma + sigma
@@ -643,6 +647,12 @@ def _gradient_hint(name: str, value, x, w, b, target) -> tuple[str, str]:
              "mse_gradients.delta.derivative_missing"): p - target,
             ("the factor sigma'(z) of the chain rule is replaced by sigma(z) itself -- the derivative is missing",
              "mse_gradients.delta.derivative_missing"): (p - target) * p,
+            ("the error prediction - target is left out: only the factor sigma'(z) is left",
+             "mse_gradients.delta.term_missing"): slope,
+            ("a square of (prediction - target) where its derivative belongs: the cost itself, not its slope",
+             "mse_gradients.delta.power"): (p - target) ** 2 * slope,
+            ("half a square of (prediction - target) where its derivative belongs: the cost itself, not its slope",
+             "mse_gradients.delta.power"): 0.5 * (p - target) ** 2 * slope,
             ("sigma' is taken of the output p = sigma(z); it belongs to the input z = x w^T + b",
              "mse_gradients.delta.derivative_of_output"):
                 (p - target) * (1 / (1 + np.exp(-p))) * (1 - 1 / (1 + np.exp(-p))),
@@ -661,6 +671,8 @@ def _gradient_hint(name: str, value, x, w, b, target) -> tuple[str, str]:
                         np.sum(delta, axis=1, keepdims=True),
                     ("sums over every axis: sum over the batch only (axis 0) -- the wrong axis",
                      "mse_gradients.db.axis"): np.sum(delta),
+                    ("sums over every axis (shape (1, 1)): sum over the batch only (axis 0) -- the wrong axis",
+                     "mse_gradients.db.axis"): np.sum(delta, keepdims=True),
                     ("is not summed over the batch: one row per sample", "mse_gradients.db.not_summed"): delta,
             }.items():
                 if np.shape(wrong) == value.shape and _same(value, wrong, 1e-8):
@@ -803,7 +815,7 @@ def _sgd_properties(sgd_step, task: str):
             if mistake:
                 kind, words = mistake
                 if kind == "not_updated":
-                    words = "equals the old one: the step -learning_rate * gradient is missing"
+                    words = "equals the old one (it did not change): the step -learning_rate * gradient is missing"
                 _fail(task, f"the new {name} {words} (sgd_step).", code=step_code("sgd_step", name, kind))
             _fail(task, f"the new {name} must be {name} - learning_rate * d{name} (learning_rate={learning_rate}); "
                         f"relative error of the step {_error(step, wanted):.2e}.",

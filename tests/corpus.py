@@ -359,7 +359,7 @@ class LinearUpdateZeroesFirst:
         self.b -= learning_rate * self.db
 
 
-@wrong("Linear", "2e", "w moved by a constant factor too far: 100 times")
+@wrong("Linear", "2e", "w moved by the gradient divided by the learning rate")
 class LinearUpdateDividesByLearningRate:
     """w -= dw / lr"""
     def update_parameters(self, learning_rate):
