@@ -121,8 +121,10 @@ def test_an_answer_for_another_request_is_refused(worker):
 def test_an_answer_written_ahead_is_refused_at_the_next_request(worker):
     # answering the running request is what its code may do anyway (it computes the answer)...
     assert worker.global_("forge_this")("forged") in ("forged", "real")
-    # ...but the worker's own answer is then left in the pipe: the next request is refused
-    with pytest.raises(WorkerDied, match="wrote into the grader's pipe"):
+    # ...but the worker's own answer is then left in the pipe: the next request is refused -- before
+    # it is sent if the answer is there already, or when the stale answer arrives for it (a loaded
+    # machine writes it late)
+    with pytest.raises(WorkerDied, match="wrote into the grader's pipe|written into the grader's pipe"):
         worker.global_("is_trusted")("anything")
     _fresh_worker_answers(worker)
 

@@ -8,7 +8,6 @@ import gzip
 import hashlib
 import os
 import struct
-import time
 
 import numpy as np
 import pytest
@@ -376,13 +375,14 @@ def test_real_mnist(tmp_path, monkeypatch):
     np.testing.assert_array_equal(
         np.bincount(ds.labels[60000:]), [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
     )
-    # The second load comes from the .npy cache, identical and fast.
-    start = time.perf_counter()
+    # The second load comes from the .npy cache, identical, without parsing the IDX files again
+    # (how fast that is: benchmarks/bench_mnist.py)
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the IDX files were parsed again: the .npy cache was not used")
+    monkeypatch.setattr(mnist, "parse_idx", no_parsing)
     images, labels = load_mnist()
-    elapsed = time.perf_counter() - start
     np.testing.assert_array_equal(images, ds.data)
     np.testing.assert_array_equal(labels, ds.labels)
-    assert elapsed <= 0.5, f"cached load took {elapsed:.3f} s"  # goal 0.2 s; slack for busy CI
 
 
 def test_load_data_normalises_with_the_global_mean_and_std_of_the_real_files():

@@ -99,7 +99,7 @@ def autograded_scores(result) -> dict:
 RUN_EPOCHS = 5
 #: seconds per cell when the example class is run: an endless loop is interrupted, as its
 #: student would have done
-RUN_CELL_TIMEOUT = 120
+RUN_CELL_TIMEOUT = 600
 
 
 def run_notebook(notebook, session: str, epochs: int = RUN_EPOCHS, timeout: int = RUN_CELL_TIMEOUT):

@@ -214,6 +214,10 @@ def _trained_curves(out: Path, declaration, result: StudentResult, executed) -> 
     else:
         result.flags.extend(training_logs.flags(logs, verified))
     result.trained_png = training_logs.curves_png(logs, verified, result.student)
+    if not any(log is not None for log in logs.values()):  # no printed log: the plot as handed in, if any
+        plotted = curves_png(handed_in, declaration.plot_cells)
+        if plotted:
+            result.trained_png, result.trained_note = plotted, "the plot as handed in (no printed log)"
 
 
 def report(out, courses_file=None) -> list[StudentResult]:

@@ -23,12 +23,14 @@ import numpy as np
 LOG_LINE = re.compile(r"cost=\s*(?P<cost>[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)),\s*"
                       r"accuracy=\s*(?P<accuracy>[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf))")
 #: a log contradicts the grading run when an epoch both ran differs by more than this in
-#: accuracy (absolute, on 0..1) ...
-ACCURACY_TOLERANCE = 0.05
-#: ... or by more than this share of the larger cost
-COST_TOLERANCE = 0.25
+#: accuracy (absolute, on 0..1), epoch by epoch: 1.5 x the largest difference between two
+#: honest runs (another seed, or the same seed after earlier runs of other lengths) over 5 seeds
+#: of both sessions' references -- 0.26, 0.15 and 0.12 in epochs 1-3 (bench_log_spread.py) ...
+ACCURACY_TOLERANCES = (0.40, 0.25, 0.20)
+#: ... or by more than this share of the larger cost (honest runs: at most 31 %)
+COST_TOLERANCE = 0.50
 #: the epochs compared: the first ones, which the grading run trains too
-COMPARED_EPOCHS = 3
+COMPARED_EPOCHS = len(ACCURACY_TOLERANCES)
 #: a missing log is a note for the tutor (grey on the tutor page), not a sign of cheating
 MISSING_NOTE = "note: "
 #: the words of a log the grading run contradicts
@@ -101,13 +103,13 @@ def contradiction(log: TrainingLog, verified_cost, verified_accuracy) -> str | N
             if np.isfinite(cost) != np.isfinite(their_cost):
                 return (f"epoch {epoch + 1}: cost {cost:g} handed in, {their_cost:g} verified")
             continue
-        if abs(accuracy - their_accuracy) > ACCURACY_TOLERANCE:
-            return (f"epoch {epoch + 1}: accuracy {accuracy:.4f} handed in, {their_accuracy:.4f} verified (honest runs "
-                    f"differ by at most {ACCURACY_TOLERANCE:g})")
+        if abs(accuracy - their_accuracy) > ACCURACY_TOLERANCES[epoch]:
+            return (f"epoch {epoch + 1}: accuracy {accuracy:.4f} handed in, {their_accuracy:.4f} verified; honest runs "
+                    f"differ by less than {ACCURACY_TOLERANCES[epoch]:g}")
         scale = max(abs(cost), abs(their_cost))
         if scale > 0 and abs(cost - their_cost) / scale > COST_TOLERANCE:
-            return (f"epoch {epoch + 1}: cost {cost:.6g} handed in, {their_cost:.6g} verified (honest runs differ by "
-                    f"at most {100 * COST_TOLERANCE:.0f} %)")
+            return (f"epoch {epoch + 1}: cost {cost:.6g} handed in, {their_cost:.6g} verified; honest runs differ by "
+                    f"less than {100 * COST_TOLERANCE:.0f} %")
     return None
 
 
@@ -123,7 +125,8 @@ def flags(logs: dict, verified: dict) -> list[str]:
         if task in verified:
             why = contradiction(log, *verified[task])
             if why:
-                found.append(f"task {task}: {CONTRADICTED} ({why}; same code and settings)")
+                found.append(f"task {task}: {CONTRADICTED} ({why}): a log of another run -- the code changed after "
+                             f"it ran, cells run out of order or twice -- or made up")
     return found
 
 
