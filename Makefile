@@ -40,8 +40,9 @@ demo: install
 	    $(BIN)/hamlet grade $$folder/submissions --session $$session --out build/demo --jobs 2 --timeout 120; \
 	done
 
+# the example classes, each notebook executed as its student would hand it in (outputs, plots, logs): minutes
 examples: install
-	$(BIN)/hamlet examples
+	$(BIN)/hamlet examples --run
 
 bundle: install
 	$(BIN)/hamlet bundle

@@ -132,6 +132,12 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
         if into:
             buffer = tuple(int(n) for n in into.group(1).split(",") if n.strip())
             named = [name for name, value in arrays.items() if value.shape == buffer]
+            added = tuple(int(n) for n in into.group(2).split(",") if n.strip())
+            if buffer and len(buffer) == len(added) and buffer[0] == added[0]:
+                return (f"{description} fails: it adds an array of shape ({into.group(2)}) into "
+                        f"{' / '.join(named) or 'an array'} of shape ({into.group(1)}) (NumPy: {text}): the array "
+                        f"added into has the wrong shape -- it must have shape ({into.group(2)}): was it made with "
+                        f"the wrong sizes?", "call.buffer_shape")
             if buffer and buffer[0] == 1:
                 return (f"{description} fails: it adds an array of shape ({into.group(2)}) into "
                         f"{' / '.join(named) or 'an array'} of shape ({into.group(1)}) (NumPy: {text}): what is "
@@ -158,6 +164,10 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
         return (f"{description} adds floating-point numbers into an integer array{which} (NumPy: {text}): the "
                 f"values would be truncated to whole numbers. Look at the dtype of the buffer.",
                 "call.integer_buffer")
+    if isinstance(error, TypeError) and re.search(r"Cannot interpret '.*' as a data type", text):
+        return (f"{description} raised TypeError: {text}. np.zeros, np.ones and np.empty take the shape as one "
+                f"tuple, np.zeros((rows, columns)): the shape must be one argument -- the second is the dtype.",
+                "call.shape_arguments")
     if isinstance(error, TypeError) and "'float' object cannot be interpreted as an integer" in text:
         return (f"{description} raised TypeError: {text}. An array's shape must be whole numbers (int): is a size "
                 f"computed with `/`, which gives a float, or taken from a float?", "call.float_shape")
@@ -175,10 +185,18 @@ def array(task: str, description: str, value, shape, transposed: tuple[str, str]
         fail(task, f"{description} returned None: is there a `return` with the result?", code="result.none")
     if isinstance(value, (complex, np.complexfloating)) or (isinstance(value, np.ndarray) and value.dtype.kind == "c"):
         fail(task, f"{description} returned complex numbers; the result must be real.", code="result.complex")
+    if isinstance(value, (tuple, list)) and len(value) > 1 and all(np.ndim(part) > 0 for part in value):
+        fail(task, f"{description} returned a {type(value).__name__} of {len(value)} arrays, not one array of shape "
+                   f"{tuple(shape)}: is the right value stored and returned?", code="result.sequence")
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
         fail(task, f"{description} returned a {type(value).__name__}, not a numeric array.", code="result.not_numeric")
+    if array.shape != tuple(shape) and len(shape) == 2 and shape[0] > 1 and array.shape in (tuple(shape[1:]),
+                                                                                            (1, *shape[1:])):
+        fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}: one row where the batch has "
+                   f"{shape[0]}. A loop over the samples that overwrites its result instead of filling a row per "
+                   f"sample, or a sum over the batch where each sample keeps its own row?", code="result.one_row")
     if array.shape != tuple(shape):
         if array.shape == tuple(shape)[::-1] and array.ndim == 2:
             hint, code = transposed or ("It looks transposed: the batch must be the first dimension.",
@@ -207,8 +225,8 @@ def step_mistake(step: np.ndarray, wanted: np.ndarray, after: np.ndarray, learni
     if learning_rate and same(step, wanted / learning_rate):
         return "learning_rate_missing", "moved by the whole gradient: multiply it by the learning rate"
     if same(after, wanted) or same(after, -wanted) or (learning_rate and same(after, wanted / learning_rate)):
-        return "overwritten", ("is overwritten by the step: the new value must be the old one moved by the step, "
-                               "not the step alone")
+        return "overwritten", ("is overwritten by the step, the old value left out: the new value must be the old one "
+                               "moved by the step, not the step alone -- is the right value stored and returned?")
     correct = after - step + wanted  # the parameter after the right step
     if same(after, -correct):
         return "sign", "has the wrong sign: the new value is minus the parameter after one step"
@@ -220,6 +238,13 @@ def step_mistake(step: np.ndarray, wanted: np.ndarray, after: np.ndarray, learni
     norm = float(np.vdot(wanted, wanted))
     factor = float(np.vdot(wanted, step)) / norm if norm else 0.0
     if factor and same(step, factor * wanted):
+        if learning_rate and abs(factor * learning_rate ** 2 - 1) < 1e-6:
+            return "reciprocal", ("moved by the gradient divided by the learning rate: the learning rate is used upside "
+                                  "down (multiply by it)")
+        for size in sorted(set(np.shape(step)) - {1}):
+            if abs(factor * size - 1) < 1e-6:
+                return "averaged", (f"moved {size} times too small a step: the gradient looks averaged over {size} "
+                                    f"entries of an axis")
         return "factor", f"moved by a constant factor too far: {factor:.4g} times the step -learning_rate * gradient"
     return None
 

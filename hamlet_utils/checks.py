@@ -333,6 +333,14 @@ def _cost_gradient(task: str, name: str, cost_function, target, prediction, earl
     _unchanged(task, f"{name}.gradient", target_copy, target, "the target given to estimate")
     comparison = _call(task, f"{name}.gradient", gradcheck.cost_gradient, cost_function, target, prediction)
     if comparison.ok:
+        # the same object on other data: nothing may be kept from the first gradient
+        again = _call(task, f"{name}.gradient", gradcheck.cost_gradient, cost_function,
+                      *(array.copy() for array in earlier))
+        if not again.ok and again.analytic is not None and np.shape(again.analytic) == np.shape(comparison.analytic) \
+                and _same(np.asarray(again.analytic, dtype=float), np.asarray(comparison.analytic, dtype=float)):
+            _fail(task, f"{name}.gradient returns the gradient of its first call again after an estimate on other "
+                        f"data: compute it from the latest estimate on every call (nothing kept from an earlier call).",
+                  code={"MeanSquareError": "mse.gradient.stale", "CrossEntropy": "cross_entropy.gradient.stale"}[name])
         return comparison.error
     try:
         extra, extra_code = hint(comparison) if hint else ("", "")
@@ -582,6 +590,10 @@ def check_mse_gradient(MeanSquareError):
                         f"prediction and target.", "mse.gradient.term_missing")
             if comparison.kind() == "factor" and _same(comparison.analytic, 2 * comparison.numeric, 1e-6):
                 return (" It is twice the gradient: is the 1/2 of the cost forgotten?", "mse.gradient.half_missing")
+            if _same(comparison.analytic, comparison.numeric * prediction * (1 - prediction), 1e-6):
+                return (" It is the derivative times sigma'(prediction): the cost's gradient combined with the "
+                        "sigmoid's -- the Sigmoid layer's backward multiplies that factor in, not the cost.",
+                        "mse.gradient.combined")
             return "", ""
         def terms(target=target, prediction=prediction):
             return {"the prediction": prediction, "the target": target, "a constant": np.ones_like(target),
@@ -979,6 +991,24 @@ def _network_factor(task: str, method: str, value, wanted, what: str):
               code={"forward": "network.forward.factor", "backward": "network.backward.factor"}[method])
 
 
+def _chain_factor(task: str, method: str, wanted: list, received: list, what: str):
+    """Fail if a layer (in the order called) received a constant multiple of what it should have:
+    ``wanted[i]``, the network's input or ``what`` the layer before handed on."""
+    __tracebackhide__ = True
+    for index, (right, got) in enumerate(zip(wanted, received)):
+        try:
+            factor = _constant_factor(got, right)
+        except Exception:  # noqa: BLE001 - a layer never called has received nothing
+            continue
+        if index > 0 and _same(np.asarray(got, dtype=float), np.asarray(wanted[0], dtype=float)):
+            return  # the network's own input handed to a later layer: not chained, as the caller says
+        if factor is not None and abs(factor - 1) > 1e-9:
+            source = "the network's input" if index == 0 else what
+            _fail(task, f"Network.{method} hands a layer {_factor_words(factor)} {source} (a "
+                        f"{'wrong sign' if abs(factor + 1) < 1e-9 else 'constant factor'}): pass each result on "
+                        f"unchanged.", code={"forward": "network.forward.factor", "backward": "network.backward.factor"}[method])
+
+
 @_check("3a")
 def check_network(Network):
     """Task 3a: ``Network`` chains forward, reverses backward and delegates the rest."""
@@ -997,13 +1027,25 @@ def check_network(Network):
     composed = ((x * 2.0 + 1.0) * -3.0 + 0.25) * 0.5 - 2.0
     out = _array(task, "Network.forward", out, x.shape)
     if not _same(out, composed):
+        for what, value in (("its input x_in", x), ("the first layer's output", x * 2.0 + 1.0),
+                            ("the second layer's output", (x * 2.0 + 1.0) * -3.0 + 0.25)):
+            if _same(out, value):
+                _fail(task, f"Network.forward returns {what}, not the last layer's output: is the right value "
+                            f"stored and returned?", code="network.forward.wrong_return")
         if _same(np.asarray(recorders[-1].received, dtype=float), (x * 2.0 + 1.0) * -3.0 + 0.25):
             _network_factor(task, "forward", out, composed, "the last layer's output")
+        _chain_factor(task, "forward", [x] + [r.received * r.scale + r.shift for r in recorders[:-1]],
+                      [r.received for r in recorders], "the output of the layer before it")
         _fail(task, "forward must pass each layer's output on to the next layer and return the last output.", code="network.forward.not_chained")
 
     log.clear()
     d_out = rng.normal(size=(4, 3))
+    order = list(getattr(network, "layers", []) or [])
     d_in = _call(task, "Network.backward", network.backward, d_out)
+    if order and list(getattr(network, "layers", []) or []) != order:
+        _fail(task, "Network.backward changed the order of self.layers in place (e.g. self.layers.reverse()): the "
+                    "next forward then runs the layers backwards. Loop over reversed(self.layers) instead.",
+              code="network.backward.in_place")
     if [entry[1] for entry in log if entry[0] == "backward"] != list(reversed(names)):
         _fail(task, f"backward must call each layer's backward once, in reverse order; the calls were "
                     f"{[entry[1] for entry in log]}.", code="network.backward.order")
@@ -1011,17 +1053,22 @@ def check_network(Network):
     if not _same(d_in, d_out * 0.5 * -3.0 * 2.0):
         if _same(np.asarray(recorders[0].received, dtype=float), d_out * 0.5 * -3.0):
             _network_factor(task, "backward", d_in, d_out * 0.5 * -3.0 * 2.0, "the first layer's d_in")
-        handed = _constant_factor(recorders[1].received, d_out * 0.5)
-        if handed is not None and abs(handed - 1) > 1e-9 and not _same(recorders[1].received, d_out):
-            _fail(task, f"Network.backward hands a layer {_factor_words(handed)} the d_in of the layer after it (a "
-                        f"{'wrong sign' if abs(handed + 1) < 1e-9 else 'constant factor'}): pass each d_in on "
-                        f"unchanged.", code="network.backward.factor")
+        later = recorders[::-1]
+        _chain_factor(task, "backward", [d_out] + [r.received * r.scale for r in later[:-1]],
+                      [r.received for r in later], "the d_in of the layer after it")
         _fail(task, "backward must pass each layer's d_in on to the layer before it and return the last one.", code="network.backward.not_chained")
 
     for method, args in (("zero_gradients", ()), ("update_parameters", (0.25,))):
         log.clear()
         _call(task, f"Network.{method}", getattr(network, method), *args)
         expected = sorted((method, name, *args) for name in names)
+        rates = [entry[2] for entry in log if entry[0] == method and len(entry) > 2]
+        if args and len(rates) == len(names) and all(isinstance(rate, (int, float)) for rate in rates):
+            factor = rates[0] / args[0]
+            if all(abs(rate - rates[0]) < 1e-12 for rate in rates) and abs(factor - 1) > 1e-9:
+                _fail(task, f"Network.update_parameters hands every layer {_factor_words(factor)} the learning rate "
+                            f"(a {'wrong sign' if abs(factor + 1) < 1e-9 else 'constant factor'}): pass it on "
+                            f"unchanged.", code="network.update_parameters.factor")
         if sorted(log) != expected:
             _fail(task, f"{method} must call {method}({', '.join(map(repr, args))}) of every layer once; "
                         f"the calls were {log}.", code="network.delegation.not_called")
@@ -1276,6 +1323,18 @@ def _softmax_stability(task: str, layer, x: np.ndarray, out: np.ndarray, rng):
                     "exp() in range.", code="softmax.x_out.overflow")
 
 
+def _row_affine(x: np.ndarray, out: np.ndarray) -> np.ndarray | None:
+    """``out`` if each of its rows is a_i x_row + c_i (at least 3 classes), else None."""
+    if x.shape[1] < 3 or out.shape != x.shape or not np.all(np.isfinite(out)):
+        return None
+    for row, values in zip(x, out):
+        basis = np.stack([row, np.ones_like(row)], axis=1)
+        coefficients, *_ = np.linalg.lstsq(basis, values, rcond=None)
+        if not _same(basis @ coefficients, values, 1e-9) or abs(coefficients[0]) < 1e-12:
+            return None
+    return out
+
+
 def _softmax_forward_probe(task: str, x: np.ndarray, out):
     """After a failed property: name the mistake if ``out`` = forward(x) is a typical wrong variant of
     the softmax of ``x`` (batch, classes) -- the variants are wrong answers, only to recognise them."""
@@ -1313,6 +1372,23 @@ def _softmax_forward_probe(task: str, x: np.ndarray, out):
     if variant in ("input", "exponentials"):
         _fail(task, f"SoftMax.forward returns {'its input' if variant == 'input' else 'the exponentials'}, not the "
                     f"softmax: is the right value stored and returned?", code="softmax.x_out.wrong_return")
+    with np.errstate(all="ignore"):
+        flipped = np.exp(-x - np.max(-x, axis=1, keepdims=True))
+        shifted = np.exp(x - np.max(x, axis=0, keepdims=True))  # the maximum of each column, not each row
+        mistakes = {
+            "softmax.x_out.sign": (flipped / np.sum(flipped, axis=1, keepdims=True),
+                     "is proportional to exp(-x_in): the sign of the exponent is wrong"),
+            "softmax.x_out.reciprocal": (1 / softmax, "is upside down: it gives the reciprocal of the softmax -- sum over "
+                                        "exponentials instead of exponentials over their sum"),
+            "softmax.x_out.exp_missing": (_row_affine(x, out), "is a straight line in x_in within each row, not exponential in "
+                                                 "it: np.exp is missing"),
+            "softmax.x_out.axis": (shifted / np.sum(shifted, axis=1, keepdims=True),
+                     "subtracts the maximum of each column (axis 0), the wrong axis: the shift must be the same "
+                     "within a row, the maximum of that row"),
+        }
+    for code, (candidate, words) in mistakes.items():
+        if candidate is not None and np.all(np.isfinite(candidate)) and _same(out, candidate, 1e-9):
+            _fail(task, f"SoftMax.forward {words}.", code=code)
 
 
 @_check("6a")
@@ -1469,7 +1545,8 @@ def check_cross_entropy_gradient(CrossEntropy):
                     "x_in": prediction, "target log(x_in), the cost itself rather than its derivative":
                         target * np.log(prediction), "log(x_in)": np.log(prediction),
                     "(1 - target) / (1 - x_in), a term of binary cross-entropy": (1 - target) / (1 - prediction),
-                    "target divided by a square of x_in": target / prediction ** 2}
+                    "target divided by a square of x_in": target / prediction ** 2,
+                    "target times x_in (multiplied where it is divided: upside down)": target * prediction}
         worst = max(worst, _cost_gradient(task, "CrossEntropy", cost_function, target, prediction,
                                           earlier, hint, terms))
     return f"CrossEntropy.gradient matches finite differences of the cost (relative error {worst:.1e})."
@@ -1486,6 +1563,9 @@ def _softmax_backward_variant(d_in, probabilities, d_out) -> tuple[str, str]:
         "x_out": d_out - row_sum,
         "returns d_out": d_out, "returns x_out": probabilities,
     })
+    if variant == "returns d_out":
+        return (" backward returns d_out itself: the softmax's own derivative (the chain rule through it) is missing "
+                "-- is the right value stored and returned?", "softmax.d_in.wrong_return")
     if variant and variant.startswith("returns"):
         return (f" backward {variant} itself: is the right value stored and returned?", "softmax.d_in.wrong_return")
     if variant == "term":

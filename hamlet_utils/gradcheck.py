@@ -24,6 +24,7 @@ two orders of magnitude from each.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -164,9 +165,9 @@ def compare(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
 
 
 #: the kinds of mistake :func:`diagnose_kind` tells apart ("mismatch": none of them)
-KINDS = ("none", "not_numeric", "transposed", "shape", "not_finite", "zeros", "not_used", "sign",
-         "averaged", "summed", "factor", "term_missing", "term_sign", "term_factor", "extra_term", "overwritten",
-         "one_sample", "sample_weights", "mismatch")
+KINDS = ("none", "not_numeric", "transposed", "shape", "keepdims", "not_finite", "zeros", "not_used", "sign",
+         "averaged", "summed", "factor", "sign_lost", "term_missing", "term_sign", "term_factor", "term_averaged", "extra_term", "overwritten",
+         "one_sample", "one_left_out", "sample_weights", "mismatch")
 
 
 def diagnose(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
@@ -195,6 +196,9 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
         if analytic.ndim == 2 and analytic.shape == expected[::-1] and expected[0] != expected[1]:
             return "transposed", (f"{name} has shape {analytic.shape} but must have shape {expected}: "
                                   f"it looks transposed")
+        if analytic.size == numeric.size and analytic.ndim == len(expected) - 1 and 1 in expected:
+            return "keepdims", (f"{name} has shape {analytic.shape} but must have shape {expected}: the same "
+                                f"entries with one axis fewer -- a sum that lost its axis (keepdims)?")
         if analytic.size == numeric.size:
             return "shape", (f"{name} has shape {analytic.shape} but must have shape {expected} "
                              f"(same entries, wrong layout?)")
@@ -222,6 +226,10 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
     norm = float(np.vdot(analytic, analytic))
     if norm > 0:
         factor = float(np.vdot(analytic, numeric)) / norm
+        if analytic.ndim > 1 and analytic.size > max(analytic.shape) and abs(factor - analytic.size) < 1e-6 * \
+                analytic.size and close(factor * analytic):
+            return "averaged", (f"{name} is {analytic.size} times too small: it looks averaged over all its "
+                                f"{analytic.size} entries, where nothing is averaged")
         for axis, size in enumerate(analytic.shape):
             if size > 1 and axis > 0 and abs(factor - size) < 1e-6 * size and close(factor * analytic):
                 return "averaged", (f"{name} is {size} times too small: it looks averaged over the {size} "
@@ -229,25 +237,39 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
         if factor != 0.0 and close(factor * analytic):
             return "factor", (f"{name} is off by a constant factor: yours is {1 / factor:.4g} times "
                               f"the finite-difference value")
+    if np.allclose(np.abs(analytic), np.abs(numeric), rtol=1e-6, atol=1e-9 * float(np.max(np.abs(numeric)))):
+        return "sign_lost", (f"{name} has the right size everywhere but the wrong sign at some entries: is the sign "
+                        f"lost somewhere (a square root, abs, or a square)?")
     return "mismatch", (f"{name} differs from the finite-difference estimate "
                         f"(relative error {relative_error(analytic, numeric):.2e}, tolerance {tolerance:.0e})")
 
 
-def fitted(value: np.ndarray, terms: dict) -> dict | None:
-    """``{words: coefficient}`` with ``value == sum(coefficient * term)`` to rounding, or None
-    when the terms (arrays of ``value``'s shape) do not make up ``value`` or cannot be told apart
-    on these numbers (too few entries for an exact fit to mean anything, or linearly dependent)."""
+def fitted(value: np.ndarray, terms: dict, most: int = 3) -> dict | None:
+    """``{words: coefficient}`` with ``value == sum(coefficient * term)`` to rounding, using as
+    few of the ``terms`` (arrays of ``value``'s shape) as possible, at most ``most``; the others
+    get 0.  None when no such combination makes up ``value``.  The fewest terms, not a least-squares
+    fit of all: ingredients such as 1/x and log(x) are nearly dependent, and a fit of all of them
+    would spread any value over every one."""
     names = [words for words, term in terms.items() if term is not None and np.shape(term) == np.shape(value)]
-    if not names or np.size(value) < len(names) + 3:
-        return None
-    basis = np.stack([np.asarray(terms[words], dtype=np.float64).ravel() for words in names], axis=1)
-    if not np.all(np.isfinite(basis)) or np.linalg.matrix_rank(basis) < len(names):
-        return None
     target = np.asarray(value, dtype=np.float64).ravel()
-    coefficients, *_ = np.linalg.lstsq(basis, target, rcond=None)
-    if relative_error(basis @ coefficients, target) > 1e-7:
+    if not names or not np.all(np.isfinite(target)):
         return None
-    return {words: (0.0 if abs(c) < 1e-7 else float(c)) for words, c in zip(names, coefficients)}
+    columns = {words: np.asarray(terms[words], dtype=np.float64).ravel() for words in names}
+    if not np.any(target):
+        return dict.fromkeys(names, 0.0)
+    for size in range(1, min(most, len(names)) + 1):
+        if target.size < size + 3:  # too few entries for an exact fit to mean anything
+            break
+        for chosen in itertools.combinations(names, size):
+            basis = np.stack([columns[words] for words in chosen], axis=1)
+            if not np.all(np.isfinite(basis)) or np.linalg.matrix_rank(basis) < size:
+                continue
+            coefficients, *_ = np.linalg.lstsq(basis, target, rcond=None)
+            if relative_error(basis @ coefficients, target) <= 1e-7:
+                found = dict.fromkeys(names, 0.0)
+                found.update({words: float(c) for words, c in zip(chosen, coefficients) if abs(c) > 1e-9})
+                return found
+    return None
 
 
 def _times(factor: float) -> str:
@@ -267,17 +289,23 @@ def term_mistake(name: str, analytic: np.ndarray, numeric: np.ndarray, terms: di
     wrong = [words for words, c in wanted.items() if c != 0.0 and yours[words] != 0.0 and not close(yours[words], c)]
     extra = [words for words, c in wanted.items() if c == 0.0 and yours[words] != 0.0]
     listed = lambda names: " and ".join(names)  # noqa: E731
-    if missing and not wrong:
+    if missing:
         instead = f"; yours has {listed(extra)} instead" if extra else ""
-        return "term_missing", f"{name} is missing the term{'s' * (len(missing) > 1)} in {listed(missing)}{instead}"
-    if len(wrong) == 1 and not missing and not extra:
+        off = f"; and the term in {listed(wrong)} is off" if wrong else ""
+        return "term_missing", (f"{name} is missing the term{'s' * (len(missing) > 1)} in {listed(missing)}"
+                                f"{instead}{off}")
+    if len(wrong) == 1 and not extra:
         words = wrong[0]
         ratio = yours[words] / wanted[words]
         if close(ratio, -1.0):
             return "term_sign", f"{name}: the term in {words} has the wrong sign"
+        for size in sorted(set(np.shape(analytic)) - {1}):
+            if close(ratio * size, 1.0):
+                return "term_averaged", (f"{name}: the term in {words} is {size} times too small: it looks "
+                                         f"averaged (a mean over {size} entries where a sum belongs)")
         return "term_factor", (f"{name}: the term in {words} is off by a constant factor (yours has "
                                f"{_times(ratio)} what it needs)")
-    if extra and not missing:
+    if extra:
         off = f"; and the term in {listed(wrong)} is off" if wrong else ""
         return "extra_term", f"{name} has a term in {listed(extra)} that does not belong there{off}"
     return None
@@ -300,6 +328,12 @@ def sample_mistake(name: str, analytic: np.ndarray, samples: list) -> tuple[str,
                                    f"sample (`=`) where every sample's part must be added up (`+=`)")
         return "one_sample", (f"{name} holds sample {used[0]} of the batch only: it must be summed over the "
                               f"batch, every sample counted once")
+    left_out = [i for i, w in enumerate(values) if w == 0.0]
+    if len(left_out) == 1 and all(abs(w - 1.0) < 1e-6 for i, w in enumerate(values) if i != left_out[0]):
+        which = "the last one" if left_out[0] == len(values) - 1 else ("the first one" if left_out[0] == 0 else
+                                                                       f"sample {left_out[0]}")
+        return "one_left_out", (f"{name} leaves out one sample of the batch, {which}: a loop that stops one short or "
+                                f"starts one late? Every sample counts once")
     if max(values) - min(values) > 1e-6:
         return "sample_weights", (f"{name} weighs the samples of the batch unequally (sample by sample, yours has "
                                   f"{', '.join(f'{w:.3g}' for w in values)} times each one's part): summed over "

@@ -193,7 +193,8 @@ def _sigmoid_properties(sigmoid_function, task: str):
             hint = " That is sigma(-x) = 1 - sigma(x): check the sign of the exponent, sigma(x) = 1 / (1 + e^-x)."
         elif _same(out, np.tanh(points), 1e-9):
             hint = " That is tanh(x), not the sigmoid."
-        elif points[wrong] < 0 and np.all(np.abs(out - expected)[points > 0] <= 1e-12 * expected[points > 0]):
+        elif points[wrong] < 0 and np.all(np.abs(out - expected)[points > 0] <= 1e-12 * expected[points > 0]) \
+                and np.all(np.abs(out - expected)[expected > 1e-6] <= 1e-9):
             hint = (" Only negative x are wrong: 1 - sigma(-x) loses all digits when sigma(x) is tiny; use "
                     "e^x / (1 + e^x) there.")
         elif np.all(np.abs(out - expected) < 1e-6):
@@ -252,7 +253,7 @@ def _sigmoid_diagnosed(sigmoid_function, task: str):
     try:
         _sigmoid_properties(sigmoid_function, task)
     except CheckFailed as failure:
-        if failure.code in ("sigmoid.x_out.wrong_at_zero", "sigmoid.x_out.wrong_value"):
+        if failure.code in ("sigmoid.x_out.wrong_at_zero", "sigmoid.x_out.wrong_value", "result.not_finite"):
             _sigmoid_probe(task, sigmoid_function)
         raise
 
@@ -280,12 +281,34 @@ def _sigmoid_probe(task: str, sigmoid_function):
     for kind, (candidate, words) in whole.items():
         if _same(out, candidate, 1e-9):
             _fail(task, f"sigmoid_function {words}.", code=_SIGMOID_CODES[kind.strip()])
-    factor = float(np.vdot(sigma, out) / np.vdot(sigma, sigma))
-    if _same(out, factor * sigma, 1e-9):
+    factor = float(np.vdot(sigma, out) / np.vdot(sigma, sigma)) if np.all(np.isfinite(out)) else 0.0
+    if factor and _same(out, factor * sigma, 1e-9):
+        if abs(factor + 1) < 1e-9:
+            _fail(task, "sigmoid_function has the wrong sign: -sigma(x), negative where sigma is between 0 and 1.",
+                  code=_SIGMOID_CODES["sign"])
         _fail(task, f"sigmoid_function is off by a constant factor: {factor:.4g} times sigma(x).",
               code=_SIGMOID_CODES["factor"])
+    with np.errstate(all="ignore"):  # sigma(k x): x scaled inside the exponential
+        inside = np.log(out / (1 - out)) / points
+    nonzero = points != 0
+    if np.all(np.isfinite(inside[nonzero])) and np.ptp(inside[nonzero]) < 1e-6 and abs(inside[nonzero][0] + 1) < 1e-6:
+        _fail(task, "sigmoid_function has the sign of the exponent wrong: it is sigma(-x) = 1 - sigma(x).",
+              code=_SIGMOID_CODES["sign"])
+    if np.all(np.isfinite(inside[nonzero])) and np.ptp(inside[nonzero]) < 1e-6 and abs(inside[nonzero][0] - 1) > 1e-6:
+        _fail(task, f"sigmoid_function scales x by a constant factor ({inside[nonzero][0]:.4g}) before the "
+                    f"exponential: it is sigma({inside[nonzero][0]:.4g} x).", code=_SIGMOID_CODES["factor"])
+    with np.errstate(all="ignore"):  # what the formulas 1 / (1 + u) and u / (1 + u) were given for e^-|x|
+        used = np.where(points >= 0, 1 / out - 1, out / (1 - out))
+    for candidate, words, kind in ((-np.abs(points), "-|x| itself where e^-|x| belongs: np.exp is missing",
+                                    "exp_missing"),
+                                   (-e, "-e^-|x|: the exponential has the wrong sign", "sign"),
+                                   (np.exp(-points), "e^-x for every x: for x < 0 that overflows and the sign of "
+                                                     "the exponent is wrong -- is |x| missing?", "sign")):
+        finite = np.isfinite(used) & np.isfinite(out)  # a formula given -|x| divides by 0 at |x| = 1
+        if finite.sum() >= 3 and _same(used[finite], candidate[finite], 1e-9):
+            _fail(task, f"sigmoid_function uses {words}.", code=_SIGMOID_CODES[kind])
     with np.errstate(all="ignore"):  # the ratio of a sigmoid of the form 1 / (1 + k e^-x) to sigma
-        scale = np.where(points >= 0, (1 / out - 1) / e, out / (e * (1 - out)))
+        scale = used / e
     if np.all(np.isfinite(scale)) and np.ptp(scale) < 1e-9 and abs(scale[0] - 1) > 1e-9:
         _fail(task, f"sigmoid_function multiplies the exponential by a constant factor ({scale[0]:.4g}): it is "
                     f"not 1/2 at 0.", code=_SIGMOID_CODES["factor"])
@@ -293,8 +316,23 @@ def _sigmoid_probe(task: str, sigmoid_function):
         other = ~branch
         if not _exact(out[other], sigma[other]):
             continue  # only one branch wrong is judged here
-        mine, right, exponential = out[branch], sigma[branch], e[branch]
-        ratio = (1 / mine - 1) / exponential if where == "x >= 0" else mine / (exponential * (1 - mine))
+        mine, right, exponential, x = out[branch], sigma[branch], e[branch], points[branch]
+        with np.errstate(all="ignore"):
+            ratio = (1 / mine - 1) / exponential if where == "x >= 0" else mine / (exponential * (1 - mine))
+            added = 1 / mine - exponential if where == "x >= 0" else exponential / mine - exponential
+        if _same(mine, exponential, 1e-9) or _same(mine, 1 / exponential, 1e-9):
+            _fail(task, f"sigmoid_function is the exponential alone for {where}: the 1 + in the denominator is "
+                        f"missing there.", code=_SIGMOID_CODES["term_missing"])
+        if _same(mine, 1 - right, 1e-9):
+            _fail(task, f"sigmoid_function is sigma(-x) for {where}: the sign of the exponent is wrong there "
+                        f"(is |x| used where it belongs, and e^-|x| in that branch's formula?).",
+                  code=_SIGMOID_CODES["sign"])
+        if np.all(np.isfinite(added)) and np.ptp(added) < 1e-9 and abs(added[0]) < 1e-9:
+            _fail(task, f"sigmoid_function is the exponential alone for {where}: the 1 + in the denominator is "
+                        f"missing there.", code=_SIGMOID_CODES["term_missing"])
+        if np.all(np.isfinite(added)) and np.ptp(added) < 1e-9 and abs(added[0] - 1) > 1e-9:
+            _fail(task, f"sigmoid_function is off by a constant for {where}: the denominator adds {added[0]:.4g} "
+                        f"to the exponential, not 1.", code=_SIGMOID_CODES["factor"])
         if np.all(mine == 1):
             _fail(task, f"sigmoid_function gives 1 for every {where}: a term with e^-|x| is missing from the "
                         f"formula for {where}.", code=_SIGMOID_CODES["term_missing"])
@@ -312,6 +350,7 @@ def _sigmoid_probe(task: str, sigmoid_function):
 
 #: kinds of a wrong sigmoid_function that :func:`_sigmoid_probe` names -> codes
 _SIGMOID_CODES = {"wrong_return": "sigmoid.x_out.wrong_return", "reciprocal": "sigmoid.x_out.reciprocal",
+                  "sign": "sigmoid.x_out.sign", "exp_missing": "sigmoid.x_out.exp_missing",
                   "factor": "sigmoid.x_out.factor", "term_missing": "sigmoid.x_out.term_missing"}
 
 
@@ -336,23 +375,35 @@ def _derivative_hint(out, points, sigma, slope) -> tuple[str, str]:
         (points * (1 - points), " That is x (1 - x): the formula sigma (1 - sigma) needs sigma(x), not x -- x is "
          "the input of the sigmoid here, not its output; is the sigmoid applied to x first?",
          "sigmoid_derivative.x_out.sigmoid_missing"),
-        (sigma, " That is sigma(x) itself, not its derivative: is the right value returned?",
-         "sigmoid_derivative.x_out.wrong_return"),
-        (sigma ** 2, " That is sigma(x) squared: the 1 - of the second factor is missing.",
-         "sigmoid_derivative.x_out.term_missing"),
-        ((1 - sigma) ** 2, " That is a square of 1 - sigma; the derivative is sigma(x) (1 - sigma(x)).",
+        (sigma, " That is sigma(x) itself, not its derivative: a factor of the derivative is missing -- is the "
+         "right value stored and returned?", "sigmoid_derivative.x_out.wrong_return"),
+        (points, " That is x itself: is the right value stored and returned?", "sigmoid_derivative.x_out.wrong_return"),
+        (sigma ** 2, " That is sigma(x) squared: the 1 - of the second factor is missing, or its sigma has the wrong "
+         "sign of x (sigma(-x) = 1 - sigma(x)).", "sigmoid_derivative.x_out.term_missing"),
+        (sigma * (1 - points), " That is sigma(x) (1 - x): the second factor needs sigma(x), not x -- is the sigmoid "
+         "applied there too?", "sigmoid_derivative.x_out.sigmoid_missing"),
+        ((1 - sigma) ** 2, " That is a square of 1 - sigma(x): check the two factors of the product.",
          "sigmoid_derivative.x_out.power"),
-        (sigma * (1 + sigma), " That is sigma (1 + sigma): the derivative is sigma(x) (1 - sigma(x)).",
+        (sigma * (1 + sigma), " The second factor has the wrong sign inside: sigma (1 + sigma).",
          "sigmoid_derivative.x_out.sign"),
-        (1 - sigma, " That is 1 - sigma(x) = e^-x / (1 + e^-x); the derivative is e^-x / (1 + e^-x)^2.",
+        (1 - sigma, " That is 1 - sigma(x) alone: a factor of the derivative is missing.",
          "sigmoid_derivative.x_out.term_missing"),
         (factor * slope, f" It is off by a constant factor: {factor:.4g} times the slope of sigma.",
          "sigmoid_derivative.x_out.factor"),
-    ] + [(value, f" sigma is scaled by a constant factor ({k:g}) before the product is taken.",
-          "sigmoid_derivative.x_out.factor") for k, value in scaled.items()]
+    ] + [(value, " sigma enters with the wrong sign (a factor -1) before the product is taken." if k == -1 else
+          f" sigma is scaled by a constant factor ({k:g}) before the product is taken.",
+          "sigmoid_derivative.x_out.sign" if k == -1 else "sigmoid_derivative.x_out.factor")
+         for k, value in scaled.items()]
+    finite = np.isfinite(out)  # a formula that overflows far out is judged where it is finite
     for candidate, hint, code in candidates:
-        if np.shape(candidate) == np.shape(out) and _same(out, candidate, 1e-9):
+        if np.shape(candidate) == np.shape(out) and finite.sum() >= 3 and _same(out[finite], np.asarray(
+                candidate)[finite], 1e-9):
             return hint, code
+    with np.errstate(all="ignore"):  # sigma (k - sigma) with another constant k
+        constant = out / sigma + sigma
+    if np.all(np.isfinite(constant)) and np.ptp(constant) < 1e-9 and abs(constant[0] - 1) > 1e-9:
+        return (" It is off by a constant inside the product: check the number in its second factor.",
+                "sigmoid_derivative.x_out.factor")
     return "", "sigmoid_derivative.x_out.wrong_value"
 
 
@@ -596,6 +647,12 @@ def _gradient_hint(name: str, value, x, w, b, target) -> tuple[str, str]:
              "mse_gradients.delta.derivative_missing"): p - target,
             ("the factor sigma'(z) of the chain rule is replaced by sigma(z) itself -- the derivative is missing",
              "mse_gradients.delta.derivative_missing"): (p - target) * p,
+            ("the error prediction - target is left out: only the factor sigma'(z) is left",
+             "mse_gradients.delta.term_missing"): slope,
+            ("a square of (prediction - target) where its derivative belongs: the cost itself, not its slope",
+             "mse_gradients.delta.power"): (p - target) ** 2 * slope,
+            ("half a square of (prediction - target) where its derivative belongs: the cost itself, not its slope",
+             "mse_gradients.delta.power"): 0.5 * (p - target) ** 2 * slope,
             ("sigma' is taken of the output p = sigma(z); it belongs to the input z = x w^T + b",
              "mse_gradients.delta.derivative_of_output"):
                 (p - target) * (1 / (1 + np.exp(-p))) * (1 - 1 / (1 + np.exp(-p))),
@@ -614,6 +671,8 @@ def _gradient_hint(name: str, value, x, w, b, target) -> tuple[str, str]:
                         np.sum(delta, axis=1, keepdims=True),
                     ("sums over every axis: sum over the batch only (axis 0) -- the wrong axis",
                      "mse_gradients.db.axis"): np.sum(delta),
+                    ("sums over every axis (shape (1, 1)): sum over the batch only (axis 0) -- the wrong axis",
+                     "mse_gradients.db.axis"): np.sum(delta, keepdims=True),
                     ("is not summed over the batch: one row per sample", "mse_gradients.db.not_summed"): delta,
             }.items():
                 if np.shape(wrong) == value.shape and _same(value, wrong, 1e-8):
@@ -756,7 +815,7 @@ def _sgd_properties(sgd_step, task: str):
             if mistake:
                 kind, words = mistake
                 if kind == "not_updated":
-                    words = "equals the old one: the step -learning_rate * gradient is missing"
+                    words = "equals the old one (it did not change): the step -learning_rate * gradient is missing"
                 _fail(task, f"the new {name} {words} (sgd_step).", code=step_code("sgd_step", name, kind))
             _fail(task, f"the new {name} must be {name} - learning_rate * d{name} (learning_rate={learning_rate}); "
                         f"relative error of the step {_error(step, wanted):.2e}.",

@@ -359,7 +359,7 @@ class LinearUpdateZeroesFirst:
         self.b -= learning_rate * self.db
 
 
-@wrong("Linear", "2e", "w moved by a constant factor too far: 100 times")
+@wrong("Linear", "2e", "w moved by the gradient divided by the learning rate")
 class LinearUpdateDividesByLearningRate:
     """w -= dw / lr"""
     def update_parameters(self, learning_rate):
@@ -598,7 +598,7 @@ class MSEGradientModifiesPrediction:
         return self.prediction
 
 
-@wrong("MeanSquareError", "2c", "differs from the finite-difference estimate")
+@wrong("MeanSquareError", "2c", "wrong sign at some entries")
 class MSEGradientFromCostWithoutSign:
     """gradient = sqrt(2 cost): right size, sign lost"""
     def gradient(self, cost):

@@ -366,13 +366,14 @@ def sgd_step(w, b, dw, db, learning_rate):
 
 def handwritten() -> list[Mutant]:
     from mutants_fresh import FRESH
+    from mutants_fresh2 import FRESH2
 
     mutants = []
-    for name, session, owner, method, quantity, kind, source in HANDWRITTEN + FRESH:
-        task = UNITS[(session, owner, method)]
-        origin = "fresh" if (name, session, owner, method, quantity, kind, source) in FRESH else "handwritten"
-        mutants.append(Mutant(f"s{session[:2]}.{origin}.{name}", session, owner, method, task, origin,
-                              quantity, kind, source.strip() + "\n", name))
+    for origin, entries in (("handwritten", HANDWRITTEN), ("fresh", FRESH), ("fresh2", FRESH2)):
+        for name, session, owner, method, quantity, kind, source in entries:
+            task = UNITS[(session, owner, method)]
+            mutants.append(Mutant(f"s{session[:2]}.{origin}.{name}", session, owner, method, task, origin,
+                                  quantity, kind, source.strip() + "\n", name))
     return mutants
 
 
@@ -437,7 +438,7 @@ def half(mutant_id: str) -> str:
     is the same in every process and does not move when other mutants come or go."""
     if ".unseen." in mutant_id:  # the independent held-out corpus: never dev
         return "unseen"
-    if ".fresh." in mutant_id:  # written after the measurement, to work on: never held out
+    if ".fresh." in mutant_id or ".fresh2." in mutant_id:  # written after the measurement, to work on: never held out
         return "dev"
     return "dev" if hashlib.sha256(mutant_id.encode()).digest()[0] % 2 == 0 else "held-out"
 
@@ -498,7 +499,8 @@ def failure_code(check) -> str | None:
 #: per kind: phrases (lower-case regular expressions) of a message that names that kind of mistake
 KIND_WORDS = {
     "transposed": r"transpos",
-    "shape": r"has shape|must have shape|wrong layout|one cost per sample;|a single number|shape must",
+    "shape": r"has shape|must have shape|wrong layout|one cost per sample;|a single number|shape must|"
+             r"shapes of the arrays do not fit",
     "bias_missing": r"bias b is not added|leaves out the bias",
     "eps_missing": r"\beps\b|nan or inf where a probability is 0",
     "overflow": r"overflow|underflow",
@@ -507,7 +509,7 @@ KIND_WORDS = {
     "reciprocal": r"reciprocal|upside down",
     "averaged": r"averaged|times too small",
     "summed": r"times too large|factor of the batch size",
-    "factor": r"constant factor|\ba factor\b",
+    "factor": r"constant factor|\ba factor\b|off by a constant",
     "half_missing": r"factor 1/2|the 1/2|twice the gradient",
     "power": r"a square of|square of \(prediction",
     "axis": r"wrong axis|whole batch|samples must not mix|sum over the batch",
@@ -525,7 +527,7 @@ KIND_WORDS = {
     "not_chained": r"pass each layer's|on to the",
     "order": r"in reverse order|, in order",
     "wrong_return": r"returned none|is there a `return`|returns \(|stored and returned|must return the pair",
-    "exp_missing": r"proportional to exp",
+    "exp_missing": r"proportional to exp|np\.exp is missing|exponential is missing",
     "log_missing": r"-log|\blog\b",
     "not_summed": r"summed over|sum over",
     "sigmoid_missing": r"between 0 and 1|sigmoid applied",

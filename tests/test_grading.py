@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from conftest import SOURCE
 
-from hamlet import course_folder, examples, outputs, pipeline, run_state, submissions
+from hamlet import course, course_folder, examples, outputs, pipeline, run_state, submissions
 
 SESSION = "06_backpropagation"
 FOLDER = examples.folder(SESSION)
@@ -195,6 +195,29 @@ def test_tutor_page_has_every_student_and_their_curves(graded):
         assert student in page
     assert page.count("data:image/png;base64,") >= 4  # complete, bugs, edits, unusual: all plotted
     assert results["ada_complete"].curves_png and results["cleo_untouched"].curves_png is None
+
+
+@pytest.mark.grading
+def test_the_tutor_page_shows_the_curves_each_student_trained_beside_the_grading_runs(graded):
+    """The example class is handed in executed (``make examples``): each student's own log, all its
+    epochs, is drawn over the grading run's; finn's made-up task 4 log is flagged, no honest one."""
+    from hamlet import training_logs
+    from hamlet.examples import RUN_EPOCHS
+
+    out, results = graded
+    page = (out / SESSION / "report.html").read_text()
+    drawn = {name for name, result in results.items() if result.trained_png}
+    assert {"ada_complete", "ben_typical_bugs", "finn_edits_tests", "gia_unusual"} <= drawn
+    assert page.count('class="curves trained"') == len(drawn)
+    contradicted = {name for name, result in results.items()
+                    if any(training_logs.CONTRADICTED in flag for flag in result.flags)}
+    assert contradicted == {"finn_edits_tests"}
+    handed_in = nbformat.read(str(FOLDER / "submissions" / "ada_complete.ipynb"), as_version=4)
+    logs = training_logs.logs_in(handed_in, course.declaration(SESSION))
+    assert {task: len(log) for task, log in logs.items()} == {"4": RUN_EPOCHS, "5": RUN_EPOCHS, "6e": RUN_EPOCHS}
+    assert not any(flag.startswith(training_logs.MISSING_NOTE) for flag in results["ada_complete"].flags)
+    dan = results["dan_endless_loop"].flags  # interrupted before an epoch of task 5
+    assert any(flag.startswith(training_logs.MISSING_NOTE) and "task 5" in flag for flag in dan), dan
 
 
 # ----------------------------------------------------------------------------- input handling

@@ -28,7 +28,10 @@ CORPUS = mutants.corpus()
 EQUIVALENT = [m for m in CORPUS if m.equivalent]
 #: the diagnosed share of the held-out half reached when issue #12 was worked on, rounded down:
 #: a regression guard, not a goal
-HELD_OUT_DIAGNOSED_FLOOR = 0.71
+#: the held-out half's share when the second stage of work on the checks began was 0.713; that
+#: stage looked at it too (the honest measurement since is the unseen corpus, bench_diagnoses.py
+#: --split unseen), so this only keeps what it reached
+HELD_OUT_DIAGNOSED_FLOOR = 0.88
 
 
 @functools.lru_cache(maxsize=1)
@@ -82,7 +85,8 @@ def test_corpus_is_large():
     assert len({m.id for m in CORPUS}) == len(CORPUS)
     assert sum(m.operator == "handwritten" for m in CORPUS) >= 20
     assert {m.operator for m in CORPUS} == {op.__name__ for op in mutants.mutation_operators.OPERATORS} | {
-        "handwritten"}
+        "handwritten", "fresh", "fresh2"}
+    assert all(mutants.half(m.id) == "dev" for m in CORPUS if m.operator in ("fresh", "fresh2"))
 
 
 def test_corpus_covers_every_unit_task_of_both_sessions():
@@ -102,7 +106,7 @@ def test_every_label_is_known():
 def test_generation_is_deterministic():
     first, second = mutants.generated(), mutants.generated()
     assert [(m.id, m.source, m.label) for m in first] == [(m.id, m.source, m.label) for m in second]
-    assert [(m.id, m.source) for m in first] == [(m.id, m.source) for m in CORPUS if m.operator != "handwritten"]
+    assert [(m.id, m.source) for m in first] == [(m.id, m.source) for m in CORPUS if m.operator not in ("handwritten", "fresh", "fresh2")]
     assert [mutants.mark_equivalent(m) for m in first[:80]] == [m.equivalent for m in CORPUS[:80]]
 
 

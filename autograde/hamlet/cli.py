@@ -219,8 +219,9 @@ def command_examples(arguments) -> int:
         if not students(session):
             print(f"{session}: no example class (solutions/{session}/example_class.py)")
             continue
-        folder = write_examples(session)
-        print(f"wrote {len(students(session))} example submissions and expected_scores.csv to {folder}")
+        folder = write_examples(session, run=arguments.execute)
+        print(f"wrote {len(students(session))} example submissions{' (executed)' if arguments.execute else ''} and "
+              f"expected_scores.csv to {folder}")
     return 0
 
 
@@ -290,6 +291,8 @@ def main(argv=None) -> int:
 
     examples = commands.add_parser("examples", help="regenerate the example class from the release")
     examples.add_argument("sessions", nargs="*")
+    examples.add_argument("--run", action="store_true", dest="execute",
+                          help="hand each notebook in executed, with its outputs, as students do (minutes a student)")
     examples.set_defaults(run=command_examples)
 
     arguments = parser.parse_args(argv)

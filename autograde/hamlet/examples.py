@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import importlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +50,7 @@ class Student:
     untouched: bool = False                         # the release as it was handed out
     loses: tuple = ()                               # tasks that score 0
     flags: tuple = ()                               # substrings of the flags the grader must raise
+    invented_log: dict = field(default_factory=dict)  # grade_id -> [(cost, accuracy), ...] printed instead
 
 
 def notebook_of(student: Student, session: str):
@@ -92,9 +94,46 @@ def autograded_scores(result) -> dict:
     return scores
 
 
-def write_examples(session: str, target: Path | None = None) -> Path:
+#: the epochs an example student trains when the example class is run (``hamlet examples --run``):
+#: the release asks for up to 100, which would take an hour a class; the log says it was capped
+RUN_EPOCHS = 5
+#: seconds per cell when the example class is run: an endless loop is interrupted, as its
+#: student would have done
+RUN_CELL_TIMEOUT = 120
+
+
+def run_notebook(notebook, session: str, epochs: int = RUN_EPOCHS, timeout: int = RUN_CELL_TIMEOUT):
+    """Execute ``notebook`` as its student would have before handing it in: every cell in order,
+    errors left in the outputs, a cell still running after ``timeout`` seconds interrupted, a dead
+    kernel the end; returns the notebook with its outputs."""
+    from nbclient.exceptions import DeadKernelError
+
+    from .execute import run_cells
+
+    try:
+        run_cells(notebook, course.source_notebook(session).parent, max_epochs=epochs, timeout=timeout,
+                  allow_errors=True, interrupt_on_timeout=True)
+    except DeadKernelError:  # the student saw the kernel die; the cells after it never ran
+        pass
+    return notebook
+
+
+def invent_log(notebook, invented: dict) -> None:
+    """Replace the printed training log of each cell in ``invented`` by made-up epochs, as a student
+    who edits a notebook's output would."""
+    for cell in notebook.cells:
+        lines = invented.get(cell.metadata.get("nbgrader", {}).get("grade_id"))
+        if lines is None:
+            continue
+        text = "".join(f"cost={cost:5.6f}, accuracy={accuracy:2.6f}\n" for cost, accuracy in lines)
+        kept = [output for output in cell.get("outputs", []) if output.get("output_type") != "stream"]
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text), *kept]
+
+
+def write_examples(session: str, target: Path | None = None, run: bool = False, log=print) -> Path:
     """Write the example class and its expected scores (into ``target``, by default the
-    committed folder); returns the folder."""
+    committed folder); returns the folder.  With ``run``, each notebook is handed in executed,
+    with its outputs (:func:`run_notebook`; a few minutes a student), its invented log in place."""
     target = Path(target) if target is not None else folder(session)
     submissions = target / "submissions"
     submissions.mkdir(parents=True, exist_ok=True)
@@ -104,7 +143,13 @@ def write_examples(session: str, target: Path | None = None) -> Path:
         writer = csv.writer(handle)
         writer.writerow(["student", "task", "score", "what"])
         for student in students(session):
-            nbformat.write(notebook_of(student, session), str(submissions / f"{student.name}.ipynb"))
+            notebook = notebook_of(student, session)
+            if run:
+                begin = time.perf_counter()
+                run_notebook(notebook, session)
+                invent_log(notebook, student.invented_log)
+                log(f"  ran {student.name} in {time.perf_counter() - begin:.0f} s")
+            nbformat.write(notebook, str(submissions / f"{student.name}.ipynb"))
             for task, score in expected_scores(student, session).items():
                 writer.writerow([student.name, task, f"{score:g}", student.what])
     return target

@@ -20,6 +20,23 @@ print("HAMLET-HISTORIES " + _json.dumps({_name: _value.to_dict() for _name, _val
 """
 
 
+def run_cells(notebook, working_directory, *, max_epochs=None, timeout=1800, allow_errors=False,
+              interrupt_on_timeout=False) -> float:
+    """Execute ``notebook`` (a NotebookNode, in place) in a fresh kernel in ``working_directory``,
+    as a student's Jupyter does (inline plots); ``max_epochs`` sets ``HAMLET_MAX_EPOCHS``, and
+    ``interrupt_on_timeout`` interrupts a cell after ``timeout`` seconds and goes on.  Returns the
+    wall time in seconds; a dead kernel raises nbclient's DeadKernelError."""
+    environment = {"HAMLET_PROGRESS": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+    if max_epochs is not None:
+        environment["HAMLET_MAX_EPOCHS"] = str(max_epochs)
+    start = time.perf_counter()
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+                            interrupt_on_timeout=interrupt_on_timeout,
+                            resources={"metadata": {"path": str(working_directory)}})
+    client.execute(env={**os.environ, **environment})  # handed on to the kernel's start
+    return time.perf_counter() - start
+
+
 def execute_notebook(path, output=None, *, max_epochs=None, timeout=1800, allow_errors=False,
                      working_directory=None) -> tuple[nbformat.NotebookNode, dict, float]:
     """Execute ``path`` in a fresh kernel.
@@ -48,14 +65,8 @@ def execute_notebook(path, output=None, *, max_epochs=None, timeout=1800, allow_
     """
     notebook = nbformat.read(str(path), as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell(_COLLECT))
-    environment = {"HAMLET_PROGRESS": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
-    if max_epochs is not None:
-        environment["HAMLET_MAX_EPOCHS"] = str(max_epochs)
-    start = time.perf_counter()
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
-                            resources={"metadata": {"path": str(working_directory or Path(path).parent)}})
-    client.execute(env={**os.environ, **environment})  # handed on to the kernel's start
-    seconds = time.perf_counter() - start
+    seconds = run_cells(notebook, working_directory or Path(path).parent, max_epochs=max_epochs, timeout=timeout,
+                        allow_errors=allow_errors)
     collector = notebook.cells.pop()
     histories = {}
     for item in collector.get("outputs", []):

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import nbformat
 
-from . import course, course_file, feedback, run_state, student_page
-from .course_folder import executed_notebook, executed_path
+from . import course, course_file, feedback, run_state, student_page, training_logs
+from .course_folder import executed_notebook, executed_path, placed_path
 from .execute import TIMED_OUT, cell_errors
 from .gradebook import opened, read_scores
 from .nbgrader_plugins import KERNEL_DIED, NOT_RUN, OUTPUT_CUT
@@ -196,6 +196,26 @@ def _refresh_feedback(out: Path, state, by_session: dict) -> None:
         run_state.save(out, state)
 
 
+def _trained_curves(out: Path, declaration, result: StudentResult, executed) -> None:
+    """The curves ``result``'s student trained (the printed logs of the notebook as handed in) beside
+    the grading run's (those of the executed notebook): the figure, and flags for a log that is
+    missing or that the grading run contradicts.  Never a score."""
+    placed = placed_path(out / "course", result.session, result.student)
+    try:
+        handed_in = nbformat.read(str(placed), as_version=4)
+    except Exception:  # noqa: BLE001 - not placed (unreadable hand-in): its flags say so already
+        return
+    logs = training_logs.logs_in(handed_in, declaration)
+    graded = training_logs.logs_in(executed, declaration) if executed is not None else {}
+    verified = {task: (log.cost, log.accuracy) for task, log in graded.items() if log is not None}
+    if not any(cell.get("outputs") for cell in handed_in.cells if cell.get("cell_type") == "code"):
+        result.trained_note = "handed in without outputs: no training log"
+        logs = {}  # a notebook handed in cleared is no missing log
+    else:
+        result.flags.extend(training_logs.flags(logs, verified))
+    result.trained_png = training_logs.curves_png(logs, verified, result.student)
+
+
 def report(out, courses_file=None) -> list[StudentResult]:
     """grades.csv, totals.csv, the course overview and the sessions' tutor pages of the course in ``out``.
 
@@ -234,6 +254,8 @@ def report(out, courses_file=None) -> list[StudentResult]:
             executed = executed_notebook(out / "course", session, result.student) if result.run else None
             if executed is not None:
                 result.curves_png = curves_png(executed, declaration.plot_cells)
+            if result.run:
+                _trained_curves(out, declaration, result, executed)
             if feedback.page(out, session, result.student).exists():
                 result.feedback = f"feedback/{result.student}.html"
             if result.run:  # graded: the page that says task by task what counted

@@ -81,7 +81,7 @@ table.reteach{margin:.3em 0 1em} table.reteach td.mistake{text-align:left} table
 <td class="flags" data-sort="{{ r.flags|length }}">{% for flag in r.flags %}<span class="badge{{ ' suspicious' if flag.startswith('suspicious') }}{{ ' review' if flag.startswith(('to review', 'ERROR')) }}{{ ' note' if flag.startswith('note:') }}">{{ flag }}</span>{% endfor %}</td>
 <td class="graded" data-sort="{{ r.run }}">{% if r.graded_this_run %}<b>this run</b>{% elif r.run %}kept<small>run {{ r.run }}, {{ r.graded[:16]|replace('T', ' ') }}</small>{% else %}<span class="muted">not yet</span>{% endif %}</td>
 <td data-sort="{{ 1 if r.page or r.feedback else 0 }}">{% if r.page %}<a href="{{ row.page }}">feedback</a>{% endif %}{% if r.feedback %}<small><a href="{{ row.href }}">nbgrader's</a></small>{% endif %}{% if not r.page and not r.feedback %}<span class="muted">none</span>{% endif %}</td>
-<td data-sort="{{ 1 if row.image else 0 }}">{% if row.image %}<img class="curves" alt="loss and accuracy of {{ r.student }}" src="data:image/png;base64,{{ row.image }}">{% else %}<span class="muted">no plot</span>{% endif %}</td>
+<td data-sort="{{ 1 if row.trained or row.image else 0 }}">{% if row.trained %}<img class="curves trained" alt="curves {{ r.student }} trained, as handed in, and the grading run's" title="handed in (solid, all its epochs) and verified by the grading run (dashed)" src="data:image/png;base64,{{ row.trained }}">{% endif %}{% if row.image %}<img class="curves" alt="the grading run's plot of {{ r.student }}" title="the grading run's plot" src="data:image/png;base64,{{ row.image }}">{% endif %}{% if r.trained_note %}<small class="muted">{{ r.trained_note }}</small>{% endif %}{% if not row.trained and not row.image and not r.trained_note %}<span class="muted">no plot</span>{% endif %}</td>
 </tr>
 {% endfor %}</tbody></table>
 <script>
@@ -191,9 +191,10 @@ def write_report(path, session: str, results: list[StudentResult], generated: st
                               task in result.pending_tasks(), task in result.regrade_tasks(),
                               review.get(task, "")))
         image = base64.b64encode(result.curves_png).decode("ascii") if result.curves_png else None
+        trained = base64.b64encode(result.trained_png).decode("ascii") if result.trained_png else None
         href = quote(result.feedback, safe="/") if result.feedback else None
         page = quote(result.page, safe="/") if result.page else None
-        rows.append({"result": result, "cells": cells, "image": image, "href": href, "page": page,
+        rows.append({"result": result, "cells": cells, "image": image, "trained": trained, "href": href, "page": page,
                      "flagged": _flagged(result)})
     totals = [result.score for result in results]
     return _render(

@@ -60,6 +60,9 @@ class StudentResult:
         "edited test cell <cell>", "not a notebook: ...".
     curves_png : bytes or None
         The loss/accuracy plot from the executed notebook.
+    trained_png : bytes or None
+        The curves the student trained, from the notebook as handed in (all its epochs), beside
+        the grading run's (:mod:`hamlet.training_logs`); ``trained_note`` says when there are none.
     feedback : str or None
         Path of the feedback HTML, relative to the output folder.
     seconds : float
@@ -84,6 +87,8 @@ class StudentResult:
     cells: list = field(default_factory=list)
     flags: list = field(default_factory=list)
     curves_png: bytes | None = None
+    trained_png: bytes | None = None
+    trained_note: str = ""
     feedback: str | None = None
     seconds: float = 0.0
     penalty: float = 0.0

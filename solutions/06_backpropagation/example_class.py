@@ -97,11 +97,14 @@ STUDENTS = [
                                     "# ----- add code for task 2f between comments -----\nimport os\nos._exit(1)")]},
             loses=("2f",), flags=("kernel died in task2f_code",)),
     Student("finn_edits_tests", "dw with the wrong sign (2d), the 2d test cell replaced by a print, "
-            "the 2e test cell deleted: both restored for grading",
+            "the 2e test cell deleted: both restored for grading; the task 4 log he handed in is made up",
             edits={"linear": [("self.dw += d_out.T @ self.x_in", "self.dw -= d_out.T @ self.x_in")]},
             replace={"task2d_linear_backward": 'print("Task 2d passed: trust me")'},
             delete=("task2e_linear_update",),
-            loses=("2d",), flags=("edited test cell task2d_linear_backward", "deleted test cell task2e_linear_update")),
+            loses=("2d",), flags=("edited test cell task2d_linear_backward", "deleted test cell task2e_linear_update",
+                                  "task 4: the handed-in training log contradicts the grading run"),
+            invented_log={"task4_code": [(1.952113, 0.871200), (1.413650, 0.902350), (1.180226, 0.915800),
+                                         (1.051873, 0.922100), (0.982340, 0.928450)]}),
     Student("gia_unusual", "correct, written unusually: einsum, a loop over samples, rebinding, "
             "softmax through log-sum-exp and an explicit Jacobian; a smaller task-5 network",
             replace={"linear": UNUSUAL_LINEAR, "softmax": UNUSUAL_SOFTMAX, "task5_code": UNUSUAL_TASK5}),
