@@ -377,6 +377,25 @@ def handwritten() -> list[Mutant]:
     return mutants
 
 
+@functools.lru_cache(maxsize=1)
+def _unseen() -> tuple:
+    from mutants_unseen import UNSEEN
+
+    mutants = []
+    for name, session, owner, method, quantity, kind, source in UNSEEN:
+        mutant = Mutant(f"s{session[:2]}.unseen.{name}", session, owner, method, UNITS[(session, owner, method)],
+                        "unseen", quantity, kind, source.strip() + "\n", name)
+        mark_equivalent(mutant)
+        mutants.append(mutant)
+    return tuple(mutants)
+
+
+def unseen() -> list[Mutant]:
+    """The held-out corpus of :mod:`mutants_unseen` (typical mistakes written independently of the
+    checks, never tuned on), equivalence marked.  Not part of :func:`corpus`; never ``dev``."""
+    return list(_unseen())
+
+
 @functools.lru_cache(maxsize=None)
 def _reference_record(session: str, unit: str):
     reference = namespace(session)
@@ -409,13 +428,16 @@ def corpus() -> list[Mutant]:
     return list(_corpus())
 
 
-#: the halves of the corpus: work is judged on ``dev``; ``held-out`` measures it honestly
-SPLITS = ("dev", "held-out", "all")
+#: the halves of the corpus: work is judged on ``dev``; ``held-out`` measures it honestly;
+#: ``unseen`` is the separate corpus of :func:`unseen` (never part of ``all``'s corpus)
+SPLITS = ("dev", "held-out", "unseen", "all")
 
 
 def half(mutant_id: str) -> str:
-    """``dev`` or ``held-out``: a fixed hash of the id (not Python's salted hash), so the split
+    """``dev`` or ``held-out`` (``unseen`` for :func:`unseen`'s ids): a fixed hash of the id (not Python's salted hash), so the split
     is the same in every process and does not move when other mutants come or go."""
+    if ".unseen." in mutant_id:  # the independent held-out corpus: never dev
+        return "unseen"
     if ".fresh." in mutant_id or ".fresh2." in mutant_id:  # written after the measurement, to work on: never held out
         return "dev"
     return "dev" if hashlib.sha256(mutant_id.encode()).digest()[0] % 2 == 0 else "held-out"
