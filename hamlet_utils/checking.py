@@ -195,8 +195,8 @@ def array(task: str, description: str, value, shape, transposed: tuple[str, str]
     if array.shape != tuple(shape) and len(shape) == 2 and shape[0] > 1 and array.shape in (tuple(shape[1:]),
                                                                                             (1, *shape[1:])):
         fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}: one row where the batch has "
-                   f"{shape[0]}. A loop over the samples that overwrites its result instead of filling a row per "
-                   f"sample, or a sum over the batch where each sample keeps its own row?", code="result.one_row")
+                   f"{shape[0]}. A loop over the samples whose result is overwritten for each one instead of filling "
+                   f"a row per sample, or a sum over the batch where each sample keeps its own row?", code="result.one_row")
     if array.shape != tuple(shape):
         if array.shape == tuple(shape)[::-1] and array.ndim == 2:
             hint, code = transposed or ("It looks transposed: the batch must be the first dimension.",

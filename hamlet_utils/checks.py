@@ -591,8 +591,9 @@ def check_mse_gradient(MeanSquareError):
             if comparison.kind() == "factor" and _same(comparison.analytic, 2 * comparison.numeric, 1e-6):
                 return (" It is twice the gradient: is the 1/2 of the cost forgotten?", "mse.gradient.half_missing")
             if _same(comparison.analytic, comparison.numeric * prediction * (1 - prediction), 1e-6):
-                return (" It is the derivative times sigma'(prediction): the cost's gradient combined with the "
-                        "sigmoid's -- the Sigmoid layer's backward multiplies that factor in, not the cost.",
+                return (" It is the derivative times sigma'(prediction), a factor that does not belong: the cost's "
+                        "gradient combined with the sigmoid's -- the Sigmoid layer's backward multiplies that factor "
+                        "in, not the cost.",
                         "mse.gradient.combined")
             return "", ""
         def terms(target=target, prediction=prediction):
@@ -655,6 +656,10 @@ def check_linear_backward(Linear):
         _linear_gradient_probe(task, comparisons, d_out)
         if not comparisons["d_in"].ok:
             _returned_attribute(task, "Linear.backward", layer, comparisons["d_in"].analytic, "d_in")
+            scaled = _matching_variant(comparisons["d_in"].analytic, {"x_in": lambda: comparisons["d_in"].numeric * x})
+            if scaled:
+                _fail(task, "Linear.backward: d_in is the right gradient multiplied by x_in entry by entry, a factor "
+                            "that does not belong: d_in depends on w and d_out only.", code="linear.d_in.times_x_in")
         _explain_by_samples(layer, x, d_out, comparisons)
         worst = max(worst, _report_gradients(task, f"Linear({n_in}, {n_out}).backward, batch of {batch}",
                                              comparisons, LINEAR_HINTS))
@@ -755,7 +760,8 @@ def _reset_gradients(task: str, layer):
         if np.ndim(value) == 0 and np.isscalar(value) and value == 0:
             continue  # the number 0: the first += makes it an array of the right shape
         if np.shape(value) != shape:
-            _fail(task, f"after zero_gradients {name} has shape {np.shape(value)}: zero_gradients must reset it "
+            turned = " (it looks transposed)" if np.shape(value) == tuple(shape)[::-1] else ""
+            _fail(task, f"after zero_gradients {name} has shape {np.shape(value)}{turned}: zero_gradients must reset it "
                         f"to zeros of the shape of {parameter}, {shape}.", code=codes[name])
         if np.asarray(value).dtype.kind in "biu":
             _fail(task, f"zero_gradients makes {name} an integer array (dtype {np.asarray(value).dtype}): the "
@@ -1050,6 +1056,10 @@ def check_network(Network):
         _fail(task, f"backward must call each layer's backward once, in reverse order; the calls were "
                     f"{[entry[1] for entry in log]}.", code="network.backward.order")
     d_in = _array(task, "Network.backward", d_in, x.shape)
+    chained = _same(np.asarray(recorders[0].received, dtype=float), d_out * 0.5 * -3.0)
+    if not _same(d_in, d_out * 0.5 * -3.0 * 2.0) and _same(d_in, d_out) and chained:
+        _fail(task, "Network.backward returns the d_out it was given, not the first layer's d_in: is the right value "
+                    "stored and returned?", code="network.backward.wrong_return")
     if not _same(d_in, d_out * 0.5 * -3.0 * 2.0):
         if _same(np.asarray(recorders[0].received, dtype=float), d_out * 0.5 * -3.0):
             _network_factor(task, "backward", d_in, d_out * 0.5 * -3.0 * 2.0, "the first layer's d_in")
@@ -1271,8 +1281,8 @@ def _softmax_stored(task: str, layer, out: np.ndarray, earlier):
                     "backward works on stale data.", code="softmax.x_out.first_call_only")
     factor = _constant_factor(out, stored) if stored is not None else None
     relation = f" (it returns {_factor_words(factor)} -- a constant factor of -- what it stores)" if factor else ""
-    _fail(task, f"SoftMax.forward returns another array than it stores in self.x_out{relation}: the softmax "
-                f"must be both stored and returned.", code="softmax.x_out.wrong_return")
+    _fail(task, f"SoftMax.forward returns another array than it stores in self.x_out{relation}: self.x_out must "
+                f"store the softmax it returns (backward needs it).", code="softmax.x_out.wrong_return")
 
 
 def _softmax_values(task: str, x: np.ndarray, out: np.ndarray):
@@ -1371,7 +1381,9 @@ def _softmax_forward_probe(task: str, x: np.ndarray, out):
                     "exponentials.", code="softmax.x_out.term_missing")
     if variant in ("input", "exponentials"):
         _fail(task, f"SoftMax.forward returns {'its input' if variant == 'input' else 'the exponentials'}, not the "
-                    f"softmax: is the right value stored and returned?", code="softmax.x_out.wrong_return")
+                    f"softmax: is the right value stored and returned?"
+                    f"{' The exponentials must be divided by their sum over the row.' if variant == 'exponentials' else ''}",
+              code="softmax.x_out.wrong_return")
     with np.errstate(all="ignore"):
         flipped = np.exp(-x - np.max(-x, axis=1, keepdims=True))
         shifted = np.exp(x - np.max(x, axis=0, keepdims=True))  # the maximum of each column, not each row
@@ -1410,8 +1422,9 @@ def _cross_entropy_properties(CrossEntropy, task: str):
         cost = _call(task, "CrossEntropy.estimate(target, x_in)", cost_function.estimate,
                      target, prediction)
         if cost is not None and np.ndim(cost) == 0:
-            _fail(task, "estimate returned a single number; return one cost per sample (batch,) or "
-                        "per element (batch, n) -- train_epoch takes np.mean of it.", code="cross_entropy.estimate.scalar")
+            _fail(task, "estimate returned a single number (summed over the whole batch?); return one cost per "
+                        "sample (batch,) or per element (batch, n) -- train_epoch takes np.mean of it.",
+                  code="cross_entropy.estimate.scalar")
         if np.shape(cost) in ((n_classes,), (1, n_classes)):
             _fail(task, f"estimate returned shape {np.shape(cost)}, one number per class: the sum runs over the "
                         f"wrong axis -- over the batch instead of over the classes of each sample.",
@@ -1475,7 +1488,8 @@ def _cross_entropy_probe(task: str, target, prediction, cost):
     for base in (10, 2):
         if factor is not None and abs(factor * np.log(base) - 1) < 1e-6:
             _fail(task, f"the cross-entropy is {factor:.4g} = 1 / ln({base}) times -log of the true class's "
-                        f"probability: it takes the log to base {base}; the natural log (np.log) is meant.",
+                        f"probability, a constant factor: it takes the log to base {base}; the natural log (np.log) "
+                        f"is meant.",
                   code="cross_entropy.estimate.log_base")
     n_samples, n_classes = target.shape
     if factor is not None and abs(factor + 1) < 1e-6:

@@ -202,6 +202,9 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
         if analytic.size == numeric.size:
             return "shape", (f"{name} has shape {analytic.shape} but must have shape {expected} "
                              f"(same entries, wrong layout?)")
+        if batch_size > 1 and analytic.shape == (batch_size, *expected):
+            return "not_summed", (f"{name} has shape {analytic.shape} but must have shape {expected}: one {name} per "
+                                  f"sample, not summed over the batch")
         return "shape", f"{name} has shape {analytic.shape} but must have shape {expected}"
     if not np.all(np.isfinite(analytic)):
         return "not_finite", f"{name} contains NaN or inf"
@@ -231,7 +234,8 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
             return "averaged", (f"{name} is {analytic.size} times too small: it looks averaged over all its "
                                 f"{analytic.size} entries, where nothing is averaged")
         for axis, size in enumerate(analytic.shape):
-            if size > 1 and axis > 0 and abs(factor - size) < 1e-6 * size and close(factor * analytic):
+            if size > 1 and batch_size > 1 and size != batch_size and abs(factor - size) < 1e-6 * size \
+                    and close(factor * analytic):
                 return "averaged", (f"{name} is {size} times too small: it looks averaged over the {size} "
                                     f"entries of axis {axis}, where nothing is averaged")
         if factor != 0.0 and close(factor * analytic):
@@ -244,10 +248,11 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
                         f"(relative error {relative_error(analytic, numeric):.2e}, tolerance {tolerance:.0e})")
 
 
-def fitted(value: np.ndarray, terms: dict, most: int = 3) -> dict | None:
+def fitted(value: np.ndarray, terms: dict, most: int = 3, spare: int = 3) -> dict | None:
     """``{words: coefficient}`` with ``value == sum(coefficient * term)`` to rounding, using as
     few of the ``terms`` (arrays of ``value``'s shape) as possible, at most ``most``; the others
-    get 0.  None when no such combination makes up ``value``.  The fewest terms, not a least-squares
+    get 0; each fit needs ``spare`` more entries than terms.  None when no such combination makes up
+    ``value``.  The fewest terms, not a least-squares
     fit of all: ingredients such as 1/x and log(x) are nearly dependent, and a fit of all of them
     would spread any value over every one."""
     names = [words for words, term in terms.items() if term is not None and np.shape(term) == np.shape(value)]
@@ -258,7 +263,7 @@ def fitted(value: np.ndarray, terms: dict, most: int = 3) -> dict | None:
     if not np.any(target):
         return dict.fromkeys(names, 0.0)
     for size in range(1, min(most, len(names)) + 1):
-        if target.size < size + 3:  # too few entries for an exact fit to mean anything
+        if target.size < size + spare:  # too few entries for an exact fit to mean anything
             break
         for chosen in itertools.combinations(names, size):
             basis = np.stack([columns[words] for words in chosen], axis=1)
@@ -317,7 +322,8 @@ def sample_mistake(name: str, analytic: np.ndarray, samples: list) -> tuple[str,
     last one (overwritten in a loop), only the first, or weighted unequally; else None."""
     if len(samples) < 2:
         return None
-    weights = fitted(analytic, {f"sample {i}": sample for i, sample in enumerate(samples)})
+    # each sample's part is a whole gradient, not an ingredient: one entry more than parts will do
+    weights = fitted(analytic, {f"sample {i}": sample for i, sample in enumerate(samples)}, most=len(samples), spare=1)
     if weights is None:
         return None
     values = list(weights.values())

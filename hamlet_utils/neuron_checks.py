@@ -512,6 +512,19 @@ def _forward_properties(forward, task: str):
         if not _same(zero_logit, b, 1e-9):
             if _same(zero, b + 0.5, 1e-9):
                 _fail(task, "forward adds b after the sigmoid: it must be sigma(x w^T + b), b inside.", code="neuron.x_out.bias_outside")
+            larger = b + 2.5  # whole parts a truncation keeps: told apart from a bias left out
+            try:
+                cut = _logit(task, "the outputs of forward", np.asarray(forward(np.zeros((1, n_in)), w.copy(),
+                                                                                larger.copy()), dtype=float))
+            except Exception:  # noqa: BLE001 - the plain failure below stands
+                cut = None
+            if cut is not None and np.shape(cut) == larger.shape and _same(cut, np.trunc(larger), 1e-9):
+                _fail(task, "forward of an all-zero input gives sigma of b cut to whole numbers: x w^T + b is written "
+                            "into an integer array (dtype int), which truncates it. Look at the dtype of the buffer.",
+                      code="neuron.x_out.integer_buffer")
+            if _same(zero_logit, -b, 1e-9):
+                _fail(task, "forward of an all-zero input gives sigma(-b): the bias enters with the wrong sign, "
+                            "z = x w^T + b.", code="neuron.x_out.bias_sign")
             if np.allclose(zero, 0.5, atol=1e-12):
                 _fail(task, "the bias b is not added: forward of an all-zero input must give sigma(b).", code="neuron.x_out.bias_missing")
             _fail(task, f"forward of an all-zero input must give sigma(b) (relative error of its logit "
@@ -647,6 +660,8 @@ def _gradient_hint(name: str, value, x, w, b, target) -> tuple[str, str]:
              "mse_gradients.delta.derivative_missing"): p - target,
             ("the factor sigma'(z) of the chain rule is replaced by sigma(z) itself -- the derivative is missing",
              "mse_gradients.delta.derivative_missing"): (p - target) * p,
+            ("the factor sigma'(z) is computed as z (1 - z): the formula needs sigma(z), not z -- is the sigmoid "
+             "applied there?", "mse_gradients.delta.sigmoid_missing"): (p - target) * z * (1 - z),
             ("the error prediction - target is left out: only the factor sigma'(z) is left",
              "mse_gradients.delta.term_missing"): slope,
             ("a square of (prediction - target) where its derivative belongs: the cost itself, not its slope",
