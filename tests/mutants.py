@@ -396,6 +396,26 @@ def unseen() -> list[Mutant]:
     return list(_unseen())
 
 
+@functools.lru_cache(maxsize=1)
+def _unseen2() -> tuple:
+    from mutants_unseen2 import UNSEEN2
+
+    mutants = []
+    for name, session, owner, method, quantity, kind, source in UNSEEN2:
+        mutant = Mutant(f"s{session[:2]}.unseen2.{name}", session, owner, method, UNITS[(session, owner, method)],
+                        "unseen2", quantity, kind, source.strip() + "\n", name)
+        mark_equivalent(mutant)
+        mutants.append(mutant)
+    return tuple(mutants)
+
+
+def unseen2() -> list[Mutant]:
+    """The second held-out corpus of :mod:`mutants_unseen2` (typical mistakes written independently of
+    the checks and of the other corpora, never tuned on), equivalence marked.  Not part of
+    :func:`corpus`; never ``dev``."""
+    return list(_unseen2())
+
+
 @functools.lru_cache(maxsize=None)
 def _reference_record(session: str, unit: str):
     reference = namespace(session)
@@ -429,13 +449,16 @@ def corpus() -> list[Mutant]:
 
 
 #: the halves of the corpus: work is judged on ``dev``; ``held-out`` measures it honestly;
-#: ``unseen`` is the separate corpus of :func:`unseen` (never part of ``all``'s corpus)
-SPLITS = ("dev", "held-out", "unseen", "all")
+#: ``unseen`` and ``unseen2`` are the separate corpora of :func:`unseen` and :func:`unseen2` (never part
+#: of ``all``'s corpus)
+SPLITS = ("dev", "held-out", "unseen", "unseen2", "all")
 
 
 def half(mutant_id: str) -> str:
-    """``dev`` or ``held-out`` (``unseen`` for :func:`unseen`'s ids): a fixed hash of the id (not Python's salted hash), so the split
-    is the same in every process and does not move when other mutants come or go."""
+    """``dev`` or ``held-out`` (``unseen`` / ``unseen2`` for :func:`unseen`'s / :func:`unseen2`'s ids): a fixed hash of the id
+    (not Python's salted hash), so the split is the same in every process and does not move when other mutants come or go."""
+    if ".unseen2." in mutant_id:  # the second independent held-out corpus: never dev (tested before ".unseen.")
+        return "unseen2"
     if ".unseen." in mutant_id:  # the independent held-out corpus: never dev
         return "unseen"
     if ".fresh." in mutant_id or ".fresh2." in mutant_id:  # written after the measurement, to work on: never held out
