@@ -12,6 +12,8 @@ verdict with a bug (not with "not implemented yet").
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,7 +99,9 @@ def judge_definition_task(judged: DefinitionTask):
 def earlier_bugs(verdicts: dict, task: str, built_on: dict) -> list[str]:
     """The earlier tasks' bugs (not "not implemented yet") that excuse ``task``."""
     # a task that could not be judged excuses nothing: that would credit what nobody verified
-    return [f"task {earlier}: {verdicts[earlier].message}" for earlier in built_on.get(task, ())
+    # a check's message begins "Task 2b: " already: said once
+    return [f"task {earlier}: {re.sub(rf'^Task {re.escape(earlier)}: ', '', verdicts[earlier].message)}"
+            for earlier in built_on.get(task, ())
             if earlier in verdicts and not verdicts[earlier].passed and not verdicts[earlier].review
             and NOT_WRITTEN not in verdicts[earlier].message]
 

@@ -120,6 +120,10 @@ def _columns(results) -> list[tuple[str, float]]:
 UNDIAGNOSED = "failed without a diagnosis (a hidden test failed, or the code could not run)"
 
 
+#: the code of a task not attempted yet
+NOT_ATTEMPTED = "call.not_implemented"
+
+
 def reteach(results, columns) -> list[tuple[str, list[tuple[int, str, str]]]]:
     """``[(task, [(students, mistake in words, code), ...]), ...]``: per task in the page's order,
     how many students made each mistake, the most frequent first."""
@@ -128,8 +132,10 @@ def reteach(results, columns) -> list[tuple[str, list[tuple[int, str, str]]]]:
         for diagnosis in result.diagnoses:
             key = (diagnosis.code, diagnosis.misconception or (diagnosis.code if diagnosis.code else UNDIAGNOSED))
             counts.setdefault(diagnosis.task, Counter())[key] += 1
+    # mistakes first, the most frequent first; then those without a diagnosis; a task not attempted
+    # (still raising NotImplementedError) is no misconception: last
     return [(task, sorted(((count, words, code) for (code, words), count in counts[task].items()),
-                          key=lambda entry: (-entry[0], not entry[2], entry[1])))  # undiagnosed last
+                          key=lambda entry: (entry[2] == NOT_ATTEMPTED, not entry[2], -entry[0], entry[1])))
             for task, _ in columns if task in counts]
 
 

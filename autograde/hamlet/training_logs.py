@@ -156,6 +156,9 @@ def curves_png(logs: dict, verified: dict, student: str) -> bytes | None:
             epochs = np.arange(1, len(cost) + 1)
             cost_axes.plot(epochs, cost, "o--", color=colour, label=f"task {task}, verified")
             accuracy_axes.plot(epochs, accuracy, "o--", color=colour, label=f"task {task}, verified")
+    if all(line.get_ydata().size and np.all(np.asarray(line.get_ydata(), dtype=float) > 0)
+           for line in cost_axes.get_lines()):
+        cost_axes.set_yscale("log")  # costs of tasks of different cost functions differ by orders
     cost_axes.set(xlabel="epoch", ylabel="cost", title="cost")
     accuracy_axes.set(xlabel="epoch", ylabel="validation accuracy", title="accuracy")
     accuracy_axes.legend(fontsize=7, loc="lower right")
