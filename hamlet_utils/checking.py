@@ -164,6 +164,10 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
         return (f"{description} adds floating-point numbers into an integer array{which} (NumPy: {text}): the "
                 f"values would be truncated to whole numbers. Look at the dtype of the buffer.",
                 "call.integer_buffer")
+    if isinstance(error, TypeError) and re.search(r"only (0-dimensional|length-1|size-1) arrays can be converted", text):
+        return (f"{description} raised TypeError: {text}. A function of the math module (math.exp, math.log, ...) "
+                f"or float() was given an array: use NumPy's np.exp, np.log, ..., which work element by element.",
+                "call.math_on_array")
     if isinstance(error, TypeError) and re.search(r"Cannot interpret '.*' as a data type", text):
         return (f"{description} raised TypeError: {text}. np.zeros, np.ones and np.empty take the shape as one "
                 f"tuple, np.zeros((rows, columns)): the shape must be one argument -- the second is the dtype.",

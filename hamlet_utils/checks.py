@@ -391,7 +391,8 @@ def _mse_estimate_properties(MeanSquareError, task: str):
     cost = _call(task, "MeanSquareError.estimate(target, prediction)", cost_function.estimate,
                  target, prediction)
     if cost is not None and np.ndim(cost) == 0:
-        _fail(task, "estimate returned a single number; return the cost of every element, shape "
+        _fail(task, "estimate returned a single number (averaged or summed over the whole batch?); return the cost "
+                    "of every element, shape "
                     "(batch, n) -- train_epoch takes np.mean of it.", code="mse.estimate.scalar")
     if cost is not None and np.shape(cost) in ((4,), (4, 1)):
         _fail(task, "estimate returned one cost per sample; the convention here is one cost per "

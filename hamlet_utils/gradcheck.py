@@ -202,6 +202,10 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
         if analytic.size == numeric.size:
             return "shape", (f"{name} has shape {analytic.shape} but must have shape {expected} "
                              f"(same entries, wrong layout?)")
+        if len(expected) == 2 and expected[0] > 1 and analytic.shape in ((1, expected[1]), (expected[1],)):
+            return "shape", (f"{name} has shape {analytic.shape} but must have shape {expected}: one row where the "
+                             f"batch has {expected[0]} -- summed or averaged over the batch? Each sample keeps its "
+                             f"own row")
         if batch_size > 1 and analytic.shape == (batch_size, *expected):
             return "not_summed", (f"{name} has shape {analytic.shape} but must have shape {expected}: one {name} per "
                                   f"sample, not summed over the batch")

@@ -105,6 +105,8 @@ CODES: dict[str, str] = {
     "neuron.x_out.bias_sign": "forward subtracts the bias: z = x w^T - b",
     "linear.d_in.times_x_in": "Linear.backward multiplies d_in by x_in",
     "network.backward.wrong_return": "Network.backward returns its d_out instead of the first layer's d_in",
+    "call.math_on_array": "a math-module function (math.exp, ...) or float() applied to an array",
+    "sigmoid_derivative.x_out.rounding": "sigmoid_derivative is close but not exact (float32, or 1 - sigma losing digits)",
     "call.raised": "the student's code raised an error that no more specific diagnosis explains",
     "call.shapes": "the student's code multiplies or adds arrays whose shapes do not fit",
     "call.none_used": "the student's code computes with None: an attribute never set or a result not returned",

@@ -399,6 +399,9 @@ def _derivative_hint(out, points, sigma, slope) -> tuple[str, str]:
         if np.shape(candidate) == np.shape(out) and finite.sum() >= 3 and _same(out[finite], np.asarray(
                 candidate)[finite], 1e-9):
             return hint, code
+    if np.all(np.isfinite(out)) and np.allclose(out, slope, rtol=1e-2, atol=1e-300):
+        return (" It is close but not exact: compute in float64 (not float32), and where sigma(x) is close to 1, "
+                "1 - sigma(x) loses digits -- take it from sigma(-x).", "sigmoid_derivative.x_out.rounding")
     with np.errstate(all="ignore"):  # sigma (k - sigma) with another constant k
         constant = out / sigma + sigma
     if np.all(np.isfinite(constant)) and np.ptp(constant) < 1e-9 and abs(constant[0] - 1) > 1e-9:

@@ -170,8 +170,10 @@ def test_diagnose_wrong_layout(numeric):
 
 
 def test_diagnose_wrong_shape(numeric):
-    message = diagnose("db", np.ones((1, 3)), numeric)
-    assert message == "db has shape (1, 3) but must have shape (4, 3)"
+    message = diagnose("db", np.ones((2, 3)), numeric)
+    assert message == "db has shape (2, 3) but must have shape (4, 3)"
+    one_row = diagnose("d_in", np.ones((1, 3)), numeric)  # one row where the batch has 4
+    assert one_row.startswith("d_in has shape (1, 3) but must have shape (4, 3): one row where the batch has 4")
 
 
 def test_diagnose_not_finite(numeric):

@@ -94,3 +94,24 @@ def test_the_figure_shows_both_kinds_of_curves():
     png = training_logs.curves_png({"4": log, "5": None}, {"4": ([RUN[0][0]], [RUN[0][1]])}, "ada")
     assert png.startswith(b"\x89PNG") and len(png) > 5000
     assert training_logs.curves_png({}, {}, "ada") is None
+
+
+@pytest.mark.notebooks
+def test_an_example_notebook_is_run_as_its_student_would_hand_it_in():
+    """hamlet examples --run: every cell in order, an error left in its cell, a cell still running
+    after the timeout interrupted and the cells after it run, the printed log kept."""
+    from hamlet.examples import invent_log, run_notebook
+
+    cells = [nbformat.v4.new_code_cell("print('cost=%5.6f, accuracy=%2.6f' % (4.25, 0.48))"),
+             nbformat.v4.new_code_cell("1 / 0"),
+             nbformat.v4.new_code_cell("while True:\n    pass"),
+             nbformat.v4.new_code_cell("print('after')")]
+    for number, cell in enumerate(cells):
+        cell.metadata["nbgrader"] = {"grade_id": f"cell{number}"}
+    book = run_notebook(nbformat.v4.new_notebook(cells=cells), SESSION, timeout=5)
+    assert book.cells[0].outputs[0].text == "cost=4.250000, accuracy=0.480000\n"
+    assert book.cells[1].outputs[0].ename == "ZeroDivisionError"
+    assert any(output.get("output_type") == "error" for output in book.cells[2].outputs)
+    assert book.cells[3].outputs[0].text == "after\n"
+    invent_log(book, {"cell0": [(1.0, 0.9), (0.5, 0.95)]})
+    assert book.cells[0].outputs[0].text == "cost=1.000000, accuracy=0.900000\ncost=0.500000, accuracy=0.950000\n"
