@@ -24,6 +24,7 @@ import ast
 import contextlib
 import functools
 import hashlib
+import importlib
 import io
 import re
 import sys
@@ -368,52 +369,36 @@ def handwritten() -> list[Mutant]:
     from mutants_fresh import FRESH
     from mutants_fresh2 import FRESH2
 
-    mutants = []
-    for origin, entries in (("handwritten", HANDWRITTEN), ("fresh", FRESH), ("fresh2", FRESH2)):
-        for name, session, owner, method, quantity, kind, source in entries:
-            task = UNITS[(session, owner, method)]
-            mutants.append(Mutant(f"s{session[:2]}.{origin}.{name}", session, owner, method, task, origin,
-                                  quantity, kind, source.strip() + "\n", name))
-    return mutants
+    return [mutant for origin, entries in (("handwritten", HANDWRITTEN), ("fresh", FRESH), ("fresh2", FRESH2))
+            for mutant in _entries(origin, entries)]
 
 
-@functools.lru_cache(maxsize=1)
-def _unseen() -> tuple:
-    from mutants_unseen import UNSEEN
+def _entries(origin: str, entries) -> list[Mutant]:
+    """Mutants of a list of ``(name, session, owner, method, quantity, kind, source)``, ids
+    ``s05.<origin>.<name>``."""
+    return [Mutant(f"s{session[:2]}.{origin}.{name}", session, owner, method, UNITS[(session, owner, method)], origin,
+                   quantity, kind, source.strip() + "\n", name)
+            for name, session, owner, method, quantity, kind, source in entries]
 
-    mutants = []
-    for name, session, owner, method, quantity, kind, source in UNSEEN:
-        mutant = Mutant(f"s{session[:2]}.unseen.{name}", session, owner, method, UNITS[(session, owner, method)],
-                        "unseen", quantity, kind, source.strip() + "\n", name)
+
+@functools.lru_cache(maxsize=None)
+def _held_apart(origin: str) -> tuple:
+    mutants = _entries(origin, getattr(importlib.import_module(f"mutants_{origin}"), origin.upper()))
+    for mutant in mutants:
         mark_equivalent(mutant)
-        mutants.append(mutant)
     return tuple(mutants)
 
 
 def unseen() -> list[Mutant]:
     """The held-out corpus of :mod:`mutants_unseen` (typical mistakes written independently of the
-    checks, never tuned on), equivalence marked.  Not part of :func:`corpus`; never ``dev``."""
-    return list(_unseen())
-
-
-@functools.lru_cache(maxsize=1)
-def _unseen2() -> tuple:
-    from mutants_unseen2 import UNSEEN2
-
-    mutants = []
-    for name, session, owner, method, quantity, kind, source in UNSEEN2:
-        mutant = Mutant(f"s{session[:2]}.unseen2.{name}", session, owner, method, UNITS[(session, owner, method)],
-                        "unseen2", quantity, kind, source.strip() + "\n", name)
-        mark_equivalent(mutant)
-        mutants.append(mutant)
-    return tuple(mutants)
+    checks), equivalence marked.  Not part of :func:`corpus`; never ``dev``."""
+    return list(_held_apart("unseen"))
 
 
 def unseen2() -> list[Mutant]:
     """The second held-out corpus of :mod:`mutants_unseen2` (typical mistakes written independently of
-    the checks and of the other corpora, never tuned on), equivalence marked.  Not part of
-    :func:`corpus`; never ``dev``."""
-    return list(_unseen2())
+    the checks and of the other corpora), equivalence marked.  Not part of :func:`corpus`; never ``dev``."""
+    return list(_held_apart("unseen2"))
 
 
 @functools.lru_cache(maxsize=None)
