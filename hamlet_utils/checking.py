@@ -196,8 +196,7 @@ def array(task: str, description: str, value, shape, transposed: tuple[str, str]
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
         fail(task, f"{description} returned a {type(value).__name__}, not a numeric array.", code="result.not_numeric")
-    if array.shape != tuple(shape) and len(shape) == 2 and shape[0] > 1 and array.shape in (tuple(shape[1:]),
-                                                                                            (1, *shape[1:])):
+    if gradcheck.one_row(array.shape, tuple(shape)):
         fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}: one row where the batch has "
                    f"{shape[0]}. A loop over the samples whose result is overwritten for each one instead of filling "
                    f"a row per sample, or a sum over the batch where each sample keeps its own row?", code="result.one_row")
@@ -245,10 +244,10 @@ def step_mistake(step: np.ndarray, wanted: np.ndarray, after: np.ndarray, learni
         if learning_rate and abs(factor * learning_rate ** 2 - 1) < 1e-6:
             return "reciprocal", ("moved by the gradient divided by the learning rate: the learning rate is used upside "
                                   "down (multiply by it)")
-        for size in sorted(set(np.shape(step)) - {1}):
-            if abs(factor * size - 1) < 1e-6:
-                return "averaged", (f"moved {size} times too small a step: the gradient looks averaged over {size} "
-                                    f"entries of an axis")
+        size = gradcheck.averaged_over(factor, np.shape(step))
+        if size:
+            return "averaged", (f"moved {size} times too small a step: the gradient looks averaged over {size} "
+                                f"entries of an axis")
         return "factor", f"moved by a constant factor too far: {factor:.4g} times the step -learning_rate * gradient"
     return None
 

@@ -202,13 +202,7 @@ def _matching_variant(value, variants: dict, tolerance: float = 1e-8):
     return None
 
 
-def _factor_words(factor: float) -> str:
-    """``factor`` in words: "twice", "half", "-1 times", "3 times"."""
-    names = {2.0: "twice", 0.5: "half", -1.0: "-1 times (the wrong sign)"}
-    for value, words in names.items():
-        if abs(factor - value) < 1e-9:
-            return words
-    return f"{factor:.4g} times"
+_factor_words = gradcheck.factor_words
 
 
 def _report_gradients(task: str, description: str, comparisons: dict, hints: dict | None = None,

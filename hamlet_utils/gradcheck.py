@@ -166,8 +166,8 @@ def compare(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
 
 #: the kinds of mistake :func:`diagnose_kind` tells apart ("mismatch": none of them)
 KINDS = ("none", "not_numeric", "transposed", "shape", "keepdims", "not_finite", "zeros", "not_used", "sign",
-         "averaged", "summed", "factor", "sign_lost", "term_missing", "term_sign", "term_factor", "term_averaged", "extra_term", "overwritten",
-         "one_sample", "one_left_out", "sample_weights", "mismatch")
+         "averaged", "summed", "factor", "sign_lost", "term_missing", "term_sign", "term_factor", "term_averaged",
+         "extra_term", "overwritten", "one_sample", "one_left_out", "sample_weights", "mismatch")
 
 
 def diagnose(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
@@ -202,7 +202,7 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
         if analytic.size == numeric.size:
             return "shape", (f"{name} has shape {analytic.shape} but must have shape {expected} "
                              f"(same entries, wrong layout?)")
-        if len(expected) == 2 and expected[0] > 1 and analytic.shape in ((1, expected[1]), (expected[1],)):
+        if one_row(analytic.shape, expected):
             return "shape", (f"{name} has shape {analytic.shape} but must have shape {expected}: one row where the "
                              f"batch has {expected[0]} -- summed or averaged over the batch? Each sample keeps its "
                              f"own row")
@@ -237,17 +237,17 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
                 analytic.size and close(factor * analytic):
             return "averaged", (f"{name} is {analytic.size} times too small: it looks averaged over all its "
                                 f"{analytic.size} entries, where nothing is averaged")
-        for axis, size in enumerate(analytic.shape):
-            if size > 1 and batch_size > 1 and size != batch_size and abs(factor - size) < 1e-6 * size \
-                    and close(factor * analytic):
-                return "averaged", (f"{name} is {size} times too small: it looks averaged over the {size} "
-                                    f"entries of axis {axis}, where nothing is averaged")
+        size = averaged_over(1 / factor, analytic.shape, exclude=(batch_size,)) if batch_size > 1 and factor else None
+        if size and close(factor * analytic):
+            axis = analytic.shape.index(size)
+            return "averaged", (f"{name} is {size} times too small: it looks averaged over the {size} "
+                                f"entries of axis {axis}, where nothing is averaged")
         if factor != 0.0 and close(factor * analytic):
             return "factor", (f"{name} is off by a constant factor: yours is {1 / factor:.4g} times "
                               f"the finite-difference value")
     if np.allclose(np.abs(analytic), np.abs(numeric), rtol=1e-6, atol=1e-9 * float(np.max(np.abs(numeric)))):
-        return "sign_lost", (f"{name} has the right size everywhere but the wrong sign at some entries: is the sign "
-                        f"lost somewhere (a square root, abs, or a square)?")
+        return "sign_lost", (f"{name} has the right size everywhere but the wrong sign at some entries: is the "
+                             f"sign lost somewhere (a square root, abs, or a square)?")
     return "mismatch", (f"{name} differs from the finite-difference estimate "
                         f"(relative error {relative_error(analytic, numeric):.2e}, tolerance {tolerance:.0e})")
 
@@ -281,8 +281,29 @@ def fitted(value: np.ndarray, terms: dict, most: int = 3, spare: int = 3) -> dic
     return None
 
 
-def _times(factor: float) -> str:
-    return {2.0: "twice", 0.5: "half", -1.0: "-1 times"}.get(round(factor, 6), f"{factor:.4g} times")
+def factor_words(factor: float, tolerance: float = 1e-9) -> str:
+    """``factor`` in words: "twice", "half", "-1 times (the wrong sign)", "3 times"; ``tolerance``
+    wider for a factor fitted to finite differences."""
+    names = {2.0: "twice", 0.5: "half", -1.0: "-1 times (the wrong sign)"}
+    for value, words in names.items():
+        if abs(factor - value) < tolerance:
+            return words
+    return f"{factor:.4g} times"
+
+
+def averaged_over(ratio: float, shape, exclude=()) -> int | None:
+    """The size of an axis of ``shape`` (not 1, not in ``exclude``) that ``ratio`` is one over: a
+    value ``ratio`` times the right one looks averaged over that axis.  None if there is none."""
+    for size in sorted(set(shape) - {1} - set(exclude)):
+        if abs(ratio * size - 1) < 1e-6:
+            return size
+    return None
+
+
+def one_row(shape, expected) -> bool:
+    """``shape`` is one row of the ``expected`` (batch, n): a batch summed, or a loop's last row."""
+    return (len(expected) == 2 and expected[0] > 1 and tuple(shape) != tuple(expected)
+            and tuple(shape) in ((expected[1],), (1, expected[1])))
 
 
 def term_mistake(name: str, analytic: np.ndarray, numeric: np.ndarray, terms: dict) -> tuple[str, str] | None:
@@ -308,12 +329,12 @@ def term_mistake(name: str, analytic: np.ndarray, numeric: np.ndarray, terms: di
         ratio = yours[words] / wanted[words]
         if close(ratio, -1.0):
             return "term_sign", f"{name}: the term in {words} has the wrong sign"
-        for size in sorted(set(np.shape(analytic)) - {1}):
-            if close(ratio * size, 1.0):
-                return "term_averaged", (f"{name}: the term in {words} is {size} times too small: it looks "
-                                         f"averaged (a mean over {size} entries where a sum belongs)")
+        size = averaged_over(ratio, np.shape(analytic))
+        if size:
+            return "term_averaged", (f"{name}: the term in {words} is {size} times too small: it looks "
+                                     f"averaged (a mean over {size} entries where a sum belongs)")
         return "term_factor", (f"{name}: the term in {words} is off by a constant factor (yours has "
-                               f"{_times(ratio)} what it needs)")
+                               f"{factor_words(ratio, 5e-7)} what it needs)")
     if extra:
         off = f"; and the term in {listed(wrong)} is off" if wrong else ""
         return "extra_term", f"{name} has a term in {listed(extra)} that does not belong there{off}"

@@ -13,7 +13,6 @@ verdict with a bug (not with "not implemented yet").
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 
 import numpy as np

@@ -258,11 +258,10 @@ def report(out, courses_file=None) -> list[StudentResult]:
             executed = executed_notebook(out / "course", session, result.student) if result.run else None
             if executed is not None:
                 result.curves_png = curves_png(executed, declaration.plot_cells)
-            if result.run:
-                _trained_curves(out, declaration, result, executed)
             if feedback.page(out, session, result.student).exists():
                 result.feedback = f"feedback/{result.student}.html"
-            if result.run:  # graded: the page that says task by task what counted
+            if result.run:  # graded: its curves, and the page that says task by task what counted
+                _trained_curves(out, declaration, result, executed)
                 student_page.write_page(out, result)
                 result.page = f"students/{result.student}.html"
     write_grades(out, results)
