@@ -281,6 +281,76 @@ def fitted(value: np.ndarray, terms: dict, most: int = 3, spare: int = 3) -> dic
     return None
 
 
+def monomial(value: np.ndarray, factors: dict, powers=(-1, 0, 1, 2)) -> tuple[float, dict] | None:
+    """``(constant, {words: power})`` with ``value == constant * prod(factor ** power)`` entry by
+    entry, to rounding, the simplest such product (fewest factors, then lowest powers) of the
+    ``factors`` (arrays of ``value``'s shape, no zeros); None when no product makes up ``value``.
+    Recognises a product formula with a factor left out, squared, inverted or added."""
+    columns = {words: np.asarray(f, dtype=np.float64).ravel() for words, f in factors.items()
+               if f is not None and np.shape(f) == np.shape(value)}
+    columns = {words: c for words, c in columns.items() if np.all(np.isfinite(c)) and np.all(c)}
+    names, columns = list(columns), list(columns.values())
+    target = np.asarray(value, dtype=np.float64).ravel()
+    if not names or target.size < 3 or not np.all(np.isfinite(target)) or not np.all(target):
+        return None
+    best = None
+    with np.errstate(all="ignore"):
+        for chosen in itertools.product(powers, repeat=len(names)):
+            rank = (sum(p != 0 for p in chosen), sum(abs(p) for p in chosen))
+            if best is not None and rank >= best[0]:
+                continue
+            product = np.prod([c ** p for c, p in zip(columns, chosen)], axis=0)
+            ratio = target / product
+            if not np.all(np.isfinite(ratio)):
+                continue
+            constant = float(np.median(ratio))
+            if constant and relative_error(constant * product, target) <= 1e-8:
+                best = (rank, constant, dict(zip(names, chosen)))
+    return None if best is None else (best[1], best[2])
+
+
+def product_mistake(name: str, yours: tuple[float, dict], wanted: tuple[float, dict],
+                    batch_size: int = 1) -> tuple[str, str] | None:
+    """``(kind, sentence)``: how the product ``yours`` differs from ``wanted`` (both from
+    :func:`monomial`) -- a factor left out, squared, inverted or one that does not belong, or a
+    constant factor -- or None when they are the same.  Names factors, not the whole formula."""
+    (constant, powers), (right_constant, right_powers) = yours, wanted
+    changed = [(words, powers.get(words, 0), right_powers.get(words, 0))
+               for words in {**right_powers, **powers} if powers.get(words, 0) != right_powers.get(words, 0)]
+    parts, kinds = [], []
+    for words, power, right in changed:
+        if power == 0:
+            parts.append(f"the factor {words} is missing")
+            kinds.append("term_missing")
+        elif right == 0:
+            parts.append(f"it has a factor {words} that does not belong" + (" (squared)" if power == 2 else ""))
+            kinds.append("extra_factor")
+        elif power == 2 * right:
+            parts.append(f"it has a square of {words} where {words} belongs (a factor twice)")
+            kinds.append("power")
+        elif power == -right:
+            parts.append(f"{words} divides where it multiplies (upside down)")
+            kinds.append("reciprocal")
+        else:
+            parts.append(f"{words} has the wrong power")
+            kinds.append("power")
+    ratio = constant / right_constant
+    if abs(ratio - 1) > 1e-6:
+        size = averaged_over(ratio, (batch_size,))
+        if size:
+            parts.append(f"it is {size} times too small: it looks averaged over the batch of {size}")
+            kinds.append("averaged")
+        elif abs(ratio + 1) < 1e-6:
+            parts.append("it has the wrong sign")
+            kinds.append("sign")
+        else:
+            parts.append(f"it is off by a constant factor ({factor_words(ratio, 1e-6)} what it must be)")
+            kinds.append("factor")
+    if not parts:
+        return None
+    return (kinds[0] if len(set(kinds)) == 1 else "factors"), f"{name} " + "; and ".join(parts)
+
+
 def factor_words(factor: float, tolerance: float = 1e-9) -> str:
     """``factor`` in words: "twice", "half", "-1 times (the wrong sign)", "3 times"; ``tolerance``
     wider for a factor fitted to finite differences."""

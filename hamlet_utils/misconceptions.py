@@ -268,6 +268,10 @@ CODES: dict[str, str] = {
     "sigmoid_derivative.x_out.wrong_return": "sigmoid_derivative returns sigma(x) itself",
     "sigmoid_derivative.x_out.term_missing": "sigmoid_derivative leaves out a term (the 1 - of a factor)",
     "sigmoid_derivative.x_out.power": "sigmoid_derivative squares a factor",
+    "sigmoid_derivative.x_out.float32": "sigmoid_derivative is computed in float32",
+    "sigmoid_derivative.x_out.extra_factor": "sigmoid_derivative has a factor that does not belong in sigma (1 - sigma)",
+    "sigmoid_derivative.x_out.reciprocal": "sigmoid_derivative divides by a factor of sigma (1 - sigma)",
+    "sigmoid_derivative.x_out.wrong_factors": "several factors of sigma (1 - sigma) are wrong in sigmoid_derivative",
     "sigmoid_derivative.x_out.factor": "sigmoid_derivative is off by a constant factor (outside or inside)",
     "sigmoid_derivative.x_out.fd_mismatch": "sigmoid_derivative differs from the slope of sigma",
     "sigmoid_derivative.x_out.not_own_slope": "sigmoid_derivative differs from the slope of the student's sigmoid",
@@ -301,6 +305,15 @@ CODES: dict[str, str] = {
     "mse_gradients.dw.half_missing": "the gradient is twice the derivative (the 1/2 of the cost forgotten)",
     "mse_gradients.dw.arguments_swapped": "the cost's derivative taken as target - prediction",
     "sgd_step.result.order": "sgd_step returns (b, w) instead of (w, b)",
+    "mse_gradients.delta.factor_missing": "a factor of (prediction - target) p (1 - p) is left out of dw",
+    "mse_gradients.delta.factor_extra": "dw has a factor that does not belong in (prediction - target) p (1 - p)",
+    "mse_gradients.delta.factor_power": "a factor of (prediction - target) p (1 - p) is squared in dw",
+    "mse_gradients.delta.factor_inverted": "a factor of (prediction - target) p (1 - p) divides in dw",
+    "mse_gradients.delta.averaged": "dw is averaged over the batch",
+    "mse_gradients.delta.wrong_sign": "dw has the wrong sign",
+    "mse_gradients.delta.constant": "dw is off by a constant factor",
+    "mse_gradients.delta.wrong_factors": "several factors of (prediction - target) p (1 - p) are wrong in dw",
+    "mse_gradients.delta.in_place": "p is changed in place (err = p; err -= target) before sigma'(z) is computed",
 }
 CODES.update({f"{unit}.{quantity}.{kind}": f"{what} {words}"
               for unit, quantities in FD_QUANTITIES.items() for quantity, what in quantities.items()

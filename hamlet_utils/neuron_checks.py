@@ -399,6 +399,23 @@ def _derivative_hint(out, points, sigma, slope) -> tuple[str, str]:
         if np.shape(candidate) == np.shape(out) and finite.sum() >= 3 and _same(out[finite], np.asarray(
                 candidate)[finite], 1e-9):
             return hint, code
+    single = sigma.astype(np.float32)
+    if _same(out, (single * (1 - single)).astype(float), 1e-6):
+        return (" That is sigma (1 - sigma) rounded to float32: compute in float64 (np.float32 keeps about 7 "
+                "digits).", "sigmoid_derivative.x_out.float32")
+    kept = np.abs(points) <= 12.5  # where sigma and 1 - sigma both keep their digits
+    right = {"sigma(x)": 1, "1 - sigma(x)": 1}
+    yours = gradcheck.monomial(out[kept], {"sigma(x)": sigma[kept], "1 - sigma(x)": 1 - sigma[kept]})
+    if yours is not None and yours[1] != right:
+        kind, sentence = gradcheck.product_mistake("yours", yours, (1.0, right))
+        return (f" sigma' = sigma(x) (1 - sigma(x)); in {sentence}.",
+                _DERIVATIVE_CODES[kind])
+    # sigma' = e^-|x| / (1 + e^-|x|)^2 too (it is even): a quotient of exponentials with another power
+    exponential = np.exp(-np.abs(points[kept]))
+    written = gradcheck.monomial(out[kept], {"e": exponential, "1 + e": 1 + exponential}, powers=(-2, -1, 0, 1, 2))
+    if written is not None and written[1]["e"] == 1 and written[1]["1 + e"] != -2:
+        return (f" Yours is e / (1 + e)^{-written[1]['1 + e']} with e = e^-|x|: sigma' = e^-x / (1 + e^-x)^2 needs "
+                f"a square of (1 + e^-x) in the denominator.", "sigmoid_derivative.x_out.power")
     if np.all(np.isfinite(out)) and np.allclose(out, slope, rtol=1e-2, atol=1e-300):
         return (" It is close but not exact: compute in float64 (not float32), and where sigma(x) is close to 1, "
                 "1 - sigma(x) loses digits -- take it from sigma(-x).", "sigmoid_derivative.x_out.rounding")
@@ -408,6 +425,14 @@ def _derivative_hint(out, points, sigma, slope) -> tuple[str, str]:
         return (" It is off by a constant inside the product: check the number in its second factor.",
                 "sigmoid_derivative.x_out.factor")
     return "", "sigmoid_derivative.x_out.wrong_value"
+
+
+#: kinds of :func:`gradcheck.product_mistake` -> a sigmoid_derivative code
+_DERIVATIVE_CODES = {"term_missing": "sigmoid_derivative.x_out.term_missing",
+                     "extra_factor": "sigmoid_derivative.x_out.extra_factor", "power": "sigmoid_derivative.x_out.power",
+                     "reciprocal": "sigmoid_derivative.x_out.reciprocal", "sign": "sigmoid_derivative.x_out.sign",
+                     "factor": "sigmoid_derivative.x_out.factor", "averaged": "sigmoid_derivative.x_out.factor",
+                     "factors": "sigmoid_derivative.x_out.wrong_factors"}
 
 
 def _derivative_properties(sigmoid_derivative, task: str, sigmoid_function=None):
@@ -695,9 +720,56 @@ def _gradient_hint(name: str, value, x, w, b, target) -> tuple[str, str]:
             }.items():
                 if np.shape(wrong) == value.shape and _same(value, wrong, 1e-8):
                     return f" db {mistake}.", code
+        if name == "dw":
+            found = _delta_mistake(value, x, p, target, z)
+            if found:
+                return found
     except (TypeError, ValueError):
         pass
     return "", ""
+
+
+def _delta_of(dw: np.ndarray, x: np.ndarray) -> np.ndarray | None:
+    """The per-sample error signal delta, (batch, n_out), with ``dw == delta^T x``, where x (batch,
+    n_in) determines it (batch <= n_in, full rank) and dw has that form; else None."""
+    if dw.ndim != 2 or dw.shape[1] != x.shape[1] or x.shape[0] > x.shape[1] \
+            or np.linalg.matrix_rank(x) < x.shape[0]:
+        return None
+    delta = (dw @ np.linalg.pinv(x)).T
+    return delta if _same(delta.T @ x, dw, 1e-9) else None
+
+
+def _delta_mistake(dw, x, p, target, z) -> tuple[str, str] | None:
+    """``(hint, code)`` when ``dw`` is delta^T x for a delta that is a product of the chain rule's
+    factors, prediction - target, p and 1 - p (or z), differing from (p - t) p (1 - p): a factor
+    left out, squared, inverted or added, a constant, or p changed in place before its use."""
+    delta = _delta_of(dw, x)
+    if delta is None:
+        return None
+    error = p - target
+    factors = {"prediction - target": error, "p": p, "1 - p": 1 - p, "z": z, "1 - (prediction - target)": 1 - error}
+    yours = gradcheck.monomial(delta, factors)
+    if yours is None:
+        return None
+    constant, powers = yours
+    if powers["prediction - target"] == 2 and powers["1 - (prediction - target)"] == 1 and \
+            not any(powers[words] for words in ("p", "1 - p", "z")) and abs(constant - 1) < 1e-6:
+        return (" dw = delta^T x with sigma'(z) = p (1 - p) computed from prediction - target, not from p: p itself "
+                "was changed in place before sigma'(z) was computed (err = p; err -= target changes p too -- "
+                "use err = p - target, a new array).", "mse_gradients.delta.in_place")
+    wanted = {"prediction - target": 1, "p": 1, "1 - p": 1}
+    if all(powers[words] == wanted.get(words, 0) for words in powers):
+        return None  # only a constant: the comparison itself names it
+    kind, sentence = gradcheck.product_mistake("your delta", yours, (1.0, wanted), x.shape[0])
+    return (f" dw = delta^T x with delta = (prediction - target) sigma'(z), sigma'(z) = p (1 - p); in {sentence}.",
+            _DELTA_CODES[kind])
+
+
+#: kinds of :func:`gradcheck.product_mistake` -> the misconception code
+_DELTA_CODES = {"term_missing": "mse_gradients.delta.factor_missing", "extra_factor": "mse_gradients.delta.factor_extra",
+                "power": "mse_gradients.delta.factor_power", "reciprocal": "mse_gradients.delta.factor_inverted",
+                "averaged": "mse_gradients.delta.averaged", "sign": "mse_gradients.delta.wrong_sign",
+                "factor": "mse_gradients.delta.constant", "factors": "mse_gradients.delta.wrong_factors"}
 
 
 GRADIENT_HINTS = {

@@ -332,3 +332,28 @@ def test_cost_gradient_rejects_factor_two(reference, rng):
     comparison = cost_gradient(Doubled(), rng.normal(size=(3, 2)), rng.normal(size=(3, 2)))
     assert not comparison.ok
     assert "yours is 2 times" in comparison.diagnosis()
+
+
+def test_monomial_finds_the_simplest_product(rng):
+    a, b, c = rng.uniform(0.2, 0.9, size=(3, 4, 3))
+    factors = {"a": a, "b": b, "c": c}
+    assert gradcheck.monomial(3 * a * b ** 2, factors) == pytest.approx((3.0, {"a": 1, "b": 2, "c": 0}))
+    assert gradcheck.monomial(a / c, factors)[1] == {"a": 1, "b": 0, "c": -1}
+    assert gradcheck.monomial(a + b, factors) is None  # a sum is no product of them
+    # a factor with a zero entry cannot be raised to -1: it is left out, not fitted
+    zero = a.copy()
+    zero[0, 0] = 0.0
+    assert gradcheck.monomial(b * c, {"a": zero, "b": b, "c": c}) == pytest.approx((1.0, {"b": 1, "c": 1}))
+
+
+def test_product_mistake_names_each_changed_factor():
+    wanted = (1.0, {"e": 1, "p": 1, "q": 1})
+    assert gradcheck.product_mistake("yours", (1.0, {"e": 1, "p": 0, "q": 1}), wanted) == (
+        "term_missing", "yours the factor p is missing")
+    kind, sentence = gradcheck.product_mistake("yours", (1.0, {"e": 1, "p": 2, "q": 1}), wanted)
+    assert kind == "power" and "a square of p" in sentence
+    kind, sentence = gradcheck.product_mistake("yours", (0.25, {"e": 1, "p": 1, "q": 1}), wanted, batch_size=4)
+    assert kind == "averaged" and "4 times too small" in sentence
+    kind, sentence = gradcheck.product_mistake("yours", (1.0, {"e": 1, "p": -1, "q": 0}), wanted)
+    assert kind == "factors" and "p divides" in sentence and "factor q is missing" in sentence
+    assert gradcheck.product_mistake("yours", wanted, wanted) is None
