@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import io
+import itertools
+import linecache
+import os
 import re
 import warnings
 
@@ -96,8 +100,42 @@ def call(task: str, description: str, function, *args, shape_hint: str = "", dia
     except Exception as error:  # student code may raise anything
         if diagnose is not None:
             diagnose(error)
-        message, code = student_error(description, error, getattr(function, "__self__", None), shape_hint)
+        message, code = student_error(description, error, getattr(function, "__self__", None), shape_hint,
+                                      _arguments(function, args))
         fail(task, message, error, code=code)
+
+
+def _arguments(function, args) -> dict:
+    """``{parameter: array}`` of the array arguments of a call, for messages (none where the
+    signature cannot be read)."""
+    try:
+        bound = inspect.signature(function).bind(*args)
+    except (TypeError, ValueError):
+        return {}
+    return {name: value for name, value in bound.arguments.items() if isinstance(value, np.ndarray)}
+
+
+#: folders whose frames are not the student's (NumPy, the standard library, these checks)
+_NOT_STUDENT = tuple(os.path.dirname(os.path.dirname(module.__file__)) + os.sep for module in (np, os)) + (
+    os.path.dirname(os.path.abspath(__file__)) + os.sep,)
+
+
+def failing_line(error: BaseException) -> str | None:
+    """The line of student code where ``error`` was raised (the innermost frame that is neither
+    NumPy's, the standard library's nor these checks'), as the notebook shows it; None if unknown."""
+    line, traceback = None, error.__traceback__
+    while traceback is not None:
+        code = traceback.tb_frame.f_code
+        if not os.path.abspath(code.co_filename).startswith(_NOT_STUDENT) or code.co_filename.startswith("<"):
+            line = linecache.getline(code.co_filename, traceback.tb_lineno).strip() or line
+        traceback = traceback.tb_next
+    return line
+
+
+def _shapes_in(text: str) -> list[tuple[int, ...]]:
+    """The shapes NumPy names in an error message, e.g. ``(3,5) (5,3)``."""
+    return [tuple(int(n) for n in found.split(",") if n.strip())
+            for found in re.findall(r"\((\d+(?:,\s*\d+)*),?\)", text)]
 
 
 def _attributes_of(owner) -> dict:
@@ -114,14 +152,26 @@ def _arrays_of(owner) -> dict:
     return {name: value for name, value in _attributes_of(owner).items() if isinstance(value, np.ndarray)}
 
 
-def student_error(description: str, error: BaseException, owner=None, shape_hint: str = "") -> tuple[str, str]:
+def student_error(description: str, error: BaseException, owner=None, shape_hint: str = "",
+                  arguments: dict | None = None) -> tuple[str, str]:
     """``(message, code)`` for an error student code raised: NumPy's own words, and what kind of
-    slip usually causes it.  ``owner`` is the object whose method raised (or None)."""
+    slip usually causes it.  ``owner`` is the object whose method raised (or None), ``arguments``
+    the call's array arguments by name."""
     text = str(error).strip()
     arrays = _arrays_of(owner)
     shapes = ", ".join(f"{name} {value.shape}" for name, value in arrays.items())
+    line = failing_line(error)
+    at = f" The line that fails: `{line}`." if line else ""
     if isinstance(error, ValueError) and any(word in text for word in ("shape", "broadcast", "align", "mismatch",
                                                                         "dimension")):
+        named = {**(arguments or {}), **arrays}
+        for first, second in itertools.permutations(_shapes_in(text), 2):
+            if len(first) == 2 and first[0] != first[1] and second == first[::-1]:
+                holders = [name for name, value in named.items() if value.shape in (first, second)]
+                which = f" ({', '.join(f'{n} {named[n].shape}' for n in holders)})" if holders else ""
+                return (f"{description} fails: an array of shape {second} meets one of shape {first}, its transpose "
+                        f"(NumPy: {text}): one of them is used transposed{which}.{at} Check each `.T` and the order "
+                        f"of the product{shape_hint}.", "call.transposed")
         pair = re.search(r"shapes \((\d+),\s*(\d+)\)\s*\((\d+),?\)", text)
         if pair and pair.group(1) == pair.group(3):
             return (f"{description} fails: the shapes do not broadcast (NumPy: {text}). An array of shape "
@@ -144,7 +194,7 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
                         f"added is not summed over the batch -- the sum runs over the wrong axis, or none.",
                         "call.not_summed")
         where = f" The layer holds {shapes}." if shapes else ""
-        return (f"{description} fails: the shapes of the arrays do not fit together (NumPy: {text}).{where} "
+        return (f"{description} fails: the shapes of the arrays do not fit together (NumPy: {text}).{where}{at} "
                 f"Check whether an array is used transposed, or a product taken in the wrong order; the batch "
                 f"is the first dimension{shape_hint}.", "call.shapes")
     if isinstance(error, TypeError) and "NoneType" in text:
@@ -249,6 +299,15 @@ def step_mistake(step: np.ndarray, wanted: np.ndarray, after: np.ndarray, learni
             return "averaged", (f"moved {size} times too small a step: the gradient looks averaged over {size} "
                                 f"entries of an axis")
         return "factor", f"moved by a constant factor too far: {factor:.4g} times the step -learning_rate * gradient"
+    if learning_rate:  # new = alpha * old + beta * gradient: the old value scaled too, e.g. (w - dw) * learning_rate
+        old, gradient = after - step, -wanted / learning_rate
+        basis = np.stack([np.ravel(old), np.ravel(gradient)], axis=1)
+        if np.linalg.matrix_rank(basis) == 2:
+            (alpha, beta), *_ = np.linalg.lstsq(basis, np.ravel(after), rcond=None)
+            if same(basis @ [alpha, beta], np.ravel(after)) and abs(alpha - 1) > 1e-6:
+                scaled = "the learning rate" if abs(alpha - learning_rate) < 1e-9 else f"{alpha:.4g}"
+                return "factor", (f"is the old value times a factor ({scaled}) plus a step: only the step is scaled "
+                                  f"by the learning rate, the old value must stay as it is -- check the brackets")
     return None
 
 

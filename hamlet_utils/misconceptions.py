@@ -109,6 +109,7 @@ CODES: dict[str, str] = {
     "sigmoid_derivative.x_out.rounding": "sigmoid_derivative is close but not exact (float32, or 1 - sigma losing digits)",
     "call.raised": "the student's code raised an error that no more specific diagnosis explains",
     "call.shapes": "the student's code multiplies or adds arrays whose shapes do not fit",
+    "call.transposed": "the student's code combines an array with one of its transposed shape (a `.T` too many or missing)",
     "call.none_used": "the student's code computes with None: an attribute never set or a result not returned",
     "call.keepdims": "a sum or maximum over each row lost its axis (keepdims), so the shapes do not broadcast",
     "call.attribute_missing": "an attribute is read (or added to with +=) before it was ever set",

@@ -25,6 +25,7 @@ import contextlib
 import functools
 import hashlib
 import importlib
+import linecache
 import io
 import re
 import sys
@@ -106,7 +107,10 @@ class Mutant:
         if self._built is None:
             reference = namespace(self.session)
             scope = dict(reference)
-            exec(compile(self.source, f"<mutant {self.id}>", "exec"), scope)
+            filename = f"<mutant {self.id}>"
+            # as IPython does for a cell: tracebacks (and the checks' "line that fails") can show its lines
+            linecache.cache[filename] = (len(self.source), None, self.source.splitlines(True), filename)
+            exec(compile(self.source, filename, "exec"), scope)
             function = scope[self.method]
             if self.owner is None:
                 self._built = function
@@ -572,6 +576,8 @@ QUANTITY_WORDS = {
 }
 #: a raw NumPy/Python error passed on (its shape/None hints are boilerplate): always generic
 RAW_ERROR = r"\braised [a-z]*(error|exception|warning)\b"
+#: the student's line a check quotes (checking.failing_line)
+QUOTED_LINE = r"the line that fails: `[^`]*`\.?"
 #: a finite-difference mismatch: generic unless the rest of the message names a mistake
 MISMATCH = r"differs from the finite-difference estimate"
 
@@ -594,9 +600,11 @@ def classify(status: str, message: str, mutant: Mutant) -> str:
     text = re.sub(MISMATCH, "", text)
     for hint in BOILERPLATE:
         text = text.replace(hint, "")
+    quoted = text
+    text = re.sub(QUOTED_LINE, "", text)  # the student's own line names a quantity, never a kind
     kind_named = any(re.search(KIND_WORDS[kind], text)
                      for kind in (mutant.kind, *ALSO_NAMED_BY.get(mutant.kind, ())))
-    quantity_named = re.search(QUANTITY_WORDS.get(mutant.quantity, re.escape(mutant.quantity)), text) is not None
+    quantity_named = re.search(QUANTITY_WORDS.get(mutant.quantity, re.escape(mutant.quantity)), quoted) is not None
     if kind_named and quantity_named:
         return "diagnosed"
     named_by = (mutant.kind, *ALSO_NAMED_BY.get(mutant.kind, ()))

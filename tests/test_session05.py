@@ -657,3 +657,65 @@ def test_hidden_step_and_training_take_proxies(ref, capsys, monkeypatch):
     assert verdict(hidden.training, _history([0.2, 0.3, 0.4]), "history_task3", *functions, capsys=capsys)
     bad = (functions[0], functions[1], _Proxy(next(s for s in WRONG if s.name == "gradients_averaged").function), functions[3])
     assert verdict(hidden.training, _history([0.2, 0.3, 0.4]), "history_task3", *bad, capsys=capsys) is None
+
+
+# --------------------------------------------------------------------------- a raised error points at its line
+
+def _sgd_step_with_transposed_gradient(w, b, dw, db, learning_rate):
+    new_w = w - learning_rate * dw.T
+    return new_w, b - learning_rate * db
+
+
+def test_shape_error_names_the_transposed_arrays_and_the_line(capsys):
+    failure = run(checks.check_sgd_step, _sgd_step_with_transposed_gradient, capsys=capsys)
+    assert "an array of shape (5, 3) meets one of shape (3, 5), its transpose" in failure
+    assert "(w (3, 5), dw (3, 5))" in failure  # the arguments of that shape, by name
+    assert "The line that fails: `new_w = w - learning_rate * dw.T`." in failure
+
+
+def test_mse_gradients_names_the_factor_left_out(ref, capsys):
+    def mse_gradients(x, w, b, target):
+        p = ref["forward"](x, w, b)
+        delta = (p - target) * (1 - p)  # sigma'(z) = p (1 - p) without its p
+        return delta.T @ x, np.sum(delta, axis=0, keepdims=True)
+
+    failure = run(checks.check_mse_gradients, mse_gradients, capsys=capsys)
+    assert "in your delta the factor p is missing" in failure
+
+
+def test_mse_gradients_names_p_changed_in_place(ref, capsys):
+    def mse_gradients(x, w, b, target):
+        p = ref["forward"](x, w, b)
+        error = p
+        error -= target  # p and error are one array: p is now p - target
+        delta = error * p * (1 - p)
+        return delta.T @ x, np.sum(delta, axis=0, keepdims=True)
+
+    failure = run(checks.check_mse_gradients, mse_gradients, capsys=capsys)
+    assert "changed in place" in failure
+
+
+def test_sigmoid_derivative_names_the_missing_square(capsys):
+    def sigmoid_derivative(x):
+        e = np.exp(-np.abs(x))
+        return e / (1 + e)
+
+    failure = run(checks.check_sigmoid_derivative, sigmoid_derivative, capsys=capsys)
+    assert "a square of (1 + e^-x)" in failure
+
+
+def test_sigmoid_derivative_in_float32_is_named(ref, capsys):
+    def sigmoid_derivative(x):
+        s = ref["sigmoid_function"](x).astype(np.float32)
+        return s * (1 - s)
+
+    failure = run(checks.check_sigmoid_derivative, sigmoid_derivative, capsys=capsys)
+    assert "rounded to float32" in failure
+
+
+def test_step_that_scales_the_old_value_is_named(capsys):
+    def sgd_step(w, b, dw, db, learning_rate):
+        return (w - dw) * learning_rate, b - learning_rate * db
+
+    failure = run(checks.check_sgd_step, sgd_step, capsys=capsys)
+    assert "the old value times a factor (the learning rate)" in failure
