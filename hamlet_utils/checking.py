@@ -267,7 +267,8 @@ def array(task: str, description: str, value, shape, transposed: tuple[str, str]
     return array
 
 
-def step_mistake(step: np.ndarray, wanted: np.ndarray, after: np.ndarray, learning_rate: float):
+def step_mistake(step: np.ndarray, wanted: np.ndarray, after: np.ndarray, learning_rate: float,
+                 batch_size: int | None = None):
     """``(kind, words)`` naming how a parameter's ``step`` (after - before) differs from the
     ``wanted`` one, -learning_rate times its gradient; None when no typical slip explains it.
     ``after`` is the new parameter.  The kinds are those of :data:`misconceptions.STEP_KINDS`."""
@@ -294,11 +295,14 @@ def step_mistake(step: np.ndarray, wanted: np.ndarray, after: np.ndarray, learni
         if learning_rate and abs(factor * learning_rate ** 2 - 1) < 1e-6:
             return "reciprocal", ("moved by the gradient divided by the learning rate: the learning rate is used upside "
                                   "down (multiply by it)")
+        if batch_size and abs(factor * batch_size - 1) < 1e-6:
+            return "averaged", (f"moved {batch_size} times too small a step: the gradient looks averaged over the "
+                                f"batch of {batch_size} the layer last saw -- the step uses the gradient as it is")
         size = gradcheck.averaged_over(factor, np.shape(step))
         if size:
             return "averaged", (f"moved {size} times too small a step: the gradient looks averaged over {size} "
                                 f"entries of an axis")
-        return "factor", f"moved by a constant factor too far: {factor:.4g} times the step -learning_rate * gradient"
+        return "factor", f"moved by a constant factor: {factor:.4g} times the step -learning_rate * gradient"
     if learning_rate:  # new = alpha * old + beta * gradient: the old value scaled too, e.g. (w - dw) * learning_rate
         old, gradient = after - step, -wanted / learning_rate
         basis = np.stack([np.ravel(old), np.ravel(gradient)], axis=1)

@@ -811,6 +811,8 @@ def check_linear_update(Linear):
     before = {"w": layer.w.copy(), "b": layer.b.copy()}
     gradients = {"w": rng.normal(size=(3, 5)), "b": rng.normal(size=(1, 3))}
     layer.dw, layer.db = gradients["w"].copy(), gradients["b"].copy()
+    layer_batch = rng.normal(size=(4, 5))
+    layer.x_in = layer_batch.copy()  # as training leaves it: a forward pass of a batch of 4 came first
     _call(task, "Linear.update_parameters", layer.update_parameters, learning_rate,
           diagnose=_square_update_probe(task, Linear, learning_rate))
     for name in ("w", "b"):
@@ -820,7 +822,7 @@ def check_linear_update(Linear):
         wanted = -learning_rate * gradients[name]
         if _same(step, wanted):
             continue
-        mistake = _step_mistake(step, wanted, after, learning_rate)
+        mistake = _step_mistake(step, wanted, after, learning_rate, batch_size=len(layer_batch))
         if mistake:
             kind, words = mistake
             _fail(task, f"{name} {words} (update_parameters).", code=step_code("linear", name, kind))

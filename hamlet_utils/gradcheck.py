@@ -33,6 +33,9 @@ import numpy as np
 DEFAULT_STEP = 1e-6
 DEFAULT_TOLERANCE = 1e-6
 
+#: float dtypes whose rounding can exceed the tolerance: named when a comparison fails
+LOW_PRECISION = (np.dtype(np.float32), np.dtype(np.float16))
+
 #: parameter attribute -> gradient attribute, as in a layer of the course
 PARAMETER_GRADIENTS = {"w": "dw", "b": "db"}
 
@@ -167,7 +170,7 @@ def compare(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
 #: the kinds of mistake :func:`diagnose_kind` tells apart ("mismatch": none of them)
 KINDS = ("none", "not_numeric", "transposed", "shape", "keepdims", "not_finite", "zeros", "not_used", "sign",
          "averaged", "summed", "factor", "sign_lost", "term_missing", "term_sign", "term_factor", "term_averaged",
-         "extra_term", "overwritten", "one_sample", "one_left_out", "sample_weights", "mismatch")
+         "extra_term", "overwritten", "one_sample", "one_left_out", "sample_weights", "low_precision", "mismatch")
 
 
 def diagnose(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
@@ -187,6 +190,7 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
     """
     if analytic is None:
         return "none", f"{name} is None: is it computed, stored and returned?"
+    dtype = getattr(analytic, "dtype", None)
     try:
         analytic = np.asarray(analytic, dtype=np.float64)
     except (TypeError, ValueError):
@@ -245,6 +249,9 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
         if factor != 0.0 and close(factor * analytic):
             return "factor", (f"{name} is off by a constant factor: yours is {1 / factor:.4g} times "
                               f"the finite-difference value")
+    if isinstance(dtype, np.dtype) and dtype in LOW_PRECISION:
+        return "low_precision", (f"{name} has dtype {dtype}, which keeps only about {7 if dtype == np.float32 else 3} "
+                                 f"digits: compute in float64 (NumPy's default) -- a float32 buffer or .astype?")
     if np.allclose(np.abs(analytic), np.abs(numeric), rtol=1e-6, atol=1e-9 * float(np.max(np.abs(numeric)))):
         return "sign_lost", (f"{name} has the right size everywhere but the wrong sign at some entries: is the "
                              f"sign lost somewhere (a square root, abs, or a square)?")

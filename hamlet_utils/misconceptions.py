@@ -49,6 +49,7 @@ FD_KINDS = {
     "one_sample": "holds one sample of the batch only, not the sum over the batch",
     "one_left_out": "leaves one sample of the batch out of the sum",
     "sample_weights": "weighs the samples of the batch unequally",
+    "low_precision": "is computed in float32 or float16, not float64",
 }
 
 
@@ -109,6 +110,7 @@ CODES: dict[str, str] = {
     "sigmoid_derivative.x_out.rounding": "sigmoid_derivative is close but not exact (float32, or 1 - sigma losing digits)",
     "call.raised": "the student's code raised an error that no more specific diagnosis explains",
     "call.shapes": "the student's code multiplies or adds arrays whose shapes do not fit",
+    "call.keeps_state": "a function gives another result for the same arguments: it keeps state between calls",
     "call.transposed": "the student's code combines an array with one of its transposed shape (a `.T` too many or missing)",
     "call.none_used": "the student's code computes with None: an attribute never set or a result not returned",
     "call.keepdims": "a sum or maximum over each row lost its axis (keepdims), so the shapes do not broadcast",

@@ -52,6 +52,7 @@ and less about 0.05 later, where five seeds agree to within 0.015.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import math
 import warnings
@@ -169,6 +170,57 @@ def _pair(task: str, description: str, value, first: str, second: str):
                     f"`return {first}, {second}`; it returned a {type(value).__name__}"
                     f"{f' of length {len(value)}' if isinstance(value, (tuple, list)) else ''}.", code="result.not_pair")
     return value
+
+
+def _keeps_state(task: str, name: str, function, *args) -> None:
+    """After a failure: fail saying so if ``function`` gives another result when called again with
+    the same arguments (copies each time) -- state kept between calls, a global or an attribute of the
+    function, is the cause then, whatever the first symptom was."""
+    __tracebackhide__ = True
+    results = []
+    for _ in range(2):
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                value = function(*(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args))
+            results.append([np.asarray(part, dtype=float) for part in (value if isinstance(value, tuple) else (value,))])
+        except Exception:  # noqa: BLE001 - the failure's own message stands
+            return
+    first, second = results
+    if len(first) == len(second) and all(a.shape == b.shape for a, b in zip(first, second)) and any(
+            not np.array_equal(a, b, equal_nan=True) for a, b in zip(first, second)):
+        parts = _RESULT_PARTS.get(name, ())
+        changed = [part for part, a, b in zip(parts, first, second) if not np.array_equal(a, b, equal_nan=True)]
+        which = f" (its {' and '.join(changed)})" if len(parts) == len(first) and changed else ""
+        _fail(task, f"{name} gives another result{which} when it is called again with the same arguments: it keeps state "
+                    f"between calls (a global variable, or an attribute of the function, from an earlier call). "
+                    f"Compute everything from the arguments of each call.", code="call.keeps_state")
+
+
+#: the parts of a Session 5 function's result that is a pair
+_RESULT_PARTS = {"mse_gradients": ("dw", "db"), "sgd_step": ("new w", "new b")}
+
+
+def _state_probed(task: str, name: str, *args):
+    """Decorate the check of task ``task`` (beneath ``@_check``): after its failure,
+    :func:`_keeps_state` of the student's function ``name`` (the check's first argument) at ``args``."""
+    def decorate(check):
+        @functools.wraps(check)
+        def probed(function, *rest):
+            __tracebackhide__ = True
+            try:
+                return check(function, *rest)
+            except CheckFailed as failure:
+                if failure.code not in ("call.not_implemented", "call.keeps_state"):
+                    _keeps_state(task, name, function, *args)
+                raise
+        return probed
+    return decorate
+
+
+def _grid(*shape) -> np.ndarray:
+    """A fixed array of ``shape`` with distinct entries of both signs (arguments of a probe)."""
+    return np.sin(np.arange(1.0, 1.0 + math.prod(shape))).reshape(shape)
 
 
 # --------------------------------------------------------------------------- task 2a
@@ -355,6 +407,7 @@ _SIGMOID_CODES = {"wrong_return": "sigmoid.x_out.wrong_return", "reciprocal": "s
 
 
 @_check("2a")
+@_state_probed("2a", "sigmoid_function", np.array(CHOSEN_POINTS))
 def check_sigmoid_function(sigmoid_function):
     """Task 2a: sigma element-wise, exact to float64 rounding, no overflow for large |x|."""
     _sigmoid_diagnosed(sigmoid_function, "2a")
@@ -488,6 +541,7 @@ def _derivative_properties(sigmoid_derivative, task: str, sigmoid_function=None)
 
 
 @_check("2b")
+@_state_probed("2b", "sigmoid_derivative", np.array(CHOSEN_POINTS))
 def check_sigmoid_derivative(sigmoid_derivative, sigmoid_function=None):
     """Task 2b: sigma' = sigma (1 - sigma) of the input, against the definition and finite differences.
 
@@ -643,6 +697,7 @@ _NEURON_CODES = {"forward.sign": "neuron.x_out.sign", "forward.transposed": "neu
 
 
 @_check("2c")
+@_state_probed("2c", "forward", _grid(3, 4), 0.5 * _grid(2, 4), 0.5 * _grid(1, 2))
 def check_forward(forward, sigmoid_function=None):
     """Task 2c: ``forward(x, w, b)`` is sigma(x w^T + b), batch first."""
     task = "2c"
@@ -868,6 +923,7 @@ def _as_array(value):
 
 
 @_check("2d")
+@_state_probed("2d", "mse_gradients", _grid(3, 4), 0.5 * _grid(2, 4), 0.5 * _grid(1, 2), np.abs(_grid(3, 2)))
 def check_mse_gradients(mse_gradients, sigmoid_function=None, sigmoid_derivative=None, forward=None):
     """Task 2d: ``(dw, db)`` of the summed mean square error, against finite differences of its definition."""
     task = "2d"
@@ -913,6 +969,7 @@ def _sgd_properties(sgd_step, task: str):
 
 
 @_check("2e")
+@_state_probed("2e", "sgd_step", _grid(3, 5), _grid(1, 3), _grid(3, 5)[::-1].copy(), _grid(1, 3)[:, ::-1].copy(), 0.1)
 def check_sgd_step(sgd_step):
     """Task 2e: the new ``(w, b)`` is ``(w - learning_rate dw, b - learning_rate db)``, inputs unchanged."""
     _sgd_properties(sgd_step, "2e")

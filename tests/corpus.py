@@ -343,6 +343,23 @@ class LinearUpdateNoLearningRate:
         self.b -= self.db
 
 
+@wrong("Linear", "2e", "averaged over the batch of 4 the layer last saw")
+class LinearUpdateAveragedOverBatch:
+    """the step divided by the batch size of the last forward pass (dw is a sum already)"""
+    def update_parameters(self, learning_rate):
+        n = len(self.x_in)
+        self.w = self.w - learning_rate * self.dw / n
+        self.b = self.b - learning_rate * self.db / n
+
+
+@wrong("Linear", "2e", "the old value times a factor (the learning rate)")
+class LinearUpdateBrackets:
+    """(w - dw) * lr: the brackets scale the old value too"""
+    def update_parameters(self, learning_rate):
+        self.w = (self.w - self.dw) * learning_rate
+        self.b = (self.b - self.db) * learning_rate
+
+
 @wrong("Linear", "2e", "b did not change")
 class LinearUpdateOnlyW:
     """b is never updated"""

@@ -359,3 +359,10 @@ def test_product_mistake_names_each_changed_factor():
     kind, sentence = gradcheck.product_mistake("yours", (1.0, {"e": 1, "p": -1, "q": 0}), wanted)
     assert kind == "factors" and "p divides" in sentence and "factor q is missing" in sentence
     assert gradcheck.product_mistake("yours", wanted, wanted) is None
+
+
+def test_a_float16_gradient_is_named_when_it_fails(rng):
+    numeric = rng.normal(size=(3, 4))
+    assert diagnose("dw", numeric.astype(np.float16), numeric).startswith("dw has dtype float16")
+    # a float16 gradient of the wrong sign: the sign is named, the larger mistake
+    assert "wrong sign" in diagnose("dw", (-numeric).astype(np.float16), numeric, tolerance=1e-3)

@@ -719,3 +719,13 @@ def test_step_that_scales_the_old_value_is_named(capsys):
 
     failure = run(checks.check_sgd_step, sgd_step, capsys=capsys)
     assert "the old value times a factor (the learning rate)" in failure
+
+
+def test_a_function_that_keeps_state_is_named(capsys):
+    def sgd_step(w, b, dw, db, learning_rate):  # momentum kept in an attribute of the function
+        velocity = getattr(sgd_step, "velocity", 0.0)
+        sgd_step.velocity = 0.9 * velocity + learning_rate * dw
+        return w - sgd_step.velocity, b - learning_rate * db
+
+    failure = run(checks.check_sgd_step, sgd_step, capsys=capsys)
+    assert "sgd_step gives another result (its new w) when it is called again with the same arguments" in failure
