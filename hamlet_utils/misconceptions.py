@@ -92,6 +92,7 @@ CODES: dict[str, str] = {
     "linear.db.aliased": "zero_gradients makes db the very array b (or w), so zeroing or accumulating changes it",
     "sigmoid.x_out.sign": "sigmoid_function has a wrong sign (of the result or of the exponent, on one side of 0)",
     "sigmoid.x_out.exp_missing": "sigmoid_function leaves out np.exp: it uses -|x| where e^-|x| belongs",
+    "sigmoid.x_out.condition": "sigmoid_function uses on one sign of x the formula of the other (a condition reversed, branches swapped)",
     "softmax.x_out.reciprocal": "SoftMax.forward gives the reciprocal of the softmax",
     "call.buffer_shape": "the array a result is added into was made with the wrong shape",
     "call.shape_arguments": "np.zeros (or ones, empty) given the sizes as separate arguments, not one shape tuple",

@@ -344,11 +344,13 @@ def _sigmoid_probe(task: str, sigmoid_function):
         inside = np.log(out / (1 - out)) / points
     nonzero = points != 0
     if np.all(np.isfinite(inside[nonzero])) and np.ptp(inside[nonzero]) < 1e-6 and abs(inside[nonzero][0] + 1) < 1e-6:
-        _fail(task, "sigmoid_function has the sign of the exponent wrong: it is sigma(-x) = 1 - sigma(x).",
-              code=_SIGMOID_CODES["sign"])
+        _fail(task, "sigmoid_function has the sign of the exponent wrong: it is sigma(-x) = 1 - sigma(x). (With a "
+                    "formula for each sign of x, the same comes from the two formulas swapped: is the condition that "
+                    "chooses between them the right way round?)", code=_SIGMOID_CODES["sign"])
     if np.all(np.isfinite(inside[nonzero])) and np.ptp(inside[nonzero]) < 1e-6 and abs(inside[nonzero][0] - 1) > 1e-6:
         _fail(task, f"sigmoid_function scales x by a constant factor ({inside[nonzero][0]:.4g}) before the "
                     f"exponential: it is sigma({inside[nonzero][0]:.4g} x).", code=_SIGMOID_CODES["factor"])
+    _sigmoid_branches(task, sigmoid_function)
     with np.errstate(all="ignore"):  # what the formulas 1 / (1 + u) and u / (1 + u) were given for e^-|x|
         used = np.where(points >= 0, 1 / out - 1, out / (1 - out))
     for candidate, words, kind in ((-np.abs(points), "-|x| itself where e^-|x| belongs: np.exp is missing",
@@ -400,10 +402,92 @@ def _sigmoid_probe(task: str, sigmoid_function):
                   code=_SIGMOID_CODES["factor"])
 
 
+def _quotient(u: np.ndarray, values: np.ndarray) -> np.ndarray | None:
+    """``(a, b, c, d)`` with ``values == (a + b u) / (c + d u)`` at every point, scaled so that c
+    is 1 (d where c is 0), coefficients near a multiple of 1/2 rounded to it;
+    None when no such quotient fits."""
+    matrix = np.stack([np.ones_like(u), u, -values, -values * u], axis=1)
+    if not np.all(np.isfinite(matrix)) or len(u) < 6:
+        return None
+    _, singular, vectors = np.linalg.svd(matrix)
+    if singular[-1] > 1e-9 * singular[0] or singular[-2] < 1e-6 * singular[0]:
+        return None  # no quotient fits, or many do
+    c, d = vectors[-1][2:]
+    coefficients = vectors[-1] / (c if abs(c) > 1e-9 * abs(d) else d)  # the denominator's constant 1 where it has one
+    rounded = np.round(2 * coefficients) / 2
+    return np.where(np.abs(coefficients - rounded) < 1e-6, rounded, coefficients) + 0.0
+
+
+def _quotient_words(a, b, c, d) -> str:
+    """(a + b u) / (c + d u) in words, u = e^-|x|."""
+    def linear(constant, slope):
+        parts = [f"{constant:g}"] if constant else []
+        if slope:
+            term = "e^-|x|" if abs(slope) == 1 else f"{abs(slope):g} e^-|x|"
+            parts.append(("- " if slope < 0 else "+ " if parts else "") + term)
+        return " ".join(parts) or "0"
+    def bracketed(words):
+        return f"({words})" if " " in words.strip("-") else words
+    numerator, denominator = linear(a, b), linear(c, d)
+    return numerator if denominator == "1" else f"{bracketed(numerator)} / {bracketed(denominator)}"
+
+
+#: sigma as a quotient (a + b u) / (c + d u) of u = e^-|x|, per sign of x
+_SIGMA_QUOTIENTS = {"x >= 0": (1.0, 0.0, 1.0, 1.0), "x < 0": (0.0, 1.0, 1.0, 1.0)}
+
+
+def _sigmoid_branches(task: str, sigmoid_function):
+    """After a failure: sigmoid_function as a quotient of e^-|x| on each sign of x (the stable
+    formula), compared with sigma's -- the formula of the other sign, a sign or a 1 + missing in
+    the denominator, or another quotient, each named for the sign of x where it is wrong."""
+    __tracebackhide__ = True
+    size = np.array([0.1, 0.3, 0.7, 1.3, 2.1, 3.4, 5.0])
+    points = np.concatenate([size, -size])
+    try:
+        with np.errstate(all="ignore"):
+            out = np.asarray(sigmoid_function(points.copy()), dtype=float)
+    except Exception:  # noqa: BLE001 - the failure's own message stands
+        return
+    if out.shape != points.shape:
+        return
+    u = np.exp(-size)
+    for where, values in (("x >= 0", out[:len(size)]), ("x < 0", out[len(size):])):
+        right = _sigma_array(size if where == "x >= 0" else -size)
+        if np.all(np.isfinite(values)) and np.ptp(values) < 1e-12 and not _same(values, right, 1e-9):
+            _fail(task, f"sigmoid_function gives {values[0]:.4g} for every {where}: the term with e^-|x| is missing "
+                        f"from that formula, or cancels out.", code=_SIGMOID_CODES["term_missing"])
+    found = {where: _quotient(u, out[:len(size)] if where == "x >= 0" else out[len(size):]) for where in _SIGMA_QUOTIENTS}
+    if any(value is None for value in found.values()):
+        return
+    wrong = {where: value for where, value in found.items() if not np.allclose(value, _SIGMA_QUOTIENTS[where])}
+    other = {"x >= 0": "x < 0", "x < 0": "x >= 0"}
+    swapped = [where for where, value in wrong.items() if np.allclose(value, _SIGMA_QUOTIENTS[other[where]])]
+    if len(swapped) == 2:
+        _fail(task, "sigmoid_function uses for each sign of x the formula of the other: the two formulas are swapped "
+                    "-- is the condition that chooses between them the right way round?", code=_SIGMOID_CODES["condition"])
+    if swapped:
+        where = swapped[0]
+        _fail(task, f"sigmoid_function uses for {where} the formula that belongs to {other[where]}: it gives sigma(-x) "
+                    f"there. The sign of the exponent is wrong there (e^-x where e^-|x| belongs?), or the condition "
+                    f"that chooses the formula is reversed.", code=_SIGMOID_CODES["condition"])
+    for where, (a, b, c, d) in wrong.items():
+        right = _SIGMA_QUOTIENTS[where]
+        yours = f"for {where} it is {_quotient_words(a, b, c, d)}"
+        if (a, b) == right[:2] and (c, d) == (1.0, -1.0):
+            _fail(task, f"sigmoid_function has a wrong sign in the denominator: {yours}, where the denominator is "
+                        f"1 + e^-|x|.", code=_SIGMOID_CODES["sign"])
+        if (a, b) == right[:2] and c == 0:
+            _fail(task, f"sigmoid_function: {yours} -- the 1 + in the denominator is missing there.",
+                  code=_SIGMOID_CODES["term_missing"])
+        if (c, d) == (1.0, 1.0) and (a, b) == (-right[0], -right[1]):
+            _fail(task, f"sigmoid_function has the wrong sign for {where}: {yours}.", code=_SIGMOID_CODES["sign"])
+
+
 #: kinds of a wrong sigmoid_function that :func:`_sigmoid_probe` names -> codes
 _SIGMOID_CODES = {"wrong_return": "sigmoid.x_out.wrong_return", "reciprocal": "sigmoid.x_out.reciprocal",
                   "sign": "sigmoid.x_out.sign", "exp_missing": "sigmoid.x_out.exp_missing",
-                  "factor": "sigmoid.x_out.factor", "term_missing": "sigmoid.x_out.term_missing"}
+                  "factor": "sigmoid.x_out.factor", "term_missing": "sigmoid.x_out.term_missing",
+                  "condition": "sigmoid.x_out.condition"}
 
 
 @_check("2a")

@@ -545,7 +545,7 @@ KIND_WORDS = {
     "sigmoid_missing": r"between 0 and 1|sigmoid applied",
     "derivative_missing": r"misses the factor sigma'|chain rule",
     "dtype": r"dtype|float32|float64",
-    "condition": r"only negative x|only large",
+    "condition": r"only negative x|only large|\bcondition\b|formulas are swapped",
     "diagonal": r"diagonal",
     "combined": r"combined",
     "reordered": r"$^",

@@ -729,3 +729,19 @@ def test_a_function_that_keeps_state_is_named(capsys):
 
     failure = run(checks.check_sgd_step, sgd_step, capsys=capsys)
     assert "sgd_step gives another result (its new w) when it is called again with the same arguments" in failure
+
+
+@pytest.mark.parametrize("negative_branch, words", [
+    ("1 / (1 + e)", "uses for x < 0 the formula that belongs to x >= 0"),      # one formula for both signs
+    ("e / (1 - e)", "a wrong sign in the denominator: for x < 0 it is e^-|x| / (1 - e^-|x|)"),
+    ("e / e", "gives 1 for every x < 0"),
+])
+def test_a_wrong_branch_of_the_stable_sigmoid_is_named(negative_branch, words, capsys):
+    def sigmoid_function(x):
+        x = np.asarray(x, dtype=float)
+        e = np.exp(-np.abs(x))
+        with np.errstate(all="ignore"):
+            return np.where(x >= 0, 1 / (1 + e), eval(negative_branch))
+
+    failure = run(checks.check_sigmoid_function, sigmoid_function, capsys=capsys)
+    assert words in failure
