@@ -205,6 +205,10 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
                 f"value.", "call.none_used")
     if isinstance(error, AttributeError) and "has no attribute" in text:
         name = re.search(r"attribute '(\w+)'", text)
+        if name and line and re.search(rf"\bself\.{name.group(1)}\s*[-+*/]=", line):
+            return (f"{description} accumulates into self.{name.group(1)} (`{line}`) before anything set it "
+                    f"({text}): a value computed anew by each call is set with `=`; `+=` only adds to what is "
+                    f"already there.", "call.accumulates_unset")
         return (f"{description} reads the attribute `{name.group(1) if name else '?'}` before it was ever set "
                 f"({text}): set it with `=` first (e.g. in __init__ or zero_gradients) -- `+=` adds to what an "
                 f"earlier call left, and there is none yet.", "call.attribute_missing")

@@ -233,6 +233,7 @@ def _linear_forward_properties(Linear, task: str):
         out = _array(task, f"Linear({n_in}, {n_out}).forward(x_in) for x_in of shape {x.shape}",
                      _call(task, "Linear.forward", layer.forward, x), (batch, n_out))
         _unchanged(task, "Linear.forward", original, x)
+        _returned_argument(task, "Linear.forward", out, "x_out", {"x_in": original})
         _stored_input(task, layer, original)
 
         zero = _array(task, "Linear.forward(zeros)", _call(task, "Linear.forward", layer.forward,
@@ -640,7 +641,7 @@ def check_linear_backward(Linear):
         try:
             _array(task, f"Linear({n_in}, {n_out}).backward(d_out) for a batch of {batch}", d_in, (batch, n_in))
         except CheckFailed:
-            _returned_attribute(task, "Linear.backward", layer, d_in, "d_in")
+            _returned_attribute(task, "Linear.backward", layer, d_in, "d_in", {"d_out": d_out_copy})
             raise
         for name, shape in (("dw", (n_out, n_in)), ("db", (1, n_out))):
             _array(task, f"Linear({n_in}, {n_out}).{name} after backward", getattr(layer, name, None), shape,
@@ -692,12 +693,24 @@ def check_linear_backward(Linear):
             f"(relative error {worst:.1e}), accumulates, and leaves its inputs alone.")
 
 
-def _returned_attribute(task: str, description: str, owner, value, wanted: str):
-    """Fail if ``value``, returned by a method of ``owner``, is another of its attributes than
-    ``wanted`` (e.g. backward returning self.db instead of d_in)."""
+def _returned_argument(task: str, description: str, value, wanted: str, arguments: dict):
+    """Fail if ``value``, returned by a method, is one of its ``arguments`` (``{name: value as
+    passed}``) unchanged -- e.g. backward returning d_out itself instead of d_in."""
+    __tracebackhide__ = True
+    for name, argument in arguments.items():
+        if value is not None and np.shape(argument) == np.shape(value) and np.array_equal(argument, value):
+            _fail(task, f"{description} returns its argument {name} itself, not {wanted}: is the right value stored "
+                        f"and returned?", code="call.returns_argument")
+
+
+def _returned_attribute(task: str, description: str, owner, value, wanted: str, arguments: dict | None = None):
+    """Fail if ``value``, returned by a method of ``owner``, is one of the method's ``arguments``
+    (:func:`_returned_argument`) or another of its attributes than ``wanted`` (e.g. backward
+    returning self.db instead of d_in)."""
     __tracebackhide__ = True
     if value is None:
         return
+    _returned_argument(task, description, value, wanted, arguments or {})
     for name, attribute in _arrays_of(owner).items():
         if name != wanted and np.shape(attribute) == np.shape(value) and np.array_equal(attribute, value):
             _fail(task, f"{description} returns self.{name}, not {wanted}: is the right value stored and returned?",

@@ -748,6 +748,8 @@ def _forward_probe(task: str, forward):
         return
     z = x @ w.T + b
     correct = _sigma_array(z)
+    if out.shape == b.shape:  # one row whatever the batch: made of b alone?
+        out = np.broadcast_to(out, correct.shape)
     if out.shape != correct.shape or _same(out, correct, 1e-9):
         return
     variants = {
@@ -758,12 +760,24 @@ def _forward_probe(task: str, forward):
                                  "(stored and returned)?"): w,
         ("forward.wrong_return", "returns its argument x, not the sigmoid: is the right value returned "
                                  "(stored and returned)?"): x,
-        ("forward.sigmoid_missing", "returns x w^T + b: is the sigmoid applied last, so that every output lies "
-                                    "between 0 and 1?"): z,
+        ("forward.sigmoid_missing", "returns x w^T + b, not the sigmoid of it: is the right value stored and "
+                                    "returned -- the sigmoid applied last, so that every output lies between 0 and 1?"): z,
+        ("forward.bias_outside", "adds b after the sigmoid, sigma(x w^T) + b: it must be sigma(x w^T + b), b "
+                                 "inside -- the sigmoid's input leaves out the bias"): _sigma_array(x @ w.T) + b,
+        ("forward.sigmoid_of_input", "applies the sigmoid to the input x, not to z = x w^T + b: the sigmoid comes "
+                                     "last"): _sigma_array(x) @ w.T + b,
+        ("forward.term_missing", "returns sigma(b): the product x w^T is missing from z = x w^T + b"):
+            np.broadcast_to(_sigma_array(b), correct.shape),
+        ("forward.wrong_return", "returns its argument b, not the sigmoid: is the right value stored and "
+                                 "returned?"): np.broadcast_to(b, correct.shape),
+        ("forward.bias_transposed", "adds b as a column (b transposed, b.T): b has shape (1, n_out) and is added "
+                                    "to every row as it is"): _sigma_array(x @ w.T + b.T),
+        ("forward.transposed", "computes w x^T + b, with w x^T the transpose of x w^T: the batch must be the first "
+                               "dimension, z = x w^T + b"): _sigma_array(w @ x.T + b),
     }
     for (kind, words), candidate in variants.items():
         if np.shape(candidate) == out.shape and _same(out, candidate, 1e-9):
-            _fail(task, f"forward {words}", code=_NEURON_CODES[kind])
+            _fail(task, f"forward {words}" + ("" if words.endswith(("?", ".")) else "."), code=_NEURON_CODES[kind])
     factor = float(np.vdot(correct, out) / np.vdot(correct, correct))
     if _same(out, factor * correct, 1e-9):
         _fail(task, f"forward is off by a constant factor: its outputs are {factor:.4g} times sigma(x w^T + b).",
@@ -777,7 +791,10 @@ def _forward_probe(task: str, forward):
 #: the kinds of wrong forward that :func:`_forward_probe` recognises -> their codes
 _NEURON_CODES = {"forward.sign": "neuron.x_out.sign", "forward.transposed": "neuron.x_out.transposed",
                  "forward.wrong_return": "neuron.x_out.wrong_return",
-                 "forward.sigmoid_missing": "neuron.x_out.sigmoid_missing"}
+                 "forward.sigmoid_missing": "neuron.x_out.sigmoid_missing",
+                 "forward.bias_outside": "neuron.x_out.bias_outside", "forward.sigmoid_of_input": "neuron.x_out.sigmoid_of_input",
+                 "forward.term_missing": "neuron.x_out.product_missing",
+                 "forward.bias_transposed": "neuron.x_out.bias_transposed"}
 
 
 @_check("2c")

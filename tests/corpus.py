@@ -343,6 +343,25 @@ class LinearUpdateNoLearningRate:
         self.b -= self.db
 
 
+@wrong("Linear", "2d", "Linear.backward returns its argument d_out itself, not d_in")
+class LinearBackwardReturnsDOut:
+    """dw and db accumulated, d_in never computed: d_out is passed through"""
+    def backward(self, d_out):
+        self.dw += d_out.T @ self.x_in
+        self.db += np.sum(d_out, axis=0, keepdims=True)
+        return d_out
+
+
+@wrong("Linear", "2d", "accumulates into self.d_in (`self.d_in += d_out @ self.w`) before anything set it")
+class LinearBackwardAccumulatesDIn:
+    """d_in added up with += like dw, but nothing ever set it"""
+    def backward(self, d_out):
+        self.dw += d_out.T @ self.x_in
+        self.db += np.sum(d_out, axis=0, keepdims=True)
+        self.d_in += d_out @ self.w
+        return self.d_in
+
+
 @wrong("Linear", "2e", "averaged over the batch of 4 the layer last saw")
 class LinearUpdateAveragedOverBatch:
     """the step divided by the batch size of the last forward pass (dw is a sum already)"""

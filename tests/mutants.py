@@ -527,7 +527,7 @@ KIND_WORDS = {
     "axis": r"wrong axis|whole batch|samples must not mix|sum over the batch",
     "keepdims": r"keepdims",
     "overwritten": r"overwritten|accumulate it",
-    "accumulating": r"twice that of one call|earlier estimate|latest",
+    "accumulating": r"twice that of one call|earlier estimate|latest|accumulates into",
     "integer_buffer": r"integer|dtype|\bint\b",
     "in_place": r"in place|changed its input|changed the",
     "stale_state": r"earlier (estimate|call)|latest|every call|first call|stale",

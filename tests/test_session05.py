@@ -745,3 +745,17 @@ def test_a_wrong_branch_of_the_stable_sigmoid_is_named(negative_branch, words, c
 
     failure = run(checks.check_sigmoid_function, sigmoid_function, capsys=capsys)
     assert words in failure
+
+
+@pytest.mark.parametrize("body, words", [
+    ("sigmoid_function(x @ w.T) + b", "adds b after the sigmoid"),
+    ("sigmoid_function(x) @ w.T + b", "applies the sigmoid to the input x"),
+    ("sigmoid_function(x @ w.T + b.T)", "adds b as a column (b transposed, b.T)"),
+    ("sigmoid_function(b)", "the product x w^T is missing"),
+])
+def test_a_wrong_forward_is_named(body, words, ref, capsys):
+    def forward(x, w, b):
+        return eval(body, {"sigmoid_function": ref["sigmoid_function"], "x": x, "w": w, "b": b})
+
+    failure = run(checks.check_forward, forward, ref["sigmoid_function"], capsys=capsys)
+    assert words in failure
