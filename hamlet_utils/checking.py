@@ -187,12 +187,19 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
                 return (f"{description} fails: it adds an array of shape ({into.group(2)}) into "
                         f"{' / '.join(named) or 'an array'} of shape ({into.group(1)}) (NumPy: {text}): the array "
                         f"added into has the wrong shape -- it must have shape ({into.group(2)}): was it made with "
-                        f"the wrong sizes?", "call.buffer_shape")
+                        f"the wrong sizes?{at}", "call.buffer_shape")
             if buffer and buffer[0] == 1:
                 return (f"{description} fails: it adds an array of shape ({into.group(2)}) into "
                         f"{' / '.join(named) or 'an array'} of shape ({into.group(1)}) (NumPy: {text}): what is "
-                        f"added is not summed over the batch -- the sum runs over the wrong axis, or none.",
+                        f"added is not summed over the batch -- the sum runs over the wrong axis, or none.{at}",
                         "call.not_summed")
+        batch = arrays["x_in"].shape[0] if np.ndim(arrays.get("x_in")) == 2 else None
+        outputs = arrays["b"].shape[-1] if np.ndim(arrays.get("b")) == 2 else None
+        shapes_met = _shapes_in(text)
+        if batch and outputs and batch != outputs and (1, batch) in shapes_met and (1, outputs) in shapes_met:
+            return (f"{description} fails: an array of shape (1, {batch}) meets one of shape (1, {outputs}) (NumPy: "
+                    f"{text}): {batch} is the batch size -- a sum over the outputs (axis 1) where the sum over the "
+                    f"batch (axis 0) belongs, the wrong axis?{at}", "call.batch_axis")
         where = f" The layer holds {shapes}." if shapes else ""
         return (f"{description} fails: the shapes of the arrays do not fit together (NumPy: {text}).{where}{at} "
                 f"Check whether an array is used transposed, or a product taken in the wrong order; the batch "
@@ -268,6 +275,10 @@ def array(task: str, description: str, value, shape, transposed: tuple[str, str]
     if isinstance(value, np.ndarray) and value.dtype.kind in "biu" and array.size:
         fail(task, f"{description} is an integer array (dtype {value.dtype}): its values are truncated to whole "
                    f"numbers. Look at the dtype of the buffer the result is written into.", code="result.integer")
+    if gradcheck.low_precision(value):
+        fail(task, f"{description} has dtype {value.dtype}, which keeps only about "
+                   f"{7 if value.dtype == np.float32 else 3} digits: compute in float64, NumPy's default (look for "
+                   f"float32 or float16 arrays, or .astype).", code="result.low_precision")
     return array
 
 

@@ -1554,6 +1554,12 @@ def check_cross_entropy_gradient(CrossEntropy):
         earlier = (_one_hot(rng, n_samples, n_classes), _probabilities(rng, (n_samples, n_classes)))
 
         def hint(comparison, target=target, prediction=prediction):
+            with np.errstate(all="ignore"):
+                infinite = ~np.isfinite(np.asarray(comparison.analytic, dtype=float))
+            if np.shape(infinite) == target.shape and infinite.any() and np.all(target[infinite] == 0):
+                return (" It is infinite (or NaN) exactly where the target is 0: it divides by the target -- is a "
+                        "division upside down? d/dx of -target log(x) is -target / x.",
+                        "cross_entropy.gradient.reciprocal")
             if _same(comparison.analytic, prediction - target):
                 return (" That is the gradient of softmax and cross-entropy combined, with respect to "
                         "the softmax's input; here the cost alone is differentiated, with respect to x_in.",

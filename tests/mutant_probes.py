@@ -34,7 +34,9 @@ class _Recorder:
             return
         try:
             array = np.array(value)
-            self.entries.append((tag, "array", array.dtype.kind, array.shape,
+            # a float's width counts: float32 keeps 7 digits, which the checks do not credit
+            kind = array.dtype.kind + (str(array.dtype.itemsize) if array.dtype.kind == "f" else "")
+            self.entries.append((tag, "array", kind, array.shape,
                                  array.astype(float) if array.dtype.kind in "biuf" else None))
         except Exception as error:  # anything unusual a mutant returns
             self.entries.append((tag, "odd", type(error).__name__))
@@ -48,7 +50,9 @@ def _close(a, b, tolerance) -> bool:
         return a == b
     _, _, kind_a, shape_a, value_a = a
     _, _, kind_b, shape_b, value_b = b
-    if shape_a != shape_b or (kind_a == "f") != (kind_b == "f") or value_a is None or value_b is None:
+    floats = kind_a.startswith("f"), kind_b.startswith("f")
+    if shape_a != shape_b or floats[0] != floats[1] or (floats[0] and kind_a != kind_b) or value_a is None \
+            or value_b is None:
         return False
     return bool(np.array_equal(np.isfinite(value_a), np.isfinite(value_b))
                 and np.allclose(np.nan_to_num(value_a), np.nan_to_num(value_b), rtol=rtol, atol=atol))

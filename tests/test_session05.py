@@ -710,7 +710,24 @@ def test_sigmoid_derivative_in_float32_is_named(ref, capsys):
         return s * (1 - s)
 
     failure = run(checks.check_sigmoid_derivative, sigmoid_derivative, capsys=capsys)
+    assert "has dtype float32, which keeps only about 7 digits" in failure
+
+    def sigmoid_derivative_back_in_float64(x):
+        s = ref["sigmoid_function"](x).astype(np.float32)
+        return (s * (1 - s)).astype(np.float64)  # the digits are lost all the same
+
+    failure = run(checks.check_sigmoid_derivative, sigmoid_derivative_back_in_float64, capsys=capsys)
     assert "rounded to float32" in failure
+
+
+def test_a_float32_result_is_not_credited(ref, capsys):
+    """float32 comes within a 1e-6 tolerance, yet keeps 7 digits: neither the check nor the hidden
+    test credits it (finite differences of a float32 forward pass are noise)."""
+    def forward(x, w, b):
+        return ref["forward"](x, w, b).astype(np.float32)
+
+    assert "has dtype float32" in run(checks.check_forward, forward, ref["sigmoid_function"], capsys=capsys)
+    assert verdict(hidden.forward, forward, capsys=capsys) is not None
 
 
 def test_step_that_scales_the_old_value_is_named(capsys):
