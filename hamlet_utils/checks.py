@@ -1045,8 +1045,8 @@ def check_network(Network):
     if not _same(out, composed):
         received = [np.asarray(r.received, dtype=float) for r in recorders]
         if all(np.shape(r) == x.shape and _same(r, x) for r in received[1:]):
-            _fail(task, "Network.forward hands every layer the network's input x_in: pass each layer's output on to "
-                        "the next layer, and return the last output.", code="network.forward.not_chained")
+            _fail(task, "Network.forward hands every layer the network's input x_in: forward must pass each layer's "
+                        "output on to the next layer and return the last output.", code="network.forward.not_chained")
         for what, value in (("its input x_in", x), ("the first layer's output", x * 2.0 + 1.0),
                             ("the second layer's output", (x * 2.0 + 1.0) * -3.0 + 0.25)):
             if _same(out, value):
