@@ -1,6 +1,6 @@
 """How well the visible checks diagnose unseen mistakes: the mutation corpus through every check.
 
-    .venv/bin/python benchmarks/bench_diagnoses.py [--split dev|held-out|unseen|unseen2|all] [--json build/diagnoses.json] [--weakest 15]
+    .venv/bin/python benchmarks/bench_diagnoses.py [--split dev|held-out|unseen|unseen2|...|all] [--json build/diagnoses.json] [--weakest 15]
 
 The corpus is ``tests/mutants.py`` (AST mutants of the reference solution of Sessions 5 and 6,
 plus hand-written ones).  Each non-equivalent mutant's own task check is classified as
@@ -12,8 +12,9 @@ pass every check of their class; one that does not is a *false fail*.
 ``--split`` measures one half of the corpus (a fixed hash of the mutant id, ``mutants.half``):
 improve the checks looking only at ``dev``; ``held-out`` is the honest measurement.  ``--split unseen``
 measures the separate corpus ``tests/mutants_unseen.py`` (``mutants.unseen``), typical mistakes written
-independently of the checks and never tuned on; ``--split unseen2`` the second such corpus,
-``tests/mutants_unseen2.py`` (``mutants.unseen2``), written independently of the first.
+independently of the checks and never tuned on; ``--split unseen2`` (and each later name of
+``mutants.HELD_APART``) another such corpus, ``tests/mutants_<name>.py``, written independently of the
+others and measured once before the checks are worked on with it.
 
 These are measurements, not tests: nothing here is asserted (tests/test_mutants.py tests only
 what already holds).  Takes a few seconds.
@@ -59,7 +60,7 @@ def main(argv=None) -> int:
                         help="which half of the corpus to measure (default: all)")
     args = parser.parse_args(argv)
 
-    pool = {"unseen": mutants.unseen, "unseen2": mutants.unseen2}.get(args.split, mutants.corpus)()
+    pool = mutants.held_apart(args.split) if args.split in mutants.HELD_APART else mutants.corpus()
     results = mutants.measure_all(mutants.split(pool, args.split))
     print(f"split: {args.split}")
     table(results, lambda r: (r["session"][:2], r["task"]), "per session / task")

@@ -325,6 +325,8 @@ CODES: dict[str, str] = {
     "mse_gradients.delta.wrong_sign": "dw has the wrong sign",
     "mse_gradients.delta.constant": "dw is off by a constant factor",
     "mse_gradients.delta.wrong_factors": "several factors of (prediction - target) p (1 - p) are wrong in dw",
+    "mse_gradients.delta.z_scaled": "z = x w^T + b is scaled by a constant inside the sigmoid in the gradient",
+    "mse_gradients.dw.wrong_input": "dw multiplies the error signal by z, p or the target where x belongs",
     "mse_gradients.delta.in_place": "p is changed in place (err = p; err -= target) before sigma'(z) is computed",
 }
 CODES.update({f"{unit}.{quantity}.{kind}": f"{what} {words}"

@@ -859,10 +859,21 @@ def _gradient_hint(name: str, value, x, w, b, target) -> tuple[str, str]:
                 (1 / (1 + np.exp(-(x @ w.T))) - target) * (1 / (1 + np.exp(-(x @ w.T))))
                 * (1 - 1 / (1 + np.exp(-(x @ w.T)))),
         }
+        for k in (2.0, 0.5):  # z scaled inside the sigmoid: sigma(k z)
+            scaled = sigma(k * z)
+            candidates[(f"z = x w^T + b is multiplied by a constant factor ({k:g}) inside the sigmoid",
+                        "mse_gradients.delta.z_scaled")] = (scaled - target) * scaled * (1 - scaled)
         for (mistake, code), delta in candidates.items():
             wrong = delta.T @ x if name == "dw" else np.sum(delta, axis=0, keepdims=True)
             if wrong.shape == value.shape and _same(value, wrong, 1e-8):
                 return f" {name} looks like {mistake}.", code
+        if name == "dw":  # delta^T times another array than x
+            delta = (p - target) * slope
+            for words, other in (("z = x w^T + b", z), ("the prediction p", p), ("the target", target)):
+                wrong = delta.T @ other
+                if wrong.shape == value.shape and _same(value, wrong, 1e-8):
+                    return (f" dw looks like delta^T times {words}, where x belongs: dw = delta^T x, the error signal "
+                            f"times the input.", "mse_gradients.dw.wrong_input")
         if name == "db":
             delta = (p - target) * slope
             for (mistake, code), wrong in {
@@ -903,7 +914,8 @@ def _delta_mistake(dw, x, p, target, z) -> tuple[str, str] | None:
     if delta is None:
         return None
     error = p - target
-    factors = {"prediction - target": error, "p": p, "1 - p": 1 - p, "z": z, "1 - (prediction - target)": 1 - error}
+    factors = {"prediction - target": error, "p": p, "1 - p": 1 - p, "z": z, "1 - (prediction - target)": 1 - error,
+               "target": target}
     yours = gradcheck.monomial(delta, factors)
     if yours is None:
         return None
@@ -975,7 +987,8 @@ def _gradient_properties(mse_gradients, task: str):
                 if not hint and "shape" in diagnosis:
                     hint = " " + GRADIENT_HINTS[name]
                     hint_code = "mse_gradients.result.shape"
-                _fail(task, f"{description}: {diagnosis}.{hint}", code=hint_code or fd_code(
+                end = "" if diagnosis.endswith("?") else "."
+                _fail(task, f"{description}: {diagnosis}{end}{hint}", code=hint_code or fd_code(
                     "mse_gradients", name, comparison.kind()))
             worst = max(worst, comparison.error)
     return worst

@@ -369,12 +369,22 @@ def sgd_step(w, b, dw, db, learning_rate):
 ]
 
 
-def handwritten() -> list[Mutant]:
-    from mutants_fresh import FRESH
-    from mutants_fresh2 import FRESH2
+#: corpora written after a measurement, to work on (by hand, or by helpers who read neither the checks
+#: nor the other corpora): part of :func:`corpus`, always ``dev``
+DEV_CORPORA = ("fresh", "fresh2")
+#: corpora held apart, each written by a helper who read neither the checks nor the other corpora:
+#: measured once, before the checks are worked on with it; never part of :func:`corpus`
+HELD_APART = ("unseen", "unseen2")
 
-    return [mutant for origin, entries in (("handwritten", HANDWRITTEN), ("fresh", FRESH), ("fresh2", FRESH2))
-            for mutant in _entries(origin, entries)]
+
+def _module_entries(origin: str) -> list:
+    """The entries of ``tests/mutants_<origin>.py`` (its list ``<ORIGIN>``)."""
+    return getattr(importlib.import_module(f"mutants_{origin}"), origin.upper())
+
+
+def handwritten() -> list[Mutant]:
+    return _entries("handwritten", HANDWRITTEN) + [mutant for origin in DEV_CORPORA
+                                                   for mutant in _entries(origin, _module_entries(origin))]
 
 
 def _entries(origin: str, entries) -> list[Mutant]:
@@ -387,22 +397,27 @@ def _entries(origin: str, entries) -> list[Mutant]:
 
 @functools.lru_cache(maxsize=None)
 def _held_apart(origin: str) -> tuple:
-    mutants = _entries(origin, getattr(importlib.import_module(f"mutants_{origin}"), origin.upper()))
+    mutants = _entries(origin, _module_entries(origin))
     for mutant in mutants:
         mark_equivalent(mutant)
     return tuple(mutants)
 
 
+def held_apart(origin: str) -> list[Mutant]:
+    """The corpus ``origin`` of :data:`HELD_APART` (``tests/mutants_<origin>.py``), equivalence marked."""
+    if origin not in HELD_APART:
+        raise ValueError(f"no corpus held apart is called {origin!r}; there are {HELD_APART}")
+    return list(_held_apart(origin))
+
+
 def unseen() -> list[Mutant]:
-    """The held-out corpus of :mod:`mutants_unseen` (typical mistakes written independently of the
-    checks), equivalence marked.  Not part of :func:`corpus`; never ``dev``."""
-    return list(_held_apart("unseen"))
+    """The first corpus held apart, :mod:`mutants_unseen`."""
+    return held_apart("unseen")
 
 
 def unseen2() -> list[Mutant]:
-    """The second held-out corpus of :mod:`mutants_unseen2` (typical mistakes written independently of
-    the checks and of the other corpora), equivalence marked.  Not part of :func:`corpus`; never ``dev``."""
-    return list(_held_apart("unseen2"))
+    """The second corpus held apart, :mod:`mutants_unseen2`."""
+    return held_apart("unseen2")
 
 
 @functools.lru_cache(maxsize=None)
@@ -437,20 +452,19 @@ def corpus() -> list[Mutant]:
     return list(_corpus())
 
 
-#: the halves of the corpus: work is judged on ``dev``; ``held-out`` measures it honestly;
-#: ``unseen`` and ``unseen2`` are the separate corpora of :func:`unseen` and :func:`unseen2` (never part
-#: of ``all``'s corpus)
-SPLITS = ("dev", "held-out", "unseen", "unseen2", "all")
+#: the halves of the corpus: work is judged on ``dev``; ``held-out`` measures it honestly; each corpus
+#: of :data:`HELD_APART` is a split of its own (never part of ``all``'s corpus)
+SPLITS = ("dev", "held-out", *HELD_APART, "all")
 
 
 def half(mutant_id: str) -> str:
-    """``dev`` or ``held-out`` (``unseen`` / ``unseen2`` for :func:`unseen`'s / :func:`unseen2`'s ids): a fixed hash of the id
-    (not Python's salted hash), so the split is the same in every process and does not move when other mutants come or go."""
-    if ".unseen2." in mutant_id:  # the second independent held-out corpus: never dev (tested before ".unseen.")
-        return "unseen2"
-    if ".unseen." in mutant_id:  # the independent held-out corpus: never dev
-        return "unseen"
-    if ".fresh." in mutant_id or ".fresh2." in mutant_id:  # written after the measurement, to work on: never held out
+    """``dev`` or ``held-out`` -- a fixed hash of the id (not Python's salted hash), so the split is
+    the same in every process and does not move when other mutants come or go -- or the name of
+    the corpus held apart the mutant is from; a dev corpus's mutants are always ``dev``."""
+    origin = mutant_id.split(".")[1]
+    if origin in HELD_APART:
+        return origin
+    if origin in DEV_CORPORA:
         return "dev"
     return "dev" if hashlib.sha256(mutant_id.encode()).digest()[0] % 2 == 0 else "held-out"
 
