@@ -10,6 +10,7 @@ a clear failure of the task.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import functools
 import inspect
 import io
@@ -206,12 +207,26 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
                 f"is the first dimension{shape_hint}.", "call.shapes")
     if isinstance(error, TypeError) and "NoneType" in text:
         missing = [name for name, value in _attributes_of(owner).items() if value is None]
+        for name in missing:  # the value stored under a misspelt name?
+            similar = difflib.get_close_matches(name, list(arrays), n=1, cutoff=0.8)
+            if similar:
+                return (f"{description} computes with None: self.{name} is None, but self.{similar[0]} holds an array "
+                        f"({text}). One method stores it as self.{similar[0]}, another reads self.{name}: it must "
+                        f"store it under the name that is read -- the names must match.{at}", "call.name_mismatch")
         which = f" (here {', '.join('self.' + name for name in missing)} is None)" if missing else ""
         return (f"{description} computes with None{which}: {text}. An attribute is used before it is set, or a "
                 f"result is not returned -- `+=` adds to what an earlier call left, `=` stores the latest "
                 f"value.", "call.none_used")
+    if isinstance(error, OverflowError) and "math range" in text:
+        return (f"{description} overflows: math.exp gives OverflowError ({text}) for a large argument. Take exp only "
+                f"of numbers that are not positive (e^-|x|) and choose the formula by the sign of x -- and use "
+                f"np.exp, which works on whole arrays.{at}", "call.math_overflow")
     if isinstance(error, AttributeError) and "has no attribute" in text:
         name = re.search(r"attribute '(\w+)'", text)
+        if name and line and re.fullmatch(rf"return\s+self\.{name.group(1)}", line):
+            return (f"{description} returns self.{name.group(1)} but never set it ({text}): it must store its result "
+                    f"in self.{name.group(1)} -- a local variable {name.group(1)} is not the attribute.{at}",
+                    "call.result_not_stored")
         if name and line and re.search(rf"\bself\.{name.group(1)}\s*[-+*/]=", line):
             return (f"{description} accumulates into self.{name.group(1)} (`{line}`) before anything set it "
                     f"({text}): a value computed anew by each call is set with `=`; `+=` only adds to what is "
@@ -239,11 +254,13 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
     return f"{description} raised {type(error).__name__}: {text}.", "call.raised"
 
 
-def array(task: str, description: str, value, shape, transposed: tuple[str, str] | None = None) -> np.ndarray:
+def array(task: str, description: str, value, shape, transposed: tuple[str, str] | None = None,
+          batch: int | None = None) -> np.ndarray:
     """``value`` as a float64 array of ``shape``, or a CheckFailed saying how it differs.
 
     ``transposed`` -- ``(hint, code)`` for a value of the reversed shape; by default the batch is
     taken to be the first dimension (right for outputs; gradients of parameters have no batch).
+    ``batch`` -- the batch size, for a sum over the batch of shape (1, n): one row per sample is named.
     """
     __tracebackhide__ = True
     if value is None:
@@ -262,6 +279,10 @@ def array(task: str, description: str, value, shape, transposed: tuple[str, str]
                    f"{shape[0]}. A loop over the samples whose result is overwritten for each one instead of filling "
                    f"a row per sample, or a sum over the batch where each sample keeps its own row?", code="result.one_row")
     if array.shape != tuple(shape):
+        if batch and batch > 1 and len(shape) == 2 and shape[0] == 1 and array.shape == (batch, shape[1]):
+            fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}: one row per sample where one "
+                       f"row belongs -- is it summed over the batch (np.sum(..., axis=0, keepdims=True))?",
+                 code="result.not_summed")
         if array.shape == tuple(shape)[::-1] and array.ndim == 2:
             hint, code = transposed or ("It looks transposed: the batch must be the first dimension.",
                                         "result.transposed")

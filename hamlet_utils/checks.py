@@ -645,11 +645,11 @@ def check_linear_backward(Linear):
             raise
         for name, shape in (("dw", (n_out, n_in)), ("db", (1, n_out))):
             _array(task, f"Linear({n_in}, {n_out}).{name} after backward", getattr(layer, name, None), shape,
-                   transposed=_PARAMETER_TRANSPOSED[name])
+                   transposed=_PARAMETER_TRANSPOSED[name], batch=batch)
 
         _reset_gradients(task, layer)  # after a backward: zero_gradients must reset what it added
         comparisons = _call(task, "Linear.backward", gradcheck.layer_gradients, layer, x, d_out)
-        _linear_gradient_probe(task, comparisons, d_out)
+        _linear_gradient_probe(task, comparisons, d_out, x)
         if not comparisons["d_in"].ok:
             _returned_attribute(task, "Linear.backward", layer, comparisons["d_in"].analytic, "d_in")
             scaled = _matching_variant(comparisons["d_in"].analytic, {"x_in": lambda: comparisons["d_in"].numeric * x})
@@ -663,11 +663,18 @@ def check_linear_backward(Linear):
         # gradients accumulate over backward calls until zero_gradients; as in training, a
         # forward comes before each backward (a backward may clear what its forward stored)
         _call(task, "Linear.zero_gradients", layer.zero_gradients)
+        returned = []
         for _ in range(2):
             _call(task, "Linear.forward", layer.forward, x)
-            _call(task, "Linear.backward", layer.backward, d_out)
+            returned.append(_call(task, "Linear.backward", layer.backward, d_out))
             if _ == 0:
                 once = {name: np.array(getattr(layer, name), dtype=float) for name in ("dw", "db")}
+        first, second = (np.asarray(value, dtype=float) for value in returned)
+        if first.shape != second.shape or not _same(first, second):
+            _fail(task, f"Linear.backward's d_in changes from one call to the next on the same batch (shape "
+                        f"{first.shape}, then {second.shape}): d_in is each call's own gradient -- only dw and db "
+                        f"accumulate; here d_in accumulates into something kept across calls.",
+                  code="linear.d_in.accumulated")
         for name, value in once.items():
             now = np.asarray(getattr(layer, name), dtype=float)
             if _same(now, value) and np.any(value):
@@ -687,6 +694,12 @@ def check_linear_backward(Linear):
             _fail(task, "Linear.backward returns the d_in of an earlier call: on a second batch d_in must be "
                         "computed again from that call's d_out (nothing kept from the first call).",
                   code="linear.d_in.stale")
+        dw_next = comparisons["dw"].analytic
+        if not comparisons["dw"].ok and np.shape(dw_next) == (n_out, n_in) and _same(
+                np.asarray(dw_next, dtype=float), d_out_next.T @ x):  # a wrong answer: the earlier batch's input
+            _fail(task, "Linear.backward, a second batch on the same layer: dw is computed with the x_in of an earlier "
+                        "batch -- backward must use the input of the latest forward on every call (nothing kept from "
+                        "an earlier call).", code="linear.dw.stale")
         _report_gradients(task, f"Linear({n_in}, {n_out}).backward, a second batch of {batch} on the same layer",
                           comparisons, LINEAR_HINTS)
     return (f"Linear.backward matches finite differences for d_in, dw and db "
@@ -717,10 +730,16 @@ def _returned_attribute(task: str, description: str, owner, value, wanted: str, 
                   code="call.wrong_return")
 
 
-def _linear_gradient_probe(task: str, comparisons: dict, d_out: np.ndarray):
-    """After finite differences disagree with db: name a sum over the wrong axes (the variants
-    are wrong answers, computed only to recognise them)."""
+def _linear_gradient_probe(task: str, comparisons: dict, d_out: np.ndarray, x: np.ndarray):
+    """After finite differences disagree with dw or db: name dw as a product of two batch sums, or
+    db as a sum over the wrong axes (the variants are wrong answers, computed only to recognise them)."""
     __tracebackhide__ = True
+    dw = comparisons["dw"]
+    if not dw.ok and len(x) > 1 and np.shape(dw.analytic) == dw.numeric.shape and _same(
+            np.asarray(dw.analytic, dtype=float), np.outer(d_out.sum(axis=0), x.sum(axis=0))):
+        _fail(task, "Linear.backward: dw is the product of two sums over the batch, (sum of d_out)^T (sum of x_in): "
+                    "each sample's own product d_out_i^T x_i must be summed -- the batch index belongs to both factors "
+                    "of one product, not to two separate sums.", code="linear.dw.product_of_sums")
     db = comparisons["db"]
     if db.ok or db.kind() != "mismatch":
         return
@@ -838,6 +857,9 @@ def check_linear_update(Linear):
         mistake = _step_mistake(step, wanted, after, learning_rate, batch_size=len(layer_batch))
         if mistake:
             kind, words = mistake
+            if kind == "not_updated":
+                words += (f": update_parameters must store the new value in self.{name} (a local variable {name} is "
+                          f"not the attribute)")
             _fail(task, f"{name} {words} (update_parameters).", code=step_code("linear", name, kind))
         _fail(task, f"{name} must move by -learning_rate * d{name}; relative error {_error(step, wanted):.2e}.",
               code=step_code("linear", name, "wrong_step"))
@@ -1093,6 +1115,13 @@ def check_network(Network):
                 _fail(task, f"Network.update_parameters hands every layer {_factor_words(factor)} the learning rate "
                             f"(a {'wrong sign' if abs(factor + 1) < 1e-9 else 'constant factor'}): pass it on "
                             f"unchanged.", code="network.update_parameters.factor")
+        others = sorted({entry[0] for entry in log} - {method})
+        if others:
+            _fail(task, f"Network.{method} also calls {', '.join(others)} of the layers: it must call {method} "
+                        f"of every layer once and nothing else"
+                        + (" -- here the gradients are cleared, which the training loop does itself (zero_gradients "
+                           "before each backward)" if "zero_gradients" in others else "")
+                        + f"; the calls were {log}.", code="network.delegation.other_calls")
         if sorted(log) != expected:
             _fail(task, f"{method} must call {method}({', '.join(map(repr, args))}) of every layer once; "
                         f"the calls were {log}.", code="network.delegation.not_called")
@@ -1257,8 +1286,8 @@ def _softmax_forward_properties(SoftMax, task: str):
             _fail(task, "SoftMax.forward returns the output of an earlier call: compute and store x_out on every "
                         "call.", code="softmax.x_out.first_call_only")
         if returned is None and getattr(layer, "x_out", None) is None:
-            _fail(task, "SoftMax.forward returned None and self.x_out was never set: store the softmax in "
-                        "self.x_out and return it.", code="softmax.x_out.not_stored")
+            _fail(task, "SoftMax.forward returned None and self.x_out was never set: forward must store its result, "
+                        "the softmax, in self.x_out and return it.", code="softmax.x_out.not_stored")
         try:
             out = _array(task, f"SoftMax.forward for x_in of shape {shape}", returned, shape)
         except CheckFailed:
@@ -1682,7 +1711,24 @@ def check_softmax_backward(SoftMax):
             _fail(task, f"SoftMax.backward, shape {shape}: {comparison.diagnosis()}.{hint}",
                   code=hint_code or fd_code("softmax", "d_in", comparison.kind()))
         worst = max(worst, comparison.error)
-    return f"SoftMax.backward matches finite differences (relative error {worst:.1e})."
+    # the same layer on another batch of the same shape: nothing may be kept from an earlier call
+    layer = SoftMax()
+    x, d_out = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    _call(task, "SoftMax.forward", layer.forward, x)
+    _call(task, "SoftMax.backward(d_out)", layer.backward, d_out)
+    earlier = np.asarray(layer.x_out, dtype=float)
+    x_next, d_out_next = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    comparison = _call(task, "SoftMax.backward", gradcheck.layer_gradients, layer, x_next, d_out_next, ())["d_in"]
+    if not comparison.ok:
+        stale = earlier * (d_out_next - np.sum(d_out_next * earlier, axis=1, keepdims=True))  # a wrong answer
+        hint, hint_code = "", ""
+        if np.shape(comparison.analytic) == stale.shape and _same(np.asarray(comparison.analytic, dtype=float), stale):
+            hint = (" It is the gradient at the softmax of the earlier batch: backward must use the x_out of the latest "
+                    "forward on every call (nothing kept from an earlier call).")
+            hint_code = "softmax.d_in.stale"
+        _fail(task, f"SoftMax.backward, a second batch on the same layer: {comparison.diagnosis()}.{hint}",
+              code=hint_code or fd_code("softmax", "d_in", comparison.kind()))
+    return f"SoftMax.backward matches finite differences (relative error {worst:.1e}), batch after batch."
 
 
 @_check("6e")

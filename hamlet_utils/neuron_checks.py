@@ -253,7 +253,8 @@ def _sigmoid_properties(sigmoid_function, task: str):
             hint = (" It is close but not exact: compute in float64 (not float32), and do not clip x to a small "
                     "range or round.")
         elif np.all(np.abs(out - expected)[np.abs(points) <= 5] < 1e-12):
-            hint = (" Only large |x| are wrong: do not clip or approximate x; take np.exp only of numbers that "
+            hint = (" Only large |x| are wrong: do not clip or approximate x (clipping to keep exp from an overflow "
+                    "changes sigma there); take np.exp only of numbers that "
                     "are not positive instead.")
         _fail(task, f"sigmoid_function({points[wrong]:g}) must be {expected[wrong]:.10g}, yours is "
                     f"{out[wrong]:.10g}.{hint}", code="sigmoid.x_out.wrong_value")
@@ -523,10 +524,14 @@ def _derivative_hint(out, points, sigma, slope) -> tuple[str, str]:
          "sigmoid_derivative.x_out.power"),
         (sigma * (1 + sigma), " The second factor has the wrong sign inside: sigma (1 + sigma).",
          "sigmoid_derivative.x_out.sign"),
-        (1 - sigma, " That is 1 - sigma(x) alone: a factor of the derivative is missing.",
+        (1 - sigma, " That is 1 - sigma(x) = e^-x / (1 + e^-x) alone: a factor of the derivative is missing -- "
+                    "written with e^-x, the denominator must be a square of (1 + e^-x).",
          "sigmoid_derivative.x_out.term_missing"),
         (factor * slope, f" It is off by a constant factor: {factor:.4g} times the slope of sigma.",
          "sigmoid_derivative.x_out.factor"),
+    ] + [(_sigma_array(k * points) * (1 - _sigma_array(k * points)),
+          f" It is sigma'({k:g} x): x is multiplied by a constant factor ({k:g}) inside -- in the form "
+          f"(1 - tanh^2(x / 2)) / 4, is x halved?", "sigmoid_derivative.x_out.factor") for k in (2.0, 0.5)
     ] + [(value, " sigma enters with the wrong sign (a factor -1) before the product is taken." if k == -1 else
           f" sigma is scaled by a constant factor ({k:g}) before the product is taken.",
           "sigmoid_derivative.x_out.sign" if k == -1 else "sigmoid_derivative.x_out.factor")
@@ -867,6 +872,11 @@ def _gradient_hint(name: str, value, x, w, b, target) -> tuple[str, str]:
             wrong = delta.T @ x if name == "dw" else np.sum(delta, axis=0, keepdims=True)
             if wrong.shape == value.shape and _same(value, wrong, 1e-8):
                 return f" {name} looks like {mistake}.", code
+        if name == "dw" and len(x) > 1 and value.shape == w.shape and _same(
+                value, np.outer(((p - target) * slope).sum(axis=0), x.sum(axis=0)), 1e-8):
+            return (" dw is the product of two sums over the batch, (sum of delta)^T (sum of x): each sample's own "
+                    "product delta_i^T x_i must be summed -- the batch index belongs to both factors of one product.",
+                    "mse_gradients.dw.product_of_sums")
         if name == "dw":  # delta^T times another array than x
             delta = (p - target) * slope
             for words, other in (("z = x w^T + b", z), ("the prediction p", p), ("the target", target)):

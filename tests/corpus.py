@@ -309,7 +309,7 @@ class LinearBackwardReturnsNone:
         self.d_in = d_out @ self.w
 
 
-@wrong("Linear", "2d", "reads the attribute `d_in` before it was ever set")
+@wrong("Linear", "2d", "returns self.d_in but never set it")
 class LinearBackwardKeepsStubReturn:
     """computes a local d_in but keeps the template's `return self.d_in`"""
     def backward(self, d_out):

@@ -39,10 +39,17 @@ def _results() -> tuple:
     return tuple(mutants.measure_all())
 
 
+#: mistakes whose own task's check passes by design and that another check of the class fails: an
+#: estimate storing the target under a misspelt name (2b judges what is stored whatever its name;
+#: 2c, whose gradient reads self.target, fails and names both attributes)
+CAUGHT_BY_ANOTHER_TASK = {"s06.fresh3.mse_est_target_attribute_typo": "2c"}
+
+
 def test_no_false_passes():
-    """Every non-equivalent mutant fails (not passes, not defers) its own task's check."""
-    passed = [r["id"] for r in _results() if not r["equivalent"] and r["outcome"] == "passed"]
-    assert passed == []
+    """Every non-equivalent mutant fails (not passes, not defers) its own task's check -- or, for the
+    few listed, the check of the task that uses what it got wrong."""
+    passed = {r["id"]: r["caught_by"] for r in _results() if not r["equivalent"] and r["outcome"] == "passed"}
+    assert {i: caught for i, caught in passed.items() if CAUGHT_BY_ANOTHER_TASK.get(i) not in caught} == {}
 
 
 def test_no_check_crashes():
@@ -72,7 +79,7 @@ def test_held_out_diagnosed_share_does_not_regress():
 
 
 def test_split_is_deterministic_and_halves_the_corpus():
-    ids = [m.id for m in CORPUS]
+    ids = [m.id for m in CORPUS if m.operator not in mutants.DEV_CORPORA]  # the dev corpora are all dev
     halves = [mutants.half(i) for i in ids]
     assert halves == [mutants.half(i) for i in ids]
     assert set(halves) == {"dev", "held-out"}
@@ -85,8 +92,8 @@ def test_corpus_is_large():
     assert len({m.id for m in CORPUS}) == len(CORPUS)
     assert sum(m.operator == "handwritten" for m in CORPUS) >= 20
     assert {m.operator for m in CORPUS} == {op.__name__ for op in mutants.mutation_operators.OPERATORS} | {
-        "handwritten", "fresh", "fresh2"}
-    assert all(mutants.half(m.id) == "dev" for m in CORPUS if m.operator in ("fresh", "fresh2"))
+        "handwritten", *mutants.DEV_CORPORA}
+    assert all(mutants.half(m.id) == "dev" for m in CORPUS if m.operator in mutants.DEV_CORPORA)
 
 
 def test_corpus_covers_every_unit_task_of_both_sessions():
@@ -106,7 +113,8 @@ def test_every_label_is_known():
 def test_generation_is_deterministic():
     first, second = mutants.generated(), mutants.generated()
     assert [(m.id, m.source, m.label) for m in first] == [(m.id, m.source, m.label) for m in second]
-    assert [(m.id, m.source) for m in first] == [(m.id, m.source) for m in CORPUS if m.operator not in ("handwritten", "fresh", "fresh2")]
+    assert [(m.id, m.source) for m in first] == [(m.id, m.source) for m in CORPUS
+                                                 if m.operator not in ("handwritten", *mutants.DEV_CORPORA)]
     assert [mutants.mark_equivalent(m) for m in first[:80]] == [m.equivalent for m in CORPUS[:80]]
 
 
