@@ -217,6 +217,10 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
         return (f"{description} computes with None{which}: {text}. An attribute is used before it is set, or a "
                 f"result is not returned -- `+=` adds to what an earlier call left, `=` stores the latest "
                 f"value.", "call.none_used")
+    if isinstance(error, ValueError) and "truth value of an array" in text:
+        return (f"{description} fails: a Python `if` (or `and`, `or`) was given an array ({text}): the condition, "
+                f"e.g. x >= 0, holds for some entries and not others -- choose element by element with "
+                f"np.where(condition, value_if_true, value_if_false).{at}", "call.truth_value")
     if isinstance(error, OverflowError) and "math range" in text:
         return (f"{description} overflows: math.exp gives OverflowError ({text}) for a large argument. Take exp only "
                 f"of numbers that are not positive (e^-|x|) and choose the formula by the sign of x -- and use "

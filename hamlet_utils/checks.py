@@ -656,6 +656,15 @@ def check_linear_backward(Linear):
             if scaled:
                 _fail(task, "Linear.backward: d_in is the right gradient multiplied by x_in entry by entry, a factor "
                             "that does not belong: d_in depends on w and d_out only.", code="linear.d_in.times_x_in")
+            sigma = 1 / (1 + np.exp(-x))
+            combined = _matching_variant(comparisons["d_in"].analytic, {
+                "sigma'(x_in)": lambda: comparisons["d_in"].numeric * sigma * (1 - sigma),
+                "sigma(x_in)": lambda: comparisons["d_in"].numeric * sigma})
+            if combined:
+                _fail(task, f"Linear.backward: d_in is the right gradient multiplied by {combined}: the Sigmoid layer's "
+                            f"derivative combined into Linear's -- the chain rule through the sigmoid is the Sigmoid "
+                            f"layer's backward; Linear's d_in depends on w and d_out only.",
+                      code="linear.d_in.combined")
         _explain_by_samples(layer, x, d_out, comparisons)
         worst = max(worst, _report_gradients(task, f"Linear({n_in}, {n_out}).backward, batch of {batch}",
                                              comparisons, LINEAR_HINTS))

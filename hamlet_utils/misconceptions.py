@@ -126,6 +126,8 @@ CODES: dict[str, str] = {
     "linear.dw.product_of_sums": "Linear.backward's dw is the product of two batch sums, not the sum of products",
     "mse_gradients.dw.product_of_sums": "mse_gradients' dw is the product of two batch sums, not the sum of products",
     "call.name_mismatch": "one method stores a value under a name another method does not read (a misspelt attribute)",
+    "linear.d_in.combined": "Linear.backward multiplies in the Sigmoid layer's derivative",
+    "call.truth_value": "a Python if/and/or on an array (choose element by element with np.where)",
     "call.keeps_state": "a function gives another result for the same arguments: it keeps state between calls",
     "call.transposed": "the student's code combines an array with one of its transposed shape (a `.T` too many or missing)",
     "call.none_used": "the student's code computes with None: an attribute never set or a result not returned",
