@@ -202,6 +202,10 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
                     f"{text}): {batch} is the batch size -- a sum over the outputs (axis 1) where the sum over the "
                     f"batch (axis 0) belongs, the wrong axis?{at}", "call.batch_axis")
         where = f" The layer holds {shapes}." if shapes else ""
+        if not shapes and arguments:  # name the arguments of the shapes NumPy mentions
+            mentioned = set(_shapes_in(text))
+            given = [f"{name} {value.shape}" for name, value in arguments.items() if value.shape in mentioned]
+            where = f" Of those shapes: {', '.join(given)} -- is one used in another's place?" if given else ""
         return (f"{description} fails: the shapes of the arrays do not fit together (NumPy: {text}).{where}{at} "
                 f"Check whether an array is used transposed, or a product taken in the wrong order; the batch "
                 f"is the first dimension{shape_hint}.", "call.shapes")
@@ -332,6 +336,9 @@ def step_mistake(step: np.ndarray, wanted: np.ndarray, after: np.ndarray, learni
     norm = float(np.vdot(wanted, wanted))
     factor = float(np.vdot(wanted, step)) / norm if norm else 0.0
     if factor and same(step, factor * wanted):
+        if learning_rate and learning_rate != 1 and abs(factor - learning_rate) < 1e-9:
+            return "power", ("moved by learning_rate times the step: a square of the learning rate multiplies the "
+                             "gradient -- the learning rate is applied twice")
         if learning_rate and abs(factor * learning_rate ** 2 - 1) < 1e-6:
             return "reciprocal", ("moved by the gradient divided by the learning rate: the learning rate is used upside "
                                   "down (multiply by it)")

@@ -390,8 +390,13 @@ def _mse_estimate_properties(MeanSquareError, task: str):
                     "of every element, shape "
                     "(batch, n) -- train_epoch takes np.mean of it.", code="mse.estimate.scalar")
     if cost is not None and np.shape(cost) in ((4,), (4, 1)):
+        elements = 0.5 * (prediction_copy - target_copy) ** 2  # a wrong answer: to name the reduction only
+        how = _matching_variant(np.ravel(np.asarray(cost, dtype=float)), {
+            "summed": np.sum(elements, axis=1), "averaged": np.mean(elements, axis=1)})
+        reduced = f" It is the cost {how} over each sample's outputs (axis 1), a reduction that does not belong here." \
+            if how else ""
         _fail(task, "estimate returned one cost per sample; the convention here is one cost per "
-                    "element, shape (batch, n).", code="mse.estimate.per_sample")
+                    f"element, shape (batch, n).{reduced}", code="mse.estimate.per_sample")
     _array(task, "MeanSquareError.estimate(target, prediction)", cost, shape)
     _unchanged(task, "MeanSquareError.estimate", target_copy, target)
     _unchanged(task, "MeanSquareError.estimate", prediction_copy, prediction)
@@ -1525,7 +1530,9 @@ def _cross_entropy_values(task: str, target, per_sample, n_classes: int):
                         f"sample must be {depth}; yours gives {np.round(cost, 4)}.", code="cross_entropy.estimate.wrong_value")
     zero = np.where(target == 1, 0.0, 1.0 / (n_classes - 1))
     if np.min(per_sample(zero)) < 10:
-        _fail(task, "a probability of exactly 0 for the true class must give a very large cost.", code="cross_entropy.estimate.not_large_at_zero")
+        _fail(task, f"a probability of exactly 0 for the true class must give a very large cost (about -log(eps) = "
+                    f"{-np.log(1e-12):.1f}); yours gives {np.min(per_sample(zero)):.3g}: is the probability clipped, or "
+                    f"is more than self.eps added inside the log?", code="cross_entropy.estimate.not_large_at_zero")
 
 
 def _cross_entropy_probe(task: str, target, prediction, cost):

@@ -64,6 +64,7 @@ STEP_KINDS = {
     "factor": "moves the parameter by a multiple of the right step",
     "reciprocal": "divides the gradient by the learning rate instead of multiplying",
     "averaged": "moves the parameter by the right step averaged over an axis",
+    "power": "moves the parameter by the square of the learning rate times the gradient",
     "wrong_step": "moves the parameter by another amount than -learning_rate * gradient",
 }
 
@@ -289,6 +290,7 @@ CODES: dict[str, str] = {
     "sigmoid_derivative.x_out.wrong_return": "sigmoid_derivative returns sigma(x) itself",
     "sigmoid_derivative.x_out.term_missing": "sigmoid_derivative leaves out a term (the 1 - of a factor)",
     "sigmoid_derivative.x_out.power": "sigmoid_derivative squares a factor",
+    "sigmoid_derivative.x_out.sigmoid_twice": "sigmoid_derivative applies the sigmoid twice",
     "sigmoid_derivative.x_out.float32": "sigmoid_derivative is computed in float32",
     "sigmoid_derivative.x_out.extra_factor": "sigmoid_derivative has a factor that does not belong in sigma (1 - sigma)",
     "sigmoid_derivative.x_out.reciprocal": "sigmoid_derivative divides by a factor of sigma (1 - sigma)",

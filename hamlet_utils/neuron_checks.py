@@ -524,6 +524,8 @@ def _derivative_hint(out, points, sigma, slope) -> tuple[str, str]:
          "sigmoid_derivative.x_out.power"),
         (sigma * (1 + sigma), " The second factor has the wrong sign inside: sigma (1 + sigma).",
          "sigmoid_derivative.x_out.sign"),
+        (_sigma_array(sigma) * (1 - _sigma_array(sigma)), " That is the sigmoid applied twice: sigma(s) (1 - sigma(s)) "
+         "with s = sigma(x) -- the formula takes s = sigma(x) as it is.", "sigmoid_derivative.x_out.sigmoid_twice"),
         (1 - sigma, " That is 1 - sigma(x) = e^-x / (1 + e^-x) alone: a factor of the derivative is missing -- "
                     "written with e^-x, the denominator must be a square of (1 + e^-x).",
          "sigmoid_derivative.x_out.term_missing"),
@@ -552,12 +554,19 @@ def _derivative_hint(out, points, sigma, slope) -> tuple[str, str]:
         kind, sentence = gradcheck.product_mistake("yours", yours, (1.0, right))
         return (f" sigma' = sigma(x) (1 - sigma(x)); in {sentence}.",
                 _DERIVATIVE_CODES[kind])
-    # sigma' = e^-|x| / (1 + e^-|x|)^2 too (it is even): a quotient of exponentials with another power
-    exponential = np.exp(-np.abs(points[kept]))
-    written = gradcheck.monomial(out[kept], {"e": exponential, "1 + e": 1 + exponential}, powers=(-2, -1, 0, 1, 2))
-    if written is not None and written[1]["e"] == 1 and written[1]["1 + e"] != -2:
-        return (f" Yours is e / (1 + e)^{-written[1]['1 + e']} with e = e^-|x|: sigma' = e^-x / (1 + e^-x)^2 needs "
-                f"a square of (1 + e^-x) in the denominator.", "sigmoid_derivative.x_out.power")
+    # sigma' = e / (1 + e)^2 with e = e^-x, and with e = e^-|x| too (it is even): the same quotient with
+    # other powers of its two parts
+    for exponential in (np.exp(-points[kept]), np.exp(-np.abs(points[kept]))):
+        written = gradcheck.monomial(out[kept], {"e": exponential, "1 + e": 1 + exponential}, powers=(-2, -1, 0, 1, 2))
+        if written is None or written[1] == {"e": 1, "1 + e": -2} or abs(written[0] - 1) > 1e-6:
+            continue
+        numerator, denominator = written[1]["e"], -written[1]["1 + e"]
+        if numerator == -1 and denominator == 2:
+            return (" Yours is e^x / (1 + e^-x)^2: the exponential in the numerator has the wrong sign -- sigma' = "
+                    "e^-x / (1 + e^-x)^2.", "sigmoid_derivative.x_out.sign")
+        if numerator == 1:
+            return (f" Yours is e^-x / (1 + e^-x)^{denominator}: sigma' = e^-x / (1 + e^-x)^2 needs a square of "
+                    f"(1 + e^-x) in the denominator.", "sigmoid_derivative.x_out.power")
     if np.all(np.isfinite(out)) and np.allclose(out, slope, rtol=1e-2, atol=1e-300):
         return (" It is close but not exact: compute in float64 (not float32), and where sigma(x) is close to 1, "
                 "1 - sigma(x) loses digits -- take it from sigma(-x).", "sigmoid_derivative.x_out.rounding")
