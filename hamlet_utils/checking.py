@@ -239,6 +239,11 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
             return (f"{description} accumulates into self.{name.group(1)} (`{line}`) before anything set it "
                     f"({text}): a value computed anew by each call is set with `=`; `+=` only adds to what is "
                     f"already there.", "call.accumulates_unset")
+        held = [f"self.{attribute} {value.shape}" for attribute, value in arrays.items()]
+        if name and held and not (line and re.search(rf"\bself\.{name.group(1)}\s*[-+*/]?=", line)):
+            return (f"{description} reads self.{name.group(1)}, which nothing stored ({text}): a method can use only "
+                    f"what an earlier call stored -- here the object holds {', '.join(held)}.{at}",
+                    "call.attribute_missing")
         return (f"{description} reads the attribute `{name.group(1) if name else '?'}` before it was ever set "
                 f"({text}): set it with `=` first (e.g. in __init__ or zero_gradients) -- `+=` adds to what an "
                 f"earlier call left, and there is none yet.", "call.attribute_missing")

@@ -211,11 +211,19 @@ def _report_gradients(task: str, description: str, comparisons: dict, hints: dic
 
     ``unit`` begins the failure's code (``linear`` -> ``linear.dw.transposed``)."""
     __tracebackhide__ = True
-    for name, comparison in comparisons.items():
-        if not comparison.ok:
-            hint = (hints or {}).get(name, "")
-            _fail(task, f"{description}: {comparison.diagnosis()}.{(' ' + hint) if hint else ''}",
-                  code=fd_code(unit, name.split(".")[-1], comparison.kind()))
+    failed = {name: comparison for name, comparison in comparisons.items() if not comparison.ok}
+    kinds = {comparison.kind() for comparison in failed.values()}
+    if len(failed) > 1 and len(kinds) == 1 and kinds <= {"averaged", "summed", "sign"}:
+        # the same slip in every gradient: say so once, for all of them
+        first, comparison = next(iter(failed.items()))
+        names = list(failed)
+        sentence = comparison.diagnosis().replace(f"{first} is", f"{', '.join(names[:-1])} and {names[-1]} are", 1) \
+            .replace(f"{first} has", f"{', '.join(names[:-1])} and {names[-1]} have", 1)
+        _fail(task, f"{description}: {sentence}.", code=fd_code(unit, first.split(".")[-1], comparison.kind()))
+    for name, comparison in failed.items():
+        hint = (hints or {}).get(name, "")
+        _fail(task, f"{description}: {comparison.diagnosis()}.{(' ' + hint) if hint else ''}",
+              code=fd_code(unit, name.split(".")[-1], comparison.kind()))
     return max(comparison.error for comparison in comparisons.values())
 
 
@@ -243,6 +251,11 @@ def _linear_forward_properties(Linear, task: str):
         if not _same(zero, layer.b):
             if not np.any(zero):
                 _fail(task, "the bias b is not added: forward of an all-zero input must give b.", code="linear.x_out.bias_missing")
+            reduced = _matching_variant(zero, {"the sum": np.full(zero.shape, np.sum(layer.b)),
+                                               "the mean": np.full(zero.shape, np.mean(layer.b))})
+            if reduced and n_out > 1:
+                _fail(task, f"forward adds {reduced} of b, one number, to every output: b is added as it is, entry j "
+                            f"to output j (forward of an all-zero input must give b).", code="linear.x_out.bias_reduced")
             _fail(task, f"forward of an all-zero input must give the bias b "
                         f"(relative error {_error(zero, layer.b):.2e}).", code="linear.x_out.bias_wrong")
 
@@ -654,7 +667,7 @@ def check_linear_backward(Linear):
 
         _reset_gradients(task, layer)  # after a backward: zero_gradients must reset what it added
         comparisons = _call(task, "Linear.backward", gradcheck.layer_gradients, layer, x, d_out)
-        _linear_gradient_probe(task, comparisons, d_out, x)
+        _linear_gradient_probe(task, comparisons, d_out, x, np.asarray(layer.w, dtype=float))
         if not comparisons["d_in"].ok:
             _returned_attribute(task, "Linear.backward", layer, comparisons["d_in"].analytic, "d_in")
             scaled = _matching_variant(comparisons["d_in"].analytic, {"x_in": lambda: comparisons["d_in"].numeric * x})
@@ -744,7 +757,7 @@ def _returned_attribute(task: str, description: str, owner, value, wanted: str, 
                   code="call.wrong_return")
 
 
-def _linear_gradient_probe(task: str, comparisons: dict, d_out: np.ndarray, x: np.ndarray):
+def _linear_gradient_probe(task: str, comparisons: dict, d_out: np.ndarray, x: np.ndarray, w: np.ndarray):
     """After finite differences disagree with dw or db: name dw as a product of two batch sums, or
     db as a sum over the wrong axes (the variants are wrong answers, computed only to recognise them)."""
     __tracebackhide__ = True
@@ -754,6 +767,10 @@ def _linear_gradient_probe(task: str, comparisons: dict, d_out: np.ndarray, x: n
         _fail(task, "Linear.backward: dw is the product of two sums over the batch, (sum of d_out)^T (sum of x_in): "
                     "each sample's own product d_out_i^T x_i must be summed -- the batch index belongs to both factors "
                     "of one product, not to two separate sums.", code="linear.dw.product_of_sums")
+    if not dw.ok and np.shape(dw.analytic) == dw.numeric.shape and _same(np.asarray(dw.analytic, dtype=float),
+                                                                          d_out.T @ (d_out @ w)):
+        _fail(task, "Linear.backward: dw is d_out^T times d_in, the gradient this layer passes back, where its input "
+                    "x_in belongs: dw = d_out^T x_in.", code="linear.dw.wrong_input")
     db = comparisons["db"]
     if db.ok or db.kind() != "mismatch":
         return
@@ -1526,6 +1543,12 @@ def _cross_entropy_values(task: str, target, per_sample, n_classes: int):
         if not _same(cost, np.full(n_samples, depth), 1e-6):
             if _same(cost, np.full(n_samples, -depth), 1e-6):
                 _fail(task, "the cross-entropy has the wrong sign: it must be positive.", code="cross_entropy.estimate.sign")
+            with np.errstate(all="ignore"):  # a wrong answer, to recognise it: binary cross-entropy
+                binary = -np.sum(target * np.log(prediction) + (1 - target) * np.log(1 - prediction), axis=1)
+            if _same(cost, binary, 1e-6):
+                _fail(task, "the cross-entropy adds (1 - target) log(1 - x_in), a term of binary cross-entropy that "
+                            "does not belong: over classes it is -sum of target log(x_in) alone.",
+                      code="cross_entropy.estimate.binary")
             _fail(task, f"when the true class has probability exp(-{depth}), the cross-entropy of that "
                         f"sample must be {depth}; yours gives {np.round(cost, 4)}.", code="cross_entropy.estimate.wrong_value")
     zero = np.where(target == 1, 0.0, 1.0 / (n_classes - 1))

@@ -217,6 +217,11 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
             return "shape", (f"{name} has shape {analytic.shape} but must have shape {expected}: one row where the "
                              f"batch has {expected[0]} -- summed or averaged over the batch? Each sample keeps its "
                              f"own row")
+        if len(expected) == 2 and analytic.shape == (expected[0], 1) and expected[1] > 1:
+            for how, value in (("summed", numeric.sum(axis=1, keepdims=True)), ("averaged", numeric.mean(axis=1, keepdims=True))):
+                if relative_error(analytic, value) <= tolerance:
+                    return "shape", (f"{name} has shape {analytic.shape} but must have shape {expected}: it is the "
+                                     f"gradient {how} over axis 1 -- each entry keeps its own derivative")
         if batch_size > 1 and analytic.shape == (batch_size, *expected):
             return "not_summed", (f"{name} has shape {analytic.shape} but must have shape {expected}: one {name} per "
                                   f"sample, not summed over the batch")
