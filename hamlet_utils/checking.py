@@ -163,6 +163,11 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
     shapes = ", ".join(f"{name} {value.shape}" for name, value in arrays.items())
     line = failing_line(error)
     at = f" The line that fails: `{line}`." if line else ""
+    kept = re.search(r"\b(?!self\b)([A-Za-z_]\w*)\.(\w+)\s*[-+*/]=", line or "")
+    if kept and isinstance(error, (ValueError, TypeError)):
+        return (f"{description} fails ({type(error).__name__}: {text}): it accumulates into {kept.group(1)}."
+                f"{kept.group(2)}, which outlives the call, so what an earlier call left is added in. Each call must "
+                f"compute its result anew from its arguments.{at}", "call.accumulates_across_calls")
     if isinstance(error, ValueError) and any(word in text for word in ("shape", "broadcast", "align", "mismatch",
                                                                         "dimension")):
         named = {**(arguments or {}), **arrays}
@@ -217,7 +222,9 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
                 return (f"{description} computes with None: self.{name} is None, but self.{similar[0]} holds an array "
                         f"({text}). One method stores it as self.{similar[0]}, another reads self.{name}: it must "
                         f"store it under the name that is read -- the names must match.{at}", "call.name_mismatch")
-        which = f" (here {', '.join('self.' + name for name in missing)} is None)" if missing else ""
+        held = [f"self.{name} {value.shape}" for name, value in arrays.items()]
+        which = f" (here {', '.join('self.' + name for name in missing)} is None" + (
+            f"; the object holds {', '.join(held)}" if held and missing else "") + ")" if missing else ""
         return (f"{description} computes with None{which}: {text}. An attribute is used before it is set, or a "
                 f"result is not returned -- `+=` adds to what an earlier call left, `=` stores the latest "
                 f"value.", "call.none_used")

@@ -661,6 +661,15 @@ def check_linear_backward(Linear):
         except CheckFailed:
             _returned_attribute(task, "Linear.backward", layer, d_in, "d_in", {"d_out": d_out_copy})
             raise
+        db_now = getattr(layer, "db", None)
+        if isinstance(db_now, np.ndarray) and db_now.shape == (batch, n_out) and batch > 1:
+            how = _matching_variant(db_now, {"not summed over the batch": d_out,
+                                             "summed over the outputs (axis 1), the wrong axis,": lambda: np.broadcast_to(
+                                                 d_out.sum(axis=1, keepdims=True), (batch, n_out))})
+            if how:
+                _fail(task, f"Linear({n_in}, {n_out}).db after backward has shape {db_now.shape}, expected (1, {n_out}): "
+                            f"d_out {how} -- db is d_out summed over the batch (axis 0), one value per output.",
+                      code="linear.db.axis" if "axis" in how else "linear.db.not_summed")
         for name, shape in (("dw", (n_out, n_in)), ("db", (1, n_out))):
             _array(task, f"Linear({n_in}, {n_out}).{name} after backward", getattr(layer, name, None), shape,
                    transposed=_PARAMETER_TRANSPOSED[name], batch=batch)
@@ -674,6 +683,12 @@ def check_linear_backward(Linear):
             if scaled:
                 _fail(task, "Linear.backward: d_in is the right gradient multiplied by x_in entry by entry, a factor "
                             "that does not belong: d_in depends on w and d_out only.", code="linear.d_in.times_x_in")
+            w = np.asarray(layer.w, dtype=float)
+            if n_in != n_out and _matching_variant(comparisons["d_in"].analytic, {
+                    "reshaped": lambda: d_out @ w.reshape(n_in, n_out).T}):
+                _fail(task, "Linear.backward: d_in uses w reshaped to (n_in, n_out) where its transpose belongs: "
+                            "reshape keeps the order of the entries, a transpose swaps the axes.",
+                      code="linear.d_in.reshaped")
             sigma = 1 / (1 + np.exp(-x))
             combined = _matching_variant(comparisons["d_in"].analytic, {
                 "sigma'(x_in)": lambda: comparisons["d_in"].numeric * sigma * (1 - sigma),
@@ -889,8 +904,8 @@ def check_linear_update(Linear):
         if mistake:
             kind, words = mistake
             if kind == "not_updated":
-                words += (f": update_parameters must store the new value in self.{name} (a local variable {name} is "
-                          f"not the attribute)")
+                words += (": update_parameters leaves out the bias b, or" if name == "b" else ":") + (
+                    f" the new value is not stored in self.{name} (a local variable {name} is not the attribute)")
             _fail(task, f"{name} {words} (update_parameters).", code=step_code("linear", name, kind))
         _fail(task, f"{name} must move by -learning_rate * d{name}; relative error {_error(step, wanted):.2e}.",
               code=step_code("linear", name, "wrong_step"))
@@ -1090,7 +1105,12 @@ def check_network(Network):
     network = _call(task, "Network(layers)", Network, recorders)
     x = rng.normal(size=(4, 3))
     out = _call(task, "Network.forward", network.forward, x)
-    if [entry[1] for entry in log if entry[0] == "forward"] != list(names):
+    called = [entry[1] for entry in log if entry[0] == "forward"]
+    if called == list(names[:1]) and len(names) > 1:
+        _fail(task, "Network.forward returns after the first layer: is the `return` inside the loop, where it stops "
+                    "after one layer? The last layer's output must be stored and returned after the loop.",
+              code="network.forward.return_in_loop")
+    if called != list(names):
         _fail(task, f"forward must call each layer's forward once, in order; the calls were "
                     f"{[entry[1] for entry in log]}.", code="network.forward.order")
     composed = ((x * 2.0 + 1.0) * -3.0 + 0.25) * 0.5 - 2.0
@@ -1146,6 +1166,16 @@ def check_network(Network):
                 _fail(task, f"Network.update_parameters hands every layer {_factor_words(factor)} the learning rate "
                             f"(a {'wrong sign' if abs(factor + 1) < 1e-9 else 'constant factor'}): pass it on "
                             f"unchanged.", code="network.update_parameters.factor")
+        if not log and names:
+            _fail(task, f"{method} must call {method}({', '.join(map(repr, args))}) of every layer once; it called none. "
+                        f"Is the method only named, `layer.{method}` without its (), or called only for layers of some "
+                        f"kind or with some attribute (a condition)? A layer without parameters does nothing in it.",
+                  code="network.delegation.condition")
+        mine = [entry for entry in log if entry[0] == method]
+        if len(mine) == 1 and len(names) > 1 and mine[0][1] == names[0]:
+            _fail(task, f"{method} must call {method}({', '.join(map(repr, args))}) of every layer once; it called only "
+                        f"the first layer's -- is the `return` inside the loop, or the loop missing?",
+                  code="network.delegation.return_in_loop")
         others = sorted({entry[0] for entry in log} - {method})
         if others:
             _fail(task, f"Network.{method} also calls {', '.join(others)} of the layers: it must call {method} "
@@ -1444,6 +1474,11 @@ def _softmax_forward_probe(task: str, x: np.ndarray, out):
     if factor is not None:
         _fail(task, f"SoftMax.forward is off by a constant factor: each row sums to {factor:.4g}, not 1.",
               code="softmax.x_out.factor")
+    running = exponentials / np.cumsum(np.sum(exponentials, axis=1))[:, None]  # a wrong answer, to recognise it
+    if batch > 1 and _same(out, running, 1e-9):
+        _fail(task, "each row of SoftMax.forward is divided by a running total of the rows so far: the sum "
+                    "accumulates across the batch -- each row is divided by its own sum, over its classes.",
+              code="softmax.x_out.accumulated")
     variant = _matching_variant(out, {"ones": np.ones_like(out), "uniform": np.full_like(out, 1.0 / classes),
                                       "input": x, "exponentials": exponentials, "plain": np.exp(x) / np.sum(
                                           np.exp(x), axis=1, keepdims=True) if np.all(np.abs(x) < 700) else None})
@@ -1496,6 +1531,16 @@ def _cross_entropy_properties(CrossEntropy, task: str):
         cost = _call(task, "CrossEntropy.estimate(target, x_in)", cost_function.estimate,
                      target, prediction)
         if cost is not None and np.ndim(cost) == 0:
+            with np.errstate(all="ignore"):  # wrong answers, to name the reduction: per-sample costs
+                costs = -np.sum(target * np.log(np.asarray(prediction, dtype=float) + 1e-12), axis=1)
+            how = _matching_variant(np.asarray(cost, dtype=float).reshape(1), {
+                "the cost of the last sample only: overwritten for each sample in a loop (`=` where each sample's cost "
+                "is kept, or added up with `+=`)": costs[-1:], "the sum over the batch": costs.sum(keepdims=True),
+                "the mean over the batch (averaged)": costs.mean(keepdims=True)})
+            if how and n_samples > 1:
+                _fail(task, f"estimate returned a single number, {how}; return one cost per sample (batch,) or per "
+                            f"element (batch, n) -- train_epoch takes np.mean of it.",
+                      code="cross_entropy.estimate.scalar")
             _fail(task, "estimate returned a single number (summed over the whole batch?); return one cost per "
                         "sample (batch,) or per element (batch, n) -- train_epoch takes np.mean of it.",
                   code="cross_entropy.estimate.scalar")
@@ -1664,7 +1709,17 @@ def _softmax_backward_variant(d_in, probabilities, d_out) -> tuple[str, str]:
         "factor": probabilities * (d_out - row_sum / batch) if batch > 1 else None,
         "x_out": d_out - row_sum,
         "returns d_out": d_out, "returns x_out": probabilities,
+        "shortcut": probabilities - d_out,
+        "inner": probabilities * d_out - np.sum(probabilities ** 2, axis=1, keepdims=True) * np.sum(
+            d_out, axis=1, keepdims=True),
     })
+    if variant == "shortcut":
+        return (" It is x_out - d_out, the shortcut of softmax and cross-entropy combined (s - y): that holds for the "
+                "two together with d_out the target; SoftMax.backward alone takes any d_out and applies the "
+                "softmax's Jacobian to it.", "softmax.d_in.combined")
+    if variant == "inner":
+        return (" The Jacobian is built with np.dot(s, s), the inner product, a number: it needs the outer product "
+                "np.outer(s, s), diag(s) - s s^T.", "softmax.d_in.inner_product")
     if variant == "returns d_out":
         return (" backward returns d_out itself: the softmax's own derivative (the chain rule through it) is missing "
                 "-- is the right value stored and returned?", "softmax.d_in.wrong_return")
@@ -1685,7 +1740,7 @@ def _softmax_terms(probabilities, d_out) -> dict:
     """What a softmax's backward pass may be made of, in words (see gradcheck.term_mistake):
     products of x_out, d_out and their sums over each row -- ingredients, not the answer."""
     row = lambda array: np.sum(array, axis=1, keepdims=True) * np.ones_like(d_out)  # noqa: E731
-    return {"d_out alone": d_out, "x_out * d_out": probabilities * d_out,
+    return {"d_out alone": d_out, "x_out * d_out (from diag(x_out), the Jacobian's diagonal)": probabilities * d_out,
             "x_out times the row sum of d_out * x_out": probabilities * row(d_out * probabilities),
             "the row sum of d_out * x_out without the factor x_out in front": row(d_out * probabilities),
             "x_out times the row sum of d_out alone (no x_out inside the sum)": probabilities * row(d_out),

@@ -214,6 +214,15 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
             return "shape", (f"{name} has shape {analytic.shape} but must have shape {expected} "
                              f"(same entries, wrong layout?)")
         if one_row(analytic.shape, expected):
+            row = analytic.reshape(-1)
+            for what, value in (("the last sample's row only: overwritten for each sample in a loop (`=` where each "
+                                 "sample's row must be kept)", numeric[-1]),
+                                ("the sum over the batch", numeric.sum(axis=0)),
+                                ("the mean over the batch (averaged)", numeric.mean(axis=0))):
+                if relative_error(row, value) <= tolerance:
+                    kind = "overwritten" if "last" in what else "averaged" if "mean" in what else "shape"
+                    return kind, (f"{name} has shape {analytic.shape} but must have shape {expected}: it is {what} "
+                                  f"-- each sample keeps its own row")
             return "shape", (f"{name} has shape {analytic.shape} but must have shape {expected}: one row where the "
                              f"batch has {expected[0]} -- summed or averaged over the batch? Each sample keeps its "
                              f"own row")
@@ -241,6 +250,10 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
         return "sign", f"{name} has the wrong sign"
     if analytic.ndim == 2 and analytic.shape[0] == analytic.shape[1] and close(analytic.T):
         return "transposed", f"{name} is transposed"
+    if analytic.ndim == 2 and analytic.shape[0] != analytic.shape[1] and \
+            relative_error(analytic, numeric.T.reshape(analytic.shape)) <= tolerance:
+        return "transposed", (f"{name} is the transpose reshaped to {analytic.shape}: reshape keeps the order of the "
+                              f"entries, where a transpose (.T) swaps the axes")
     if batch_size > 1 and close(analytic * batch_size):
         return "averaged", (f"{name} is {batch_size} times too small: it looks averaged over the batch, "
                             f"but gradients are summed over the batch here")

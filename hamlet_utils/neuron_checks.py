@@ -178,21 +178,27 @@ def _keeps_state(task: str, name: str, function, *args) -> None:
     function, is the cause then, whatever the first symptom was."""
     __tracebackhide__ = True
     results = []
-    for _ in range(2):
+    other = tuple(a + 0.375 if isinstance(a, np.ndarray) else a for a in args)  # other values, the same shapes
+    for arguments in (args, args, other):
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
-                value = function(*(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args))
+                value = function(*(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in arguments))
             results.append([np.asarray(part, dtype=float) for part in (value if isinstance(value, tuple) else (value,))])
         except Exception:  # noqa: BLE001 - the failure's own message stands
             return
-    first, second = results
+    first, second, third = results
+    if len(first) == len(third) and all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(first, third)):
+        _fail(task, f"{name} gives the very same result for other arguments of the same shape: the result is kept from "
+                    f"an earlier call (a cache, a global variable or an attribute of the function), not computed from "
+                    f"the arguments of each call.", code="call.keeps_state")
     if len(first) == len(second) and all(a.shape == b.shape for a, b in zip(first, second)) and any(
             not np.array_equal(a, b, equal_nan=True) for a, b in zip(first, second)):
         parts = _RESULT_PARTS.get(name, ())
         changed = [part for part, a, b in zip(parts, first, second) if not np.array_equal(a, b, equal_nan=True)]
         which = f" (its {' and '.join(changed)})" if len(parts) == len(first) and changed else ""
-        _fail(task, f"{name} gives another result{which} when it is called again with the same arguments: it keeps state "
+        _fail(task, f"{name} gives another result{which} when it is called again with the same arguments: something "
+                    f"accumulates into state kept between calls -- it keeps state "
                     f"between calls (a global variable, or an attribute of the function, from an earlier call). "
                     f"Compute everything from the arguments of each call.", code="call.keeps_state")
 
@@ -232,7 +238,9 @@ def _sigmoid_properties(sigmoid_function, task: str):
     half, _ = _watched(task, "sigmoid_function(np.zeros(1))", sigmoid_function, np.zeros(1))
     half = _array(task, "sigmoid_function(np.zeros(1))", half, (1,))
     if not _same(half, [0.5], 1e-15):
-        _fail(task, f"sigmoid_function(0) must be 1/2, yours is {half[0]:.6g}.", code="sigmoid.x_out.wrong_at_zero")
+        at_zero = (" Is x = 0 left out of both conditions (x > 0 and x < 0)? The condition of one branch must include 0."
+                   if half[0] == 0 else "")
+        _fail(task, f"sigmoid_function(0) must be 1/2, yours is {half[0]:.6g}.{at_zero}", code="sigmoid.x_out.wrong_at_zero")
 
     points = np.array(CHOSEN_POINTS)
     out, _ = _watched(task, "sigmoid_function", sigmoid_function, points.copy())
@@ -349,7 +357,9 @@ def _sigmoid_probe(task: str, sigmoid_function):
                     "formula for each sign of x, the same comes from the two formulas swapped: is the condition that "
                     "chooses between them the right way round?)", code=_SIGMOID_CODES["sign"])
     if np.all(np.isfinite(inside[nonzero])) and np.ptp(inside[nonzero]) < 1e-6 and abs(inside[nonzero][0] - 1) > 1e-6:
-        _fail(task, f"sigmoid_function scales x by a constant factor ({inside[nonzero][0]:.4g}) before the "
+        halved = (" In the form (1 + tanh(x / 2)) / 2, is the 1/2 inside tanh missing?"
+                  if abs(inside[nonzero][0] - 2) < 1e-6 else "")
+        _fail(task, f"sigmoid_function scales x by a constant factor ({inside[nonzero][0]:.4g}){halved} before the "
                     f"exponential: it is sigma({inside[nonzero][0]:.4g} x).", code=_SIGMOID_CODES["factor"])
     _sigmoid_branches(task, sigmoid_function)
     with np.errstate(all="ignore"):  # what the formulas 1 / (1 + u) and u / (1 + u) were given for e^-|x|
@@ -540,6 +550,8 @@ def _derivative_hint(out, points, sigma, slope) -> tuple[str, str]:
          for k, value in scaled.items()]
     finite = np.isfinite(out)  # a formula that overflows far out is judged where it is finite
     for candidate, hint, code in candidates:
+        if code == "sigmoid_derivative.x_out.factor" and abs(factor - 1) < 1e-9:
+            continue  # right at these points: the failure lies elsewhere (at 0)
         if np.shape(candidate) == np.shape(out) and finite.sum() >= 3 and _same(out[finite], np.asarray(
                 candidate)[finite], 1e-9):
             return hint, code
@@ -606,7 +618,8 @@ def _derivative_properties(sigmoid_derivative, task: str, sigmoid_function=None)
                     f"{slope[wrong]:.8g}, yours is {out[wrong]:.8g} (and at 0 it must be 1/4, yours is "
                     f"{quarter[0]:.6g}).{hint}", code=code)
 
-    for shape in ((2, 3), (4,), (2, 1, 3)):
+    # two arrays of each shape: a result kept from an earlier call of the same shape shows
+    for shape in ((2, 3), (2, 3), (4,), (2, 1, 3)):
         x = 3 * rng.normal(size=shape)
         out = _array(task, f"sigmoid_derivative(x) for x of shape {shape}",
                      _call(task, "sigmoid_derivative", sigmoid_derivative, x.copy()), shape)
@@ -788,6 +801,8 @@ def _forward_probe(task: str, forward):
                                     "to every row as it is"): _sigma_array(x @ w.T + b.T),
         ("forward.transposed", "computes w x^T + b, with w x^T the transpose of x w^T: the batch must be the first "
                                "dimension, z = x w^T + b"): _sigma_array(w @ x.T + b),
+        ("forward.axis", "sums x_j w_kj over the outputs k where the sum over the inputs j belongs -- the wrong axis "
+                         "of x[:, None, :] * w[None, :, :]"): _sigma_array(x * w.sum(axis=0) + b),
     }
     for (kind, words), candidate in variants.items():
         if np.shape(candidate) == out.shape and _same(out, candidate, 1e-9):
@@ -808,7 +823,7 @@ _NEURON_CODES = {"forward.sign": "neuron.x_out.sign", "forward.transposed": "neu
                  "forward.sigmoid_missing": "neuron.x_out.sigmoid_missing",
                  "forward.bias_outside": "neuron.x_out.bias_outside", "forward.sigmoid_of_input": "neuron.x_out.sigmoid_of_input",
                  "forward.term_missing": "neuron.x_out.product_missing",
-                 "forward.bias_transposed": "neuron.x_out.bias_transposed"}
+                 "forward.bias_transposed": "neuron.x_out.bias_transposed", "forward.axis": "neuron.x_out.axis"}
 
 
 @_check("2c")
@@ -873,6 +888,11 @@ def _gradient_hint(name: str, value, x, w, b, target) -> tuple[str, str]:
                 (1 / (1 + np.exp(-(x @ w.T))) - target) * (1 / (1 + np.exp(-(x @ w.T))))
                 * (1 - 1 / (1 + np.exp(-(x @ w.T)))),
         }
+        candidates[("p changed in place to sigma'(z) = p (1 - p) before the error p - target is taken (ds = p; "
+                    "ds *= 1 - p makes ds and p one array -- use ds = p * (1 - p), a new array)",
+                    "mse_gradients.delta.in_place")] = (slope - target) * slope
+        candidates[("prediction - target summed over each sample's outputs (axis 1): each output keeps its own "
+                    "error", "mse_gradients.delta.error_summed")] = np.sum(p - target, axis=1, keepdims=True) * slope
         for k in (2.0, 0.5):  # z scaled inside the sigmoid: sigma(k z)
             scaled = sigma(k * z)
             candidates[(f"z = x w^T + b is multiplied by a constant factor ({k:g}) inside the sigmoid",
@@ -886,6 +906,14 @@ def _gradient_hint(name: str, value, x, w, b, target) -> tuple[str, str]:
             return (" dw is the product of two sums over the batch, (sum of delta)^T (sum of x): each sample's own "
                     "product delta_i^T x_i must be summed -- the batch index belongs to both factors of one product.",
                     "mse_gradients.dw.product_of_sums")
+        delta = (p - target) * slope
+        if name == "dw" and value.shape == w.shape and _same(value, delta.reshape(delta.shape[::-1]) @ x, 1e-8) \
+                and len(x) > 1:
+            return (" dw uses delta reshaped to (n_out, batch) where its transpose belongs: reshape keeps the order of "
+                    "the entries and mixes the samples -- delta.T is the transpose.", "mse_gradients.dw.reshaped")
+        if name == "db" and value.shape == b.shape and _same(value, np.full(b.shape, delta.sum()), 1e-8):
+            return (" every entry of db is the sum of delta over the whole batch and every output: sum over the batch "
+                    "only (axis 0), one value per output -- the wrong axis.", "mse_gradients.db.axis")
         if name == "dw":  # delta^T times another array than x
             delta = (p - target) * slope
             for words, other in (("z = x w^T + b", z), ("the prediction p", p), ("the target", target)):
@@ -983,7 +1011,8 @@ def _gradient_properties(mse_gradients, task: str):
             _unchanged(task, "mse_gradients", original, now, f"its argument {name}")
         dw, db = result
         if np.shape(dw) == b.shape and np.shape(db) == w.shape:
-            _fail(task, "mse_gradients returns (db, dw): return dw first, then db.", code="mse_gradients.result.order")
+            _fail(task, "mse_gradients returns (db, dw), in reverse order: return dw first, then db.",
+                  code="mse_gradients.result.order")
         probes = {"dw": w.copy(), "db": b.copy()}
         numeric = {"dw": gradcheck.numerical_gradient(lambda: _cost(x, probes["dw"], b, target), probes["dw"]),
                    "db": gradcheck.numerical_gradient(lambda: _cost(x, w, probes["db"], target), probes["db"])}
@@ -1083,7 +1112,8 @@ def _sgd_properties(sgd_step, task: str):
         for name, original, now in zip(("w", "b", "dw", "db"), originals, (w, b, dw, db)):
             _unchanged(task, "sgd_step", original, now, f"its argument {name}")
         if np.shape(result[0]) == b.shape and np.shape(result[1]) == w.shape:
-            _fail(task, "sgd_step returns (b, w): return the new w first, then the new b.", code="sgd_step.result.order")
+            _fail(task, "sgd_step returns (b, w), in reverse order: return the new w first, then the new b.",
+                  code="sgd_step.result.order")
         for name, value, before, gradient in (("w", result[0], originals[0], originals[2]),
                                               ("b", result[1], originals[1], originals[3])):
             after = _array(task, f"the new {name} of sgd_step", value, before.shape)

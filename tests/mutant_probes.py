@@ -236,6 +236,7 @@ def _elementwise(record, function, rng):
     for shape in ((1,), (2, 3), (2, 3, 4)):
         y = 4 * rng.normal(size=shape)
         _guarded(record, "random", lambda: function(y))
+        _guarded(record, "random, other values of that shape", lambda: function(-0.5 * y))
     _guarded(record, "zero", lambda: function(np.zeros(1)))
 
 

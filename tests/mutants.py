@@ -371,7 +371,7 @@ def sgd_step(w, b, dw, db, learning_rate):
 
 #: corpora written after a measurement, to work on (by hand, or by helpers who read neither the checks
 #: nor the other corpora): part of :func:`corpus`, always ``dev``
-DEV_CORPORA = ("fresh", "fresh2", "fresh3")
+DEV_CORPORA = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5")
 #: corpora held apart, each written by a helper who read neither the checks nor the other corpora:
 #: measured once, before the checks are worked on with it; never part of :func:`corpus`
 HELD_APART = ("unseen", "unseen2")
@@ -541,7 +541,7 @@ KIND_WORDS = {
     "axis": r"wrong axis|whole batch|samples must not mix|sum over the batch",
     "keepdims": r"keepdims",
     "overwritten": r"overwritten|accumulate it",
-    "accumulating": r"twice that of one call|earlier estimate|latest|accumulates into",
+    "accumulating": r"twice that of one call|earlier estimate|latest|accumulates (into|across)",
     "integer_buffer": r"integer|dtype|\bint\b",
     "in_place": r"in place|changed its input|changed the",
     "stale_state": r"earlier (estimate|call)|latest|every call|first call|stale",

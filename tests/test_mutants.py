@@ -40,9 +40,10 @@ def _results() -> tuple:
 
 
 #: mistakes whose own task's check passes by design and that another check of the class fails: an
-#: estimate storing the target under a misspelt name (2b judges what is stored whatever its name;
-#: 2c, whose gradient reads self.target, fails and names both attributes)
-CAUGHT_BY_ANOTHER_TASK = {"s06.fresh3.mse_est_target_attribute_typo": "2c"}
+#: estimate storing its input under another name than gradient reads (the estimate's check judges what
+#: is stored whatever its name; the gradient's check fails and names the attributes)
+CAUGHT_BY_ANOTHER_TASK = {"s06.fresh3.mse_est_target_attribute_typo": "2c",
+                          "s06.fresh4.ce_est_prediction_attribute_from_mse": "6c"}
 
 
 def test_no_false_passes():
