@@ -534,7 +534,9 @@ KIND_WORDS = {
     "sign": r"wrong sign|uphill|sign of the exponent",
     "reciprocal": r"reciprocal|upside down",
     "averaged": r"averaged|times too small",
-    "summed": r"times too large|factor of the batch size",
+    # a value that *is* a sum where none belongs ("summed over" alone is also the advice of not_summed)
+    "summed": r"times too large|factor of the batch size|it is the sum over|, the sum over the batch|"
+              r"cost summed over each|summed over each sample|the sum of delta over the whole",
     "factor": r"constant factor|\ba factor\b|off by a constant",
     "half_missing": r"factor 1/2|the 1/2|twice the gradient",
     "power": r"a square of|square of \(prediction",
@@ -551,7 +553,7 @@ KIND_WORDS = {
     "not_computed": r"is all zeros|is none:|returned none|did not change",
     "not_called": r"must call",
     "not_chained": r"pass each layer's|on to the",
-    "order": r"in reverse order|, in order",
+    "order": r"in reverse order|, in order|product of two sums",
     "wrong_return": r"returned none|is there a `return`|returns \(|stored and returned|must return the pair",
     "exp_missing": r"proportional to exp|np\.exp is missing|exponential is missing",
     "log_missing": r"-log|\blog\b",
