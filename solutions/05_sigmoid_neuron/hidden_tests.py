@@ -122,6 +122,10 @@ def sigmoid_function(sigmoid_function):
         _require(np.array_equal(x, original), "sigmoid_function modifies its input")
         _require(_exact(out, reference_sigmoid(original)), f"sigmoid values, scale {scale:g}")
         _require(not warned, "sigmoid_function warns")
+        other = -0.5 * original  # other values of the same shape: computed anew, nothing kept
+        again, _ = _quietly(sigmoid_function, other.copy())
+        _require(_exact(_float_array(again, f"sigmoid of shape {shape}", shape), reference_sigmoid(other)),
+                 f"sigmoid values of a second array of shape {shape}")
     for values in ((-800.0, -730.0, -745.5, 0.0, 730.0, 800.0), (-1e4, -1e300, 1e4, 1e300), (-37.5, -60.0, 60.0)):
         x = np.array(values)
         out, warned = _quietly(sigmoid_function, x.copy())
@@ -147,6 +151,11 @@ def sigmoid_derivative(sigmoid_derivative):
         # the slope of the definition, by central differences
         numeric = (reference_sigmoid(original + 1e-6) - reference_sigmoid(original - 1e-6)) / 2e-6
         _require(_close(out, numeric, 1e-6), f"sigmoid derivative against finite differences, scale {scale:g}")
+        other = original + 0.75  # other values of the same shape: computed anew, nothing kept
+        s = reference_sigmoid(other)
+        again = _float_array(sigmoid_derivative(other.copy()), f"sigmoid derivative of shape {shape}", shape)
+        _require(np.all(np.abs(again - s * (1 - s)) <= 1e-14 + 1e-10 * s * (1 - s)),
+                 f"sigmoid derivative of a second array of shape {shape}")
     # finite and (about) 0 for large |x|; warnings are not held against it here: they come from
     # the student's sigmoid (task 2a) when the derivative is built on it, as it should be
     x = np.array([-900.0, -1e4, 900.0, 1e4])

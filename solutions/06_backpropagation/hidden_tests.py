@@ -82,6 +82,11 @@ def linear_forward(Linear):
         _require(_close(out, expected), f"forward of a {n_in}->{n_out} layer, batch {batch}")
         _require(np.array_equal(x, original), "forward modifies its input")
         _require(np.array_equal(layer.x_in, original), "forward does not store x_in")
+        # the same layer on another batch: its output and its x_in, nothing kept from the first call
+        other = rng.normal(size=(batch, n_in))
+        out = layer.forward(other.copy())
+        _require(_close(out, reference_linear(other, layer.w, layer.b)), "forward of a second batch on the same layer")
+        _require(np.array_equal(layer.x_in, other), "forward keeps the x_in of an earlier call")
 
 
 @_hidden
@@ -119,6 +124,18 @@ def _cost_gradient(cost_class, target, prediction, earlier, reference, stored, w
     _judge(what, None if gradient is None else np.array(gradient, dtype=float), numeric, target.shape[0])
     _require(np.array_equal(target, given[0]) and np.array_equal(prediction, given[1]),
              f"{what}: gradient modifies the arrays given to estimate")
+    # the same object after an estimate on the earlier data: its gradient there, nothing kept
+    again = tuple(array.copy() for array in earlier)
+    try:
+        cost.estimate(*(array.copy() for array in again))
+    except Exception:
+        setattr(cost, "target", again[0].copy())
+        setattr(cost, stored, again[1].copy())
+    gradient = cost.gradient(reference(*again))
+    probe = again[1].copy()
+    numeric = gradcheck.numerical_gradient(lambda: np.sum(reference(again[0], probe)), probe)
+    _judge(f"{what}, after an estimate on other data", None if gradient is None else np.array(gradient, dtype=float),
+           numeric, target.shape[0])
 
 
 @_hidden
@@ -145,28 +162,61 @@ def linear_backward(Linear):
                    "db": gradcheck.numerical_gradient(loss, b)}
         layer.zero_gradients()
         _attempt(layer.forward, x.copy())
-        layer.x_in = x.copy()  # the handout's attribute: a wrong forward (task 2a) does not matter here
+        stored = x.copy()
+        layer.x_in = stored  # the handout's attribute: a wrong forward (task 2a) does not matter here
         d_in = layer.backward(d_out.copy())
+        _require(np.array_equal(stored, x), "backward modifies the stored input x_in")
         analytic = {"d_in": d_in, "dw": layer.dw, "db": layer.db}
         for name, value in analytic.items():
             _judge(f"{name} of a {n_in}->{n_out} layer, batch {batch}",
                    None if value is None else np.array(value, dtype=float), numeric[name], batch)
-        # two backward calls with different upstream gradients add up; zero_gradients resets
+        # two backward calls with different upstream gradients add up; zero_gradients resets. As in
+        # training, the input is in place before each backward (a backward may clear it at its end)
         other = rng.normal(size=(batch, n_out))
+
+        def backward(gradient):
+            layer.x_in = x.copy()
+            layer.backward(gradient)
         layer.zero_gradients()
-        layer.x_in = x.copy()
-        layer.backward(d_out)
+        backward(d_out)
         first = np.array(layer.dw, dtype=float), np.array(layer.db, dtype=float)
         layer.zero_gradients()
-        layer.backward(other)
+        backward(other)
         second = np.array(layer.dw, dtype=float), np.array(layer.db, dtype=float)
         layer.zero_gradients()
-        layer.backward(d_out)
-        layer.backward(other)
+        backward(d_out)
+        backward(other)
         _require(_close(layer.dw, first[0] + second[0]) and _close(layer.db, first[1] + second[1]),
                  "gradients do not accumulate over backward calls")
         layer.zero_gradients()
         _require(not np.any(layer.dw) and not np.any(layer.db), "zero_gradients does not reset dw and db")
+        _require(not np.shares_memory(layer.dw, layer.w) and not np.shares_memory(layer.db, layer.b),
+                 "zero_gradients makes a gradient the very array of its parameter")
+        # d_in is each call's own (it does not add up), d_out is left alone, and a second batch on the
+        # same layer is differentiated afresh (nothing kept from the first)
+        given = d_out.copy()
+        backward(given)
+        _require(np.array_equal(given, d_out), "backward modifies d_out")
+        _require(_close(layer.backward(d_out.copy()) if _restored(layer, x) else None, numeric["d_in"]),
+                 "d_in of a second backward call on the same batch")
+        x_next, d_next = rng.normal(size=(batch, n_in)), rng.normal(size=(batch, n_out))
+        probe_next = x_next.copy()
+        numeric_next = {"d_in": gradcheck.numerical_gradient(
+            lambda: np.sum(d_next * reference_linear(probe_next, w, b)), probe_next),
+            "dw": gradcheck.numerical_gradient(lambda: np.sum(d_next * reference_linear(x_next, w, b)), w)}
+        layer.zero_gradients()
+        _attempt(layer.forward, x_next.copy())
+        layer.x_in = x_next.copy()
+        d_in = layer.backward(d_next.copy())
+        for name, value in (("d_in", d_in), ("dw", layer.dw)):
+            _judge(f"{name} of a second batch on the same {n_in}->{n_out} layer",
+                   None if value is None else np.array(value, dtype=float), numeric_next[name], batch)
+
+
+def _restored(layer, x) -> bool:
+    """Put the input back, as a forward before each backward does in training."""
+    layer.x_in = x.copy()
+    return True
 
 
 @_hidden
@@ -393,6 +443,11 @@ def softmax_forward(SoftMax):
         layer = SoftMax()
         out = layer.forward(original.copy())
         _require(_close(getattr(layer, "x_out", None), out, 1e-12), "softmax forward does not store x_out")
+        other = rng.normal(size=original.shape)  # the same layer on other data: nothing kept from before
+        _require(_close(layer.forward(other.copy()), reference_softmax(other), 1e-10),
+                 "softmax forward of a second batch on the same layer")
+        _require(_close(getattr(layer, "x_out", None), reference_softmax(other), 1e-10),
+                 "softmax forward keeps the x_out of an earlier call")
 
 
 @_hidden
@@ -434,5 +489,16 @@ def softmax_backward(SoftMax):
         numeric = gradcheck.numerical_gradient(lambda: np.sum(d_out * reference_softmax(probe)), probe)
         _attempt(layer.forward, x.copy())
         layer.x_out = reference_softmax(x)  # the handout's attribute: a wrong forward (6a) does not matter
-        d_in = layer.backward(d_out.copy())
+        given = d_out.copy()
+        d_in = layer.backward(given)
         _judge(f"softmax backward, shape {shape}", None if d_in is None else np.array(d_in, dtype=float), numeric)
+        _require(np.array_equal(given, d_out), "softmax backward modifies d_out")
+        # the same layer on another batch: differentiated at that batch's softmax
+        x_next, d_next = rng.normal(size=shape), rng.normal(size=shape)
+        probe_next = x_next.copy()
+        numeric_next = gradcheck.numerical_gradient(lambda: np.sum(d_next * reference_softmax(probe_next)), probe_next)
+        _attempt(layer.forward, x_next.copy())
+        layer.x_out = reference_softmax(x_next)
+        d_in = layer.backward(d_next.copy())
+        _judge(f"softmax backward of a second batch on the same layer, shape {shape}",
+               None if d_in is None else np.array(d_in, dtype=float), numeric_next)
