@@ -303,6 +303,10 @@ def array(task: str, description: str, value, shape, transposed: tuple[str, str]
             fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}: one row per sample where one "
                        f"row belongs -- is it summed over the batch (np.sum(..., axis=0, keepdims=True))?",
                  code="result.not_summed")
+        if len(shape) == 2 and shape[0] == 1 and shape[1] > 1 and array.shape == (shape[1], shape[1]):
+            fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}: a column of shape "
+                       f"({shape[1]}, 1) met a row of shape {tuple(shape)} and broadcast to a square -- is an array "
+                       f"used transposed (a .T too many)?", code="result.column_broadcast")
         if array.shape == tuple(shape)[::-1] and array.ndim == 2:
             hint, code = transposed or ("It looks transposed: the batch must be the first dimension.",
                                         "result.transposed")

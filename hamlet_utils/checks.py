@@ -184,6 +184,14 @@ def _constant_factor(value, correct, tolerance: float = 1e-8) -> float | None:
     return factor if factor != 0 and _same(value, factor * correct, tolerance) else None
 
 
+def _flat(value):
+    """``value`` raveled as a float array, or None where it is no array of numbers (student data)."""
+    try:
+        return np.ravel(np.asarray(value, dtype=float))
+    except (TypeError, ValueError):
+        return None
+
+
 def _matching_variant(value, variants: dict, tolerance: float = 1e-8):
     """The first key of ``variants`` ({key: candidate array, or a function giving one}) whose
     candidate ``value`` equals (same shape, to rounding); None if there is none.  The candidates
@@ -399,12 +407,19 @@ def _mse_estimate_properties(MeanSquareError, task: str):
     cost = _call(task, "MeanSquareError.estimate(target, prediction)", cost_function.estimate,
                  target, prediction)
     if cost is not None and np.ndim(cost) == 0:
+        elements = 0.5 * (prediction_copy - target_copy) ** 2  # wrong answers, to name the reduction only
+        how = _matching_variant(_flat(cost), {
+            "the sum over every element": np.sum(elements, keepdims=True).reshape(1),
+            "the mean over every element (averaged)": np.mean(elements, keepdims=True).reshape(1)})
+        if how:
+            _fail(task, f"estimate returned a single number, {how}; return the cost of every element, shape (batch, n) "
+                        f"-- train_epoch takes np.mean of it.", code="mse.estimate.scalar")
         _fail(task, "estimate returned a single number (averaged or summed over the whole batch?); return the cost "
                     "of every element, shape "
                     "(batch, n) -- train_epoch takes np.mean of it.", code="mse.estimate.scalar")
     if cost is not None and np.shape(cost) in ((4,), (4, 1)):
         elements = 0.5 * (prediction_copy - target_copy) ** 2  # a wrong answer: to name the reduction only
-        how = _matching_variant(np.ravel(np.asarray(cost, dtype=float)), {
+        how = _matching_variant(_flat(cost), {
             "summed": np.sum(elements, axis=1), "averaged": np.mean(elements, axis=1)})
         reduced = f" It is the cost {how} over each sample's outputs (axis 1), a reduction that does not belong here." \
             if how else ""
@@ -1190,7 +1205,8 @@ def check_network(Network):
     # gradients through layers with parameters and an activation, against finite differences
     layers = [_Scale(5, rng), _Tanh(), _Scale(5, rng)]
     network = _call(task, "Network(layers)", Network, layers)
-    x, d_out = rng.normal(size=(2, 5)), rng.normal(size=(2, 5))
+    # a batch of 3: a gradient twice too large (not reset) is not mistaken for one summed over the batch
+    x, d_out = rng.normal(size=(3, 5)), rng.normal(size=(3, 5))
     comparisons = _call(task, "Network.backward", gradcheck.layer_gradients, network, x, d_out, ())
     _call(task, "Network.zero_gradients", network.zero_gradients)
     _call(task, "Network.forward", network.forward, x.copy())
@@ -1200,7 +1216,13 @@ def check_network(Network):
             numeric = gradcheck.numerical_gradient(
                 lambda: np.sum(d_out * network.forward(x.copy())), getattr(layers[index], parameter))
             comparisons[f"layers[{index}].{gradient_name}"] = gradcheck.compare(
-                f"layers[{index}].{gradient_name}", getattr(layers[index], gradient_name), numeric, 2)
+                f"layers[{index}].{gradient_name}", getattr(layers[index], gradient_name), numeric, 3)
+    doubled = [name for name, comparison in comparisons.items() if name.startswith("layers") and not comparison.ok
+               and _same(np.asarray(comparison.analytic, dtype=float), 2 * comparison.numeric, 1e-6)]
+    if doubled:
+        _fail(task, f"Network of three layers: {', '.join(doubled)} {'is' if len(doubled) == 1 else 'are'} twice the "
+                    f"gradient of one backward pass: the gradients of an earlier backward were not reset -- "
+                    f"zero_gradients must reset every layer on every call.", code="network.zero_gradients.not_reset")
     worst = _report_gradients(task, "Network of three layers", comparisons)
     return (f"Network runs its layers forward in order and backward in reverse, delegates "
             f"zero_gradients and update_parameters (gradients match finite differences to {worst:.1e}).")
@@ -1533,7 +1555,7 @@ def _cross_entropy_properties(CrossEntropy, task: str):
         if cost is not None and np.ndim(cost) == 0:
             with np.errstate(all="ignore"):  # wrong answers, to name the reduction: per-sample costs
                 costs = -np.sum(target * np.log(np.asarray(prediction, dtype=float) + 1e-12), axis=1)
-            how = _matching_variant(np.asarray(cost, dtype=float).reshape(1), {
+            how = _matching_variant(_flat(cost), {
                 "the cost of the last sample only: overwritten for each sample in a loop (`=` where each sample's cost "
                 "is kept, or added up with `+=`)": costs[-1:], "the sum over the batch": costs.sum(keepdims=True),
                 "the mean over the batch (averaged)": costs.mean(keepdims=True)})

@@ -517,7 +517,8 @@ def layer_gradients(layer, x_in: np.ndarray, d_out: np.ndarray, parameters=("w",
 
     probe = np.array(x_in, dtype=np.float64, copy=True)
     results = {"d_in": compare("d_in", analytic["d_in"],
-                               numerical_gradient(lambda: np.sum(d_out * layer.forward(probe)), probe, step),
+                               # a fresh copy each time: a forward may keep (and recognise) the array it was given
+                               numerical_gradient(lambda: np.sum(d_out * layer.forward(probe.copy())), probe, step),
                                batch_size)}
     for parameter in parameters:
         gradient_name = PARAMETER_GRADIENTS.get(parameter, "d" + parameter)
@@ -551,7 +552,7 @@ def cost_gradient(cost, target: np.ndarray, prediction: np.ndarray, step: float 
     GradientComparison named ``"gradient"``.
     """
     probe = np.array(prediction, dtype=np.float64, copy=True)
-    numeric = numerical_gradient(lambda: np.sum(cost.estimate(target.copy(), probe)), probe, step)
+    numeric = numerical_gradient(lambda: np.sum(cost.estimate(target.copy(), probe.copy())), probe, step)
     value = cost.estimate(target.copy(), prediction.copy())
     gradient = cost.gradient(value)
     analytic = None if gradient is None else np.array(gradient, copy=True)

@@ -144,6 +144,8 @@ CODES: dict[str, str] = {
     "network.forward.return_in_loop": "Network.forward returns inside its loop, after the first layer",
     "network.delegation.condition": "a Network method calls its layers' methods only under a condition",
     "network.delegation.return_in_loop": "a Network method returns inside its loop, after the first layer",
+    "network.zero_gradients.not_reset": "Network.zero_gradients does not reset the layers' gradients on every call",
+    "result.column_broadcast": "a column met a row and broadcast to a square (an array used transposed)",
     "call.keeps_state": "a function gives another result for the same arguments: it keeps state between calls",
     "call.transposed": "the student's code combines an array with one of its transposed shape (a `.T` too many or missing)",
     "call.none_used": "the student's code computes with None: an attribute never set or a result not returned",
