@@ -383,7 +383,7 @@ def _sigmoid_probe(task: str, sigmoid_function):
         other = ~branch
         if not _exact(out[other], sigma[other]):
             continue  # only one branch wrong is judged here
-        mine, right, exponential, x = out[branch], sigma[branch], e[branch], points[branch]
+        mine, right, exponential = out[branch], sigma[branch], e[branch]
         with np.errstate(all="ignore"):
             ratio = (1 / mine - 1) / exponential if where == "x >= 0" else mine / (exponential * (1 - mine))
             added = 1 / mine - exponential if where == "x >= 0" else exponential / mine - exponential
