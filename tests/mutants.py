@@ -25,11 +25,12 @@ import contextlib
 import functools
 import hashlib
 import importlib
-import linecache
 import io
+import linecache
 import re
 import sys
 import traceback
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import mutant_probes  # noqa: E402
 import mutation_operators  # noqa: E402
 from hamlet.course import solution_namespace, source_notebook  # noqa: E402
+from hamlet.declaration import hidden_tests_of  # noqa: E402
 from hamlet_utils import checks, neuron_checks  # noqa: E402
 
 S5, S6 = "05_sigmoid_neuron", "06_backpropagation"
@@ -489,6 +491,31 @@ def checks_of(mutant: Mutant) -> dict:
     return {task: functools.partial(CHECKS[S5][task], functions[FUNCTIONS[task]],
                                     *(functions[name] for name in EARLIER[task]))
             for task in FUNCTIONS}
+
+
+#: the hidden test of each task (Session 6: given the class; Session 5: given the function)
+HIDDEN_TESTS = {S6: {"2a": "linear_forward", "2b": "mse_estimate", "2c": "mse_gradient", "2d": "linear_backward",
+                     "2e": "linear_update", "3a": "network", "6a": "softmax_forward", "6b": "cross_entropy_estimate",
+                     "6c": "cross_entropy_gradient", "6d": "softmax_backward"},
+                S5: {"2a": "sigmoid_function", "2b": "sigmoid_derivative", "2c": "forward", "2d": "mse_gradients",
+                     "2e": "sgd_step"}}
+
+
+def tasks_of(mutant: Mutant) -> tuple:
+    """The tasks whose hidden tests use the mutated unit: its class's (Session 6), its own (Session 5)."""
+    return TASKS[mutant.owner] if mutant.session == S6 else (mutant.task,)
+
+
+def hidden_verdict(mutant: Mutant, task: str) -> str | None:
+    """None if the hidden test of ``task`` passes the mutant, else why it fails."""
+    test = getattr(hidden_tests_of(mutant.session), HIDDEN_TESTS[mutant.session][task])
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            test(mutant.build())
+    except Exception as failure:  # noqa: BLE001 - HiddenTestFailed, or what the test let through
+        return f"{type(failure).__name__}: {failure}"
+    return None
 
 
 def run_check(check) -> tuple[str, str]:

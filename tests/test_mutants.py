@@ -168,3 +168,28 @@ def test_classification_of_messages():
     assert mutants.classify("failed", "Task 2d: dw has the wrong sign.", mutant) == "misdiagnosed"
     assert mutants.classify("passed", "Task 2d passed: ...", mutant) == "passed"
     assert mutants.classify("raised", "ValueError: ...", mutant) == "raised"
+
+
+# --------------------------------------------------------------------------- the hidden tests agree
+
+#: wrong code the hidden tests credit by design: a Network method that reaches the course's own
+#: layers without calling their methods (it sets dw itself, or skips layers without w) has the
+#: right effect on them; the visible check, with layers of its own, still fails it
+JUDGED_BY_EFFECT = {("Network", "zero_gradients"), ("Network", "update_parameters")}
+
+
+def test_correct_code_passes_every_hidden_test_of_its_class():
+    """No equivalent mutant (the probe cannot tell it from the reference) loses a hidden test's points."""
+    failed = {(m.id, task): failure for m in CORPUS if m.equivalent for task in mutants.tasks_of(m)
+              if (failure := mutants.hidden_verdict(m, task)) is not None}
+    assert failed == {}
+
+
+def test_wrong_code_fails_a_hidden_test_of_its_class():
+    """Every mutant its own visible check fails also fails a hidden test that scores (its own, or one
+    of its class that uses it): no wrong unit earns all its points."""
+    results = {r["id"]: r for r in _results()}
+    credited = [m.id for m in CORPUS if not m.equivalent and results[m.id]["status"] == "failed"
+                and (m.owner, m.method) not in JUDGED_BY_EFFECT
+                and all(mutants.hidden_verdict(m, task) is None for task in mutants.tasks_of(m))]
+    assert credited == []
