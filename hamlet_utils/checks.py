@@ -1558,7 +1558,9 @@ def _cross_entropy_properties(CrossEntropy, task: str):
             how = _matching_variant(_flat(cost), {
                 "the cost of the last sample only: overwritten for each sample in a loop (`=` where each sample's cost "
                 "is kept, or added up with `+=`)": costs[-1:], "the sum over the batch": costs.sum(keepdims=True),
-                "the mean over the batch (averaged)": costs.mean(keepdims=True)})
+                "the mean over the batch (averaged)": costs.mean(keepdims=True),
+                "the mean over every entry of the batch and the classes (averaged)":
+                    costs.sum(keepdims=True) / (n_samples * n_classes)})
             if how and n_samples > 1:
                 _fail(task, f"estimate returned a single number, {how}; return one cost per sample (batch,) or per "
                             f"element (batch, n) -- train_epoch takes np.mean of it.",
