@@ -1122,8 +1122,9 @@ def check_network(Network):
     out = _call(task, "Network.forward", network.forward, x)
     called = [entry[1] for entry in log if entry[0] == "forward"]
     if called == list(names[:1]) and len(names) > 1:
-        _fail(task, "Network.forward returns after the first layer: is the `return` inside the loop, where it stops "
-                    "after one layer? The last layer's output must be stored and returned after the loop.",
+        _fail(task, "Network.forward returns after the first layer: it must call each layer's forward -- is the "
+                    "`return` inside the loop, where it stops after one layer? The last layer's output must be stored "
+                    "and returned after the loop.",
               code="network.forward.return_in_loop")
     if called != list(names):
         _fail(task, f"forward must call each layer's forward once, in order; the calls were "
@@ -1154,7 +1155,12 @@ def check_network(Network):
         _fail(task, "Network.backward changed the order of self.layers in place (e.g. self.layers.reverse()): the "
                     "next forward then runs the layers backwards. Loop over reversed(self.layers) instead.",
               code="network.backward.in_place")
-    if [entry[1] for entry in log if entry[0] == "backward"] != list(reversed(names)):
+    called = [entry[1] for entry in log if entry[0] == "backward"]
+    if called and len(called) < len(names) and called == list(reversed(names))[:len(called)]:
+        _fail(task, f"backward must call each layer's backward once, in reverse order; the calls were {called}: it "
+                    f"stops before the first layer -- does the loop's range (or condition) leave a layer out, e.g. "
+                    f"range(len(layers) - 1, 0, -1)?", code="network.backward.stops_early")
+    if called != list(reversed(names)):
         _fail(task, f"backward must call each layer's backward once, in reverse order; the calls were "
                     f"{[entry[1] for entry in log]}.", code="network.backward.order")
     d_in = _array(task, "Network.backward", d_in, x.shape)
@@ -1496,7 +1502,13 @@ def _softmax_forward_probe(task: str, x: np.ndarray, out):
     if factor is not None:
         _fail(task, f"SoftMax.forward is off by a constant factor: each row sums to {factor:.4g}, not 1.",
               code="softmax.x_out.factor")
-    running = exponentials / np.cumsum(np.sum(exponentials, axis=1))[:, None]  # a wrong answer, to recognise it
+    with np.errstate(all="ignore"):  # wrong answers, to recognise them
+        unshifted_sum = exponentials / np.sum(np.exp(x), axis=1, keepdims=True)
+    if np.all(np.isfinite(unshifted_sum)) and _same(out, unshifted_sum, 1e-9) and np.any(np.max(x, axis=1) != 0):
+        _fail(task, "SoftMax.forward subtracts the row maximum in the numerator only: each row is off by a constant "
+                    "factor, exp(-max) -- divide the shifted exponentials by their own sum.",
+              code="softmax.x_out.shift_numerator_only")
+    running = exponentials / np.cumsum(np.sum(exponentials, axis=1))[:, None]
     if batch > 1 and _same(out, running, 1e-9):
         _fail(task, "each row of SoftMax.forward is divided by a running total of the rows so far: the sum "
                     "accumulates across the batch -- each row is divided by its own sum, over its classes.",
@@ -1734,10 +1746,11 @@ def _softmax_backward_variant(d_in, probabilities, d_out) -> tuple[str, str]:
         "x_out": d_out - row_sum,
         "returns d_out": d_out, "returns x_out": probabilities,
         "shortcut": probabilities - d_out,
+        "shortcut with the target recovered": probabilities + d_out * probabilities,
         "inner": probabilities * d_out - np.sum(probabilities ** 2, axis=1, keepdims=True) * np.sum(
             d_out, axis=1, keepdims=True),
     })
-    if variant == "shortcut":
+    if variant in ("shortcut", "shortcut with the target recovered"):
         return (" It is x_out - d_out, the shortcut of softmax and cross-entropy combined (s - y): that holds for the "
                 "two together with d_out the target; SoftMax.backward alone takes any d_out and applies the "
                 "softmax's Jacobian to it.", "softmax.d_in.combined")

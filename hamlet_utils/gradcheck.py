@@ -466,7 +466,7 @@ def sample_mistake(name: str, analytic: np.ndarray, samples: list) -> tuple[str,
         which = "the last one" if left_out[0] == len(values) - 1 else ("the first one" if left_out[0] == 0 else
                                                                        f"sample {left_out[0]}")
         return "one_left_out", (f"{name} leaves out one sample of the batch, {which}: a loop that stops one short or "
-                                f"starts one late? Every sample counts once")
+                                f"starts one late (its range or condition off by one)? Every sample counts once")
     if max(values) - min(values) > 1e-6:
         return "sample_weights", (f"{name} weighs the samples of the batch unequally (sample by sample, yours has "
                                   f"{', '.join(f'{w:.3g}' for w in values)} times each one's part): summed over "

@@ -146,6 +146,8 @@ CODES: dict[str, str] = {
     "network.delegation.return_in_loop": "a Network method returns inside its loop, after the first layer",
     "network.zero_gradients.not_reset": "Network.zero_gradients does not reset the layers' gradients on every call",
     "result.column_broadcast": "a column met a row and broadcast to a square (an array used transposed)",
+    "network.backward.stops_early": "Network.backward's loop leaves out the first layer",
+    "softmax.x_out.shift_numerator_only": "SoftMax.forward subtracts the row maximum in the numerator only",
     "call.keeps_state": "a function gives another result for the same arguments: it keeps state between calls",
     "call.transposed": "the student's code combines an array with one of its transposed shape (a `.T` too many or missing)",
     "call.none_used": "the student's code computes with None: an attribute never set or a result not returned",

@@ -188,7 +188,9 @@ def _keeps_state(task: str, name: str, function, *args) -> None:
         except Exception:  # noqa: BLE001 - the failure's own message stands
             return
     first, second, third = results
-    if len(first) == len(third) and all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(first, third)):
+    constant = all(a.size and np.ptp(a) == 0 for a in first)  # one value throughout: no kept array, a formula
+    if not constant and len(first) == len(third) and all(
+            a.shape == b.shape and np.array_equal(a, b) for a, b in zip(first, third)):
         _fail(task, f"{name} gives the very same result for other arguments of the same shape: the result is kept from "
                     f"an earlier call (a cache, a global variable or an attribute of the function), not computed from "
                     f"the arguments of each call.", code="call.keeps_state")
@@ -261,7 +263,7 @@ def _sigmoid_properties(sigmoid_function, task: str):
                     "e^x / (1 + e^x) there.")
         elif np.all(np.abs(out - expected) < 1e-6):
             hint = (" It is close but not exact: compute in float64 (not float32), and do not clip x to a small "
-                    "range or round.")
+                    "range (clipping to keep exp from an overflow changes sigma) or round.")
         elif np.all(np.abs(out - expected)[np.abs(points) <= 5] < 1e-12):
             hint = (" Only large |x| are wrong: do not clip or approximate x (clipping to keep exp from an overflow "
                     "changes sigma there); take np.exp only of numbers that "
