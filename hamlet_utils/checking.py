@@ -299,6 +299,10 @@ def array(task: str, description: str, value, shape, transposed: tuple[str, str]
                    f"{shape[0]}. A loop over the samples whose result is overwritten for each one instead of filling "
                    f"a row per sample, or a sum over the batch where each sample keeps its own row?", code="result.one_row")
     if array.shape != tuple(shape):
+        if batch and batch > 1 and array.shape == (batch, *shape):
+            fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}: one for each sample of the "
+                       f"batch of {batch}, not summed over the batch (a sum over axis 0 is missing).",
+                 code="result.per_sample")
         if batch and batch > 1 and len(shape) == 2 and shape[0] == 1 and array.shape == (batch, shape[1]):
             fail(task, f"{description} has shape {array.shape}, expected {tuple(shape)}: one row per sample where one "
                        f"row belongs -- is it summed over the batch (np.sum(..., axis=0, keepdims=True))?",
@@ -337,7 +341,8 @@ def step_mistake(step: np.ndarray, wanted: np.ndarray, after: np.ndarray, learni
     if same(step, -wanted):
         return "sign", "moved uphill: gradient descent steps against the gradient (wrong sign)"
     if learning_rate and same(step, wanted / learning_rate):
-        return "learning_rate_missing", "moved by the whole gradient: multiply it by the learning rate"
+        return "learning_rate_missing", ("moved by the whole gradient: the learning rate is missing -- multiply it by "
+                                         "the learning rate")
     if same(after, wanted) or same(after, -wanted) or (learning_rate and same(after, wanted / learning_rate)):
         return "overwritten", ("is overwritten by the step, the old value left out: the new value must be the old one "
                                "moved by the step, not the step alone -- is the right value stored and returned?")

@@ -412,7 +412,7 @@ def _mse_estimate_properties(MeanSquareError, task: str):
             "the sum over every element": np.sum(elements, keepdims=True).reshape(1),
             "the mean over every element (averaged)": np.mean(elements, keepdims=True).reshape(1)})
         if how:
-            _fail(task, f"estimate returned a single number, {how}; return the cost of every element, shape (batch, n) "
+            _fail(task, f"estimate returned a single number: it is {how}; return the cost of every element, shape (batch, n) "
                         f"-- train_epoch takes np.mean of it.", code="mse.estimate.scalar")
         _fail(task, "estimate returned a single number (averaged or summed over the whole batch?); return the cost "
                     "of every element, shape "
@@ -843,7 +843,7 @@ def _reset_gradients(task: str, layer):
         shape = np.shape(getattr(layer, parameter))
         codes = {"dw": "linear.dw.not_reset", "db": "linear.db.not_reset"}
         if value is None:
-            _fail(task, f"after zero_gradients, {name} is None: zero_gradients must set it "
+            _fail(task, f"after zero_gradients, {name} is None (set to None, or never set): zero_gradients must set it "
                         f"(an array of zeros of the shape of {parameter}).", code=codes[name])
         if np.ndim(value) == 0 and np.isscalar(value) and value == 0:
             continue  # the number 0: the first += makes it an array of the right shape
@@ -1828,7 +1828,11 @@ def check_softmax_backward(SoftMax):
         if not comparison.ok:
             probabilities = np.asarray(layer.forward(x), dtype=float)
             hint, hint_code = "", ""
-            if _same(d_in, d_out * probabilities * (1 - probabilities), 1e-8):
+            if np.max(np.abs(d_in)) <= 1e-12 * np.max(np.abs(comparison.numeric)):
+                hint = (" Each column of the softmax's Jacobian diag(s) - s s^T sums to 0: a sum over the wrong axis "
+                        "of the Jacobian (over i in J_ij d_out_j, not over j) gives zeros.")
+                hint_code = "softmax.d_in.axis"
+            elif _same(d_in, d_out * probabilities * (1 - probabilities), 1e-8):
                 hint = (" You used only the diagonal of the softmax Jacobian: every output of a row "
                         "depends on every input of that row.")
                 hint_code = "softmax.d_in.diagonal"

@@ -230,7 +230,8 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
             for how, value in (("summed", numeric.sum(axis=1, keepdims=True)), ("averaged", numeric.mean(axis=1, keepdims=True))):
                 if relative_error(analytic, value) <= tolerance:
                     return "shape", (f"{name} has shape {analytic.shape} but must have shape {expected}: it is the "
-                                     f"gradient {how} over axis 1 -- each entry keeps its own derivative")
+                                     f"{'sum' if how == 'summed' else 'mean'} over axis 1 of the gradient -- each entry "
+                                     f"keeps its own derivative")
         if batch_size > 1 and analytic.shape == (batch_size, *expected):
             return "not_summed", (f"{name} has shape {analytic.shape} but must have shape {expected}: one {name} per "
                                   f"sample, not summed over the batch")
@@ -241,7 +242,7 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
     def close(candidate: np.ndarray) -> bool:
         return relative_error(candidate, numeric) <= tolerance
 
-    if not np.any(analytic) and np.any(numeric):
+    if np.any(numeric) and np.max(np.abs(analytic)) <= 1e-12 * np.max(np.abs(numeric)):
         return "zeros", f"{name} is all zeros: is the gradient computed and accumulated into it?"
     if not np.any(numeric):
         return "not_used", (f"{name} must be all zeros: the finite differences show that the forward pass "

@@ -291,6 +291,13 @@ def _sigmoid_properties(sigmoid_function, task: str):
     large = np.array(LARGE_POINTS)
     out, caught = _watched(task, "sigmoid_function", sigmoid_function, large.copy())
     if caught:
+        signs = [_watched(task, "sigmoid_function", sigmoid_function, large[part].copy())[1]
+                 for part in (large > 0, large < 0)]
+        if not any(signs):  # quiet on either sign alone: one formula is chosen for the whole array
+            _fail(task, f"sigmoid_function warns {caught[0]!r} for x in {list(LARGE_POINTS)}, though it is quiet for "
+                        f"the positive and the negative values alone: the formula is chosen once for the whole array "
+                        f"(a Python `if` on np.all or np.any), not for each element -- choose element by element, "
+                        f"with np.where on the condition x >= 0.", code="sigmoid.x_out.condition")
         _fail(task, f"sigmoid_function warns {caught[0]!r} for x in {list(LARGE_POINTS)}: for large |x| "
                     f"np.exp(-x) or np.exp(x) overflows. Take np.exp only of numbers that are not positive "
                     f"(e.g. e^-|x|) and choose the formula by the sign of x.", code="sigmoid.x_out.overflow")
@@ -736,6 +743,9 @@ def _forward_properties(forward, task: str):
                     hint = " Your forward uses w where its transpose belongs (works only by luck of shapes)."
                 elif _same(response, 2 * w.T, 1e-8):
                     hint = " It is twice w: is the sigmoid 1 / (1 + e^-z), not 1 / (1 + e^-2z)?"
+                elif _same(response, w.T, 1e-5):
+                    hint = (" It is close but not exact: compute in float64 -- a float32 array or .astype(np.float32) "
+                            "keeps only about 7 digits.")
                 _fail(task, f"for a unit input in component j, sigma^-1(output) - b must be column j of w "
                             f"(w has shape (n_out, n_in)); relative error {_error(response, w.T):.2e}.{hint}", code="neuron.x_out.weights_wrong")
         for i in range(batch):  # samples in a batch are independent
@@ -915,6 +925,11 @@ def _gradient_hint(name: str, value, x, w, b, target) -> tuple[str, str]:
                 and len(x) > 1:
             return (" dw uses delta reshaped to (n_out, batch) where its transpose belongs: reshape keeps the order of "
                     "the entries and mixes the samples -- delta.T is the transpose.", "mse_gradients.dw.reshaped")
+        if name == "dw" and value.shape == w.shape and _same(value, np.broadcast_to(
+                (delta.T @ x).sum(axis=1, keepdims=True), w.shape), 1e-8):
+            return (" each row of dw is one number, the sum over the batch and over the inputs too: the wrong axis -- "
+                    "each entry of dw keeps its input, dw = delta^T x sums over the batch only.",
+                    "mse_gradients.dw.axis")
         if name == "db" and value.shape == b.shape and _same(value, np.full(b.shape, delta.sum()), 1e-8):
             return (" every entry of db is the sum of delta over the whole batch and every output: sum over the batch "
                     "only (axis 0), one value per output -- the wrong axis.", "mse_gradients.db.axis")
@@ -1128,7 +1143,8 @@ def _sgd_properties(sgd_step, task: str):
             if mistake:
                 kind, words = mistake
                 if kind == "not_updated":
-                    words = "equals the old one (it did not change): the step -learning_rate * gradient is missing"
+                    words = ("equals the old one (it did not change): the step -learning_rate * gradient is missing"
+                             + (" -- sgd_step leaves out the bias's step" if name == "b" else ""))
                 _fail(task, f"the new {name} {words} (sgd_step).", code=step_code("sgd_step", name, kind))
             _fail(task, f"the new {name} must be {name} - learning_rate * d{name} (learning_rate={learning_rate}); "
                         f"relative error of the step {_error(step, wanted):.2e}.",
