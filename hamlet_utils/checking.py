@@ -124,13 +124,39 @@ _NOT_STUDENT = tuple(os.path.dirname(os.path.dirname(module.__file__)) + os.sep 
 def failing_line(error: BaseException) -> str | None:
     """The line of student code where ``error`` was raised (the innermost frame that is neither
     NumPy's, the standard library's nor these checks'), as the notebook shows it; None if unknown."""
-    line, traceback = None, error.__traceback__
+    return _failing_frame(error)[0]
+
+
+def _failing_frame(error: BaseException) -> tuple:
+    """``(line, frame)`` of :func:`failing_line` (``(None, None)`` if unknown)."""
+    found, traceback = (None, None), error.__traceback__
     while traceback is not None:
         code = traceback.tb_frame.f_code
         if not os.path.abspath(code.co_filename).startswith(_NOT_STUDENT) or code.co_filename.startswith("<"):
-            line = linecache.getline(code.co_filename, traceback.tb_lineno).strip() or line
+            line = linecache.getline(code.co_filename, traceback.tb_lineno).strip()
+            if line:
+                found = (line, traceback.tb_frame)
         traceback = traceback.tb_next
-    return line
+    return found
+
+
+def _kept_across_calls(line: str | None, frame) -> str | None:
+    """What the failing ``line`` accumulates into that outlives the call: an attribute of another
+    object than self (``f.total += ...``), or a global container (``cache[k] = cache.get(k, 0) + ...``)."""
+    if not line:
+        return None
+    attribute = re.search(r"\b(?!self\b)([A-Za-z_]\w*)\.(\w+)\s*[-+*/]=", line)
+    if attribute:
+        return f"{attribute.group(1)}.{attribute.group(2)}"
+    item = re.search(r"\b([A-Za-z_]\w*)\[[^\]]+\]\s*(?:[-+*/]=|=\s*\1\s*(?:\.get\(|\[))", line)
+    if item and frame is not None:
+        name, code = item.group(1), frame.f_code
+        if name in frame.f_globals and name not in frame.f_locals:
+            return f"the global {name}"
+        if name in code.co_varnames[:code.co_argcount + code.co_kwonlyargcount] and isinstance(
+                frame.f_locals.get(name), (dict, list)):
+            return f"{name}, a mutable default argument (created once, when the function is defined)"
+    return None
 
 
 def _shapes_in(text: str) -> list[tuple[int, ...]]:
@@ -161,13 +187,13 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
     text = str(error).strip()
     arrays = _arrays_of(owner)
     shapes = ", ".join(f"{name} {value.shape}" for name, value in arrays.items())
-    line = failing_line(error)
+    line, frame = _failing_frame(error)
     at = f" The line that fails: `{line}`." if line else ""
-    kept = re.search(r"\b(?!self\b)([A-Za-z_]\w*)\.(\w+)\s*[-+*/]=", line or "")
+    kept = _kept_across_calls(line, frame)
     if kept and isinstance(error, (ValueError, TypeError)):
-        return (f"{description} fails ({type(error).__name__}: {text}): it accumulates into {kept.group(1)}."
-                f"{kept.group(2)}, which outlives the call, so what an earlier call left is added in. Each call must "
-                f"compute its result anew from its arguments.{at}", "call.accumulates_across_calls")
+        return (f"{description} fails ({type(error).__name__}: {text}): it accumulates into {kept}, which outlives "
+                f"the call, so what an earlier call left is added in. Each call must compute its result anew from its "
+                f"arguments.{at}", "call.accumulates_across_calls")
     if isinstance(error, ValueError) and any(word in text for word in ("shape", "broadcast", "align", "mismatch",
                                                                         "dimension")):
         named = {**(arguments or {}), **arrays}

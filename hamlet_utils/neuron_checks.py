@@ -746,7 +746,7 @@ def _forward_properties(forward, task: str):
                 elif _same(response, w.T, 1e-5):
                     hint = (" It is close but not exact: compute in float64 -- a float32 array or .astype(np.float32) "
                             "keeps only about 7 digits.")
-                _fail(task, f"for a unit input in component j, sigma^-1(output) - b must be column j of w "
+                _fail(task, f"forward: for a unit input in component j, sigma^-1(output) - b must be column j of w "
                             f"(w has shape (n_out, n_in)); relative error {_error(response, w.T):.2e}.{hint}", code="neuron.x_out.weights_wrong")
         for i in range(batch):  # samples in a batch are independent
             single = _call(task, "forward", forward, x[i:i + 1], w, b)
