@@ -995,7 +995,7 @@ def _delta_mistake(dw, x, p, target, z) -> tuple[str, str] | None:
     if all(powers[words] == wanted.get(words, 0) for words in powers):
         return None  # only a constant: the comparison itself names it
     kind, sentence = gradcheck.product_mistake("your delta", yours, (1.0, wanted), x.shape[0])
-    return (f" dw = delta^T x with delta = (prediction - target) sigma'(z), sigma'(z) = p (1 - p); in {sentence}.",
+    return (f" dw = delta^T x, with delta the derivative of the cost with respect to z (task 1a): in {sentence}.",
             _DELTA_CODES[kind])
 
 
