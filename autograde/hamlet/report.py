@@ -32,7 +32,7 @@ td.full{background:#d4f4d4;color:#145214} td.partial{background:#ffe8b3;color:#6
 td.zero{background:#f9c9c9;color:#7a1010} td.todo,td.none{background:#eee;color:#888}
 td.todo small,td small{display:block;font-size:.75em;color:#666} td.total{font-weight:bold}
 tr.flagged td.id,tr.flagged td.flags{background:#fff1e0} tr.flagged td.id{border-left:4px solid #e67e22}
-td.flags{text-align:left;max-width:16em} td.late{max-width:10em;color:#7a1010}
+td.flags{text-align:left;min-width:14em;max-width:18em} td.late{max-width:10em;color:#7a1010}
 .badge{display:inline-block;background:#e67e22;color:#fff;border-radius:3px;padding:0 5px;margin:1px;font-size:.8em;
  overflow-wrap:anywhere}
 .badge.suspicious{background:#8e0000;font-weight:bold} .badge.review{background:#5b2c83;font-weight:bold}
