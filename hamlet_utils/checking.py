@@ -121,14 +121,10 @@ _NOT_STUDENT = tuple(os.path.dirname(os.path.dirname(module.__file__)) + os.sep 
     os.path.dirname(os.path.abspath(__file__)) + os.sep,)
 
 
-def failing_line(error: BaseException) -> str | None:
-    """The line of student code where ``error`` was raised (the innermost frame that is neither
-    NumPy's, the standard library's nor these checks'), as the notebook shows it; None if unknown."""
-    return _failing_frame(error)[0]
-
-
 def _failing_frame(error: BaseException) -> tuple:
-    """``(line, frame)`` of :func:`failing_line` (``(None, None)`` if unknown)."""
+    """``(line, frame)``: the line of student code where ``error`` was raised (the innermost frame
+    that is neither NumPy's, the standard library's nor these checks'), as the notebook shows it,
+    and its frame; ``(None, None)`` if unknown."""
     found, traceback = (None, None), error.__traceback__
     while traceback is not None:
         code = traceback.tb_frame.f_code
@@ -196,8 +192,9 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
                 f"arguments.{at}", "call.accumulates_across_calls")
     if isinstance(error, ValueError) and any(word in text for word in ("shape", "broadcast", "align", "mismatch",
                                                                         "dimension")):
+        met = _shapes_in(text)
         named = {**(arguments or {}), **arrays}
-        for first, second in itertools.permutations(_shapes_in(text), 2):
+        for first, second in itertools.permutations(met, 2):
             if len(first) == 2 and first[0] != first[1] and second == first[::-1]:
                 holders = [name for name, value in named.items() if value.shape in (first, second)]
                 which = f" ({', '.join(f'{n} {named[n].shape}' for n in holders)})" if holders else ""
@@ -227,15 +224,13 @@ def student_error(description: str, error: BaseException, owner=None, shape_hint
                         "call.not_summed")
         batch = arrays["x_in"].shape[0] if np.ndim(arrays.get("x_in")) == 2 else None
         outputs = arrays["b"].shape[-1] if np.ndim(arrays.get("b")) == 2 else None
-        shapes_met = _shapes_in(text)
-        if batch and outputs and batch != outputs and (1, batch) in shapes_met and (1, outputs) in shapes_met:
+        if batch and outputs and batch != outputs and (1, batch) in met and (1, outputs) in met:
             return (f"{description} fails: an array of shape (1, {batch}) meets one of shape (1, {outputs}) (NumPy: "
                     f"{text}): {batch} is the batch size -- a sum over the outputs (axis 1) where the sum over the "
                     f"batch (axis 0) belongs, the wrong axis?{at}", "call.batch_axis")
         where = f" The layer holds {shapes}." if shapes else ""
         if not shapes and arguments:  # name the arguments of the shapes NumPy mentions
-            mentioned = set(_shapes_in(text))
-            given = [f"{name} {value.shape}" for name, value in arguments.items() if value.shape in mentioned]
+            given = [f"{name} {value.shape}" for name, value in arguments.items() if value.shape in met]
             where = f" Of those shapes: {', '.join(given)} -- is one used in another's place?" if given else ""
         return (f"{description} fails: the shapes of the arrays do not fit together (NumPy: {text}).{where}{at} "
                 f"Check whether an array is used transposed, or a product taken in the wrong order; the batch "
@@ -352,7 +347,7 @@ def array(task: str, description: str, value, shape, transposed: tuple[str, str]
                    f"numbers. Look at the dtype of the buffer the result is written into.", code="result.integer")
     if gradcheck.low_precision(value):
         fail(task, f"{description} has dtype {value.dtype}, which keeps only about "
-                   f"{7 if value.dtype == np.float32 else 3} digits: compute in float64, NumPy's default (look for "
+                   f"{gradcheck.LOW_PRECISION[value.dtype]} digits: compute in float64, NumPy's default (look for "
                    f"float32 or float16 arrays, or .astype).", code="result.low_precision")
     return array
 
@@ -389,7 +384,7 @@ def step_mistake(step: np.ndarray, wanted: np.ndarray, after: np.ndarray, learni
         if learning_rate and abs(factor * learning_rate ** 2 - 1) < 1e-6:
             return "reciprocal", ("moved by the gradient divided by the learning rate: the learning rate is used upside "
                                   "down (multiply by it)")
-        if batch_size and abs(factor * batch_size - 1) < 1e-6:
+        if batch_size and gradcheck.averaged_over(factor, (batch_size,)):
             return "averaged", (f"moved {batch_size} times too small a step: the gradient looks averaged over the "
                                 f"batch of {batch_size} the layer last saw -- the step uses the gradient as it is")
         size = gradcheck.averaged_over(factor, np.shape(step))

@@ -691,14 +691,14 @@ def check_linear_backward(Linear):
 
         _reset_gradients(task, layer)  # after a backward: zero_gradients must reset what it added
         comparisons = _call(task, "Linear.backward", gradcheck.layer_gradients, layer, x, d_out)
-        _linear_gradient_probe(task, comparisons, d_out, x, np.asarray(layer.w, dtype=float))
+        w = np.asarray(layer.w, dtype=float)
+        _linear_gradient_probe(task, comparisons, d_out, x, w)
         if not comparisons["d_in"].ok:
             _returned_attribute(task, "Linear.backward", layer, comparisons["d_in"].analytic, "d_in")
             scaled = _matching_variant(comparisons["d_in"].analytic, {"x_in": lambda: comparisons["d_in"].numeric * x})
             if scaled:
                 _fail(task, "Linear.backward: d_in is the right gradient multiplied by x_in entry by entry, a factor "
                             "that does not belong: d_in depends on w and d_out only.", code="linear.d_in.times_x_in")
-            w = np.asarray(layer.w, dtype=float)
             if n_in != n_out and _matching_variant(comparisons["d_in"].analytic, {
                     "reshaped": lambda: d_out @ w.reshape(n_in, n_out).T}):
                 _fail(task, "Linear.backward: d_in uses w reshaped to (n_in, n_out) where its transpose belongs: "

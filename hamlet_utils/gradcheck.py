@@ -33,9 +33,9 @@ import numpy as np
 DEFAULT_STEP = 1e-6
 DEFAULT_TOLERANCE = 1e-6
 
-#: float dtypes too coarse for the checks: the course computes in float64, and finite differences
-#: of a float32 forward pass are noise
-LOW_PRECISION = (np.dtype(np.float32), np.dtype(np.float16))
+#: float dtypes too coarse for the checks, and the digits each keeps: the course computes in
+#: float64, and finite differences of a float32 forward pass are noise
+LOW_PRECISION = {np.dtype(np.float32): 7, np.dtype(np.float16): 3}
 
 
 def low_precision(value) -> bool:
@@ -197,7 +197,7 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
     """
     if analytic is None:
         return "none", f"{name} is None: is it computed, stored and returned?"
-    dtype = getattr(analytic, "dtype", None)
+    coarse = getattr(analytic, "dtype", None) if low_precision(analytic) else None
     try:
         analytic = np.asarray(analytic, dtype=np.float64)
     except (TypeError, ValueError):
@@ -215,23 +215,22 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
                              f"(same entries, wrong layout?)")
         if one_row(analytic.shape, expected):
             row = analytic.reshape(-1)
-            for what, value in (("the last sample's row only: overwritten for each sample in a loop (`=` where each "
-                                 "sample's row must be kept)", numeric[-1]),
-                                ("the sum over the batch", numeric.sum(axis=0)),
-                                ("the mean over the batch (averaged)", numeric.mean(axis=0))):
+            for kind, what, value in (
+                    ("overwritten", "the last sample's row only: overwritten for each sample in a loop (`=` where each "
+                                    "sample's row must be kept)", numeric[-1]),
+                    ("shape", "the sum over the batch", numeric.sum(axis=0)),
+                    ("averaged", "the mean over the batch (averaged)", numeric.mean(axis=0))):
                 if relative_error(row, value) <= tolerance:
-                    kind = "overwritten" if "last" in what else "averaged" if "mean" in what else "shape"
                     return kind, (f"{name} has shape {analytic.shape} but must have shape {expected}: it is {what} "
                                   f"-- each sample keeps its own row")
             return "shape", (f"{name} has shape {analytic.shape} but must have shape {expected}: one row where the "
                              f"batch has {expected[0]} -- summed or averaged over the batch? Each sample keeps its "
                              f"own row")
         if len(expected) == 2 and analytic.shape == (expected[0], 1) and expected[1] > 1:
-            for how, value in (("summed", numeric.sum(axis=1, keepdims=True)), ("averaged", numeric.mean(axis=1, keepdims=True))):
+            for how, value in (("sum", numeric.sum(axis=1, keepdims=True)), ("mean", numeric.mean(axis=1, keepdims=True))):
                 if relative_error(analytic, value) <= tolerance:
                     return "shape", (f"{name} has shape {analytic.shape} but must have shape {expected}: it is the "
-                                     f"{'sum' if how == 'summed' else 'mean'} over axis 1 of the gradient -- each entry "
-                                     f"keeps its own derivative")
+                                     f"{how} over axis 1 of the gradient -- each entry keeps its own derivative")
         if batch_size > 1 and analytic.shape == (batch_size, *expected):
             return "not_summed", (f"{name} has shape {analytic.shape} but must have shape {expected}: one {name} per "
                                   f"sample, not summed over the batch")
@@ -275,8 +274,8 @@ def diagnose_kind(name: str, analytic, numeric: np.ndarray, batch_size: int = 1,
         if factor != 0.0 and close(factor * analytic):
             return "factor", (f"{name} is off by a constant factor: yours is {1 / factor:.4g} times "
                               f"the finite-difference value")
-    if isinstance(dtype, np.dtype) and dtype in LOW_PRECISION:
-        return "low_precision", (f"{name} has dtype {dtype}, which keeps only about {7 if dtype == np.float32 else 3} "
+    if coarse is not None:
+        return "low_precision", (f"{name} has dtype {coarse}, which keeps only about {LOW_PRECISION[coarse]} "
                                  f"digits: compute in float64 (NumPy's default) -- a float32 buffer or .astype?")
     if np.allclose(np.abs(analytic), np.abs(numeric), rtol=1e-6, atol=1e-9 * float(np.max(np.abs(numeric)))):
         return "sign_lost", (f"{name} has the right size everywhere but the wrong sign at some entries: is the "

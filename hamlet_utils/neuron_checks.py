@@ -199,10 +199,10 @@ def _keeps_state(task: str, name: str, function, *args) -> None:
         parts = _RESULT_PARTS.get(name, ())
         changed = [part for part, a, b in zip(parts, first, second) if not np.array_equal(a, b, equal_nan=True)]
         which = f" (its {' and '.join(changed)})" if len(parts) == len(first) and changed else ""
-        _fail(task, f"{name} gives another result{which} when it is called again with the same arguments: something "
-                    f"accumulates into state kept between calls -- it keeps state "
-                    f"between calls (a global variable, or an attribute of the function, from an earlier call). "
-                    f"Compute everything from the arguments of each call.", code="call.keeps_state")
+        _fail(task, f"{name} gives another result{which} when it is called again with the same arguments: it keeps "
+                    f"state between calls, and something accumulates into it (a global variable, or an attribute of "
+                    f"the function, from an earlier call). Compute everything from the arguments of each call.",
+              code="call.keeps_state")
 
 
 #: the parts of a Session 5 function's result that is a pair
@@ -473,12 +473,12 @@ def _sigmoid_branches(task: str, sigmoid_function):
     if out.shape != points.shape:
         return
     u = np.exp(-size)
-    for where, values in (("x >= 0", out[:len(size)]), ("x < 0", out[len(size):])):
-        right = _sigma_array(size if where == "x >= 0" else -size)
-        if np.all(np.isfinite(values)) and np.ptp(values) < 1e-12 and not _same(values, right, 1e-9):
+    halves = {"x >= 0": (out[:len(size)], size), "x < 0": (out[len(size):], -size)}
+    for where, (values, x) in halves.items():
+        if np.all(np.isfinite(values)) and np.ptp(values) < 1e-12 and not _same(values, _sigma_array(x), 1e-9):
             _fail(task, f"sigmoid_function gives {values[0]:.4g} for every {where}: the term with e^-|x| is missing "
                         f"from that formula, or cancels out.", code=_SIGMOID_CODES["term_missing"])
-    found = {where: _quotient(u, out[:len(size)] if where == "x >= 0" else out[len(size):]) for where in _SIGMA_QUOTIENTS}
+    found = {where: _quotient(u, values) for where, (values, _) in halves.items()}
     if any(value is None for value in found.values()):
         return
     wrong = {where: value for where, value in found.items() if not np.allclose(value, _SIGMA_QUOTIENTS[where])}
@@ -934,14 +934,12 @@ def _gradient_hint(name: str, value, x, w, b, target) -> tuple[str, str]:
             return (" every entry of db is the sum of delta over the whole batch and every output: sum over the batch "
                     "only (axis 0), one value per output -- the wrong axis.", "mse_gradients.db.axis")
         if name == "dw":  # delta^T times another array than x
-            delta = (p - target) * slope
             for words, other in (("z = x w^T + b", z), ("the prediction p", p), ("the target", target)):
                 wrong = delta.T @ other
                 if wrong.shape == value.shape and _same(value, wrong, 1e-8):
                     return (f" dw looks like delta^T times {words}, where x belongs: dw = delta^T x, the error signal "
                             f"times the input.", "mse_gradients.dw.wrong_input")
         if name == "db":
-            delta = (p - target) * slope
             for (mistake, code), wrong in {
                     ("sums over the outputs (axis 1), the wrong axis: sum over the batch", "mse_gradients.db.axis"):
                         np.sum(delta, axis=1, keepdims=True),

@@ -619,7 +619,7 @@ QUANTITY_WORDS = {
 }
 #: a raw NumPy/Python error passed on (its shape/None hints are boilerplate): always generic
 RAW_ERROR = r"\braised [a-z]*(error|exception|warning)\b"
-#: the student's line a check quotes (checking.failing_line)
+#: the student's line a check quotes (checking._failing_frame)
 QUOTED_LINE = r"the line that fails: `[^`]*`\.?"
 #: a finite-difference mismatch: generic unless the rest of the message names a mistake
 MISMATCH = r"differs from the finite-difference estimate"
